@@ -1,0 +1,299 @@
+//! Assembling a [`Document`] from the blocks an importer found.
+//!
+//! Importers emit [`RawBlock`]s — text with inline marks at byte offsets — through
+//! [`BlockBuilder`], which folds whitespace as text arrives so marks never need remapping.
+//! [`assemble`] then recognises speaker turns and stage directions, numbers paragraphs, builds
+//! the outline, and lays everything out as one canonical text with code-point spans.
+
+use crate::document::{Block, BlockKind, ContentHash, Document, Inline, InlineKind, Metadata, Section};
+use crate::document::{SourceFormat, Warning};
+use crate::import::structure;
+use crate::text::{CharIndex, CharSpan, char_count};
+
+/// What kind of block an importer found, before speaker turns are recognised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RawKind {
+    Heading(u8),
+    Paragraph,
+    Quote,
+    ListItem,
+}
+
+/// A block of text with inline marks at byte offsets into `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RawBlock {
+    pub kind: RawKind,
+    pub text: String,
+    pub marks: Vec<RawMark>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RawMark {
+    pub start: usize,
+    pub end: usize,
+    pub kind: InlineKind,
+}
+
+impl RawBlock {
+    pub fn is_heading(&self) -> bool {
+        matches!(self.kind, RawKind::Heading(_))
+    }
+}
+
+/// Builds one block's text, folding every run of whitespace into one space and trimming the
+/// ends, while inline marks are opened and closed at the current position.
+#[derive(Debug, Default)]
+pub(crate) struct BlockBuilder {
+    text: String,
+    marks: Vec<RawMark>,
+    open: Vec<(usize, InlineKind)>,
+    pending_space: bool,
+}
+
+impl BlockBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push_str(&mut self, s: &str) {
+        for word_or_space in split_keep_whitespace(s) {
+            if word_or_space.starts_with(char::is_whitespace) {
+                self.pending_space = true;
+            } else {
+                self.flush_space();
+                self.text.push_str(word_or_space);
+            }
+        }
+    }
+
+    pub fn push_char(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.pending_space = true;
+        } else {
+            self.flush_space();
+            self.text.push(c);
+        }
+    }
+
+    /// A forced line break inside the block (a `<br>`, a hard break); kept as a single `\n`.
+    pub fn push_line_break(&mut self) {
+        if !self.text.is_empty() {
+            self.text.push('\n');
+            self.pending_space = false;
+        }
+    }
+
+    fn flush_space(&mut self) {
+        if self.pending_space && !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push(' ');
+        }
+        self.pending_space = false;
+    }
+
+    pub fn open_mark(&mut self, kind: InlineKind) {
+        // A mark opened before a pending space starts after it.
+        self.flush_space_if_nonempty();
+        self.open.push((self.text.len(), kind));
+    }
+
+    fn flush_space_if_nonempty(&mut self) {
+        if self.pending_space && !self.text.is_empty() {
+            self.flush_space();
+        }
+    }
+
+    /// Closes the most recent open mark of the same variant (marks may be mis-nested in
+    /// the source).
+    pub fn close_mark(&mut self, kind: &InlineKind) {
+        let same = |k: &InlineKind| std::mem::discriminant(k) == std::mem::discriminant(kind);
+        if let Some(i) = self.open.iter().rposition(|(_, k)| same(k)) {
+            let (start, kind) = self.open.remove(i);
+            self.push_mark(start, self.text.len(), kind);
+        }
+    }
+
+    /// Closes any open mark at the current position; used when a block ends.
+    fn close_all(&mut self) {
+        while let Some((start, kind)) = self.open.pop() {
+            self.push_mark(start, self.text.len(), kind);
+        }
+    }
+
+    fn push_mark(&mut self, start: usize, end: usize, kind: InlineKind) {
+        if end > start {
+            self.marks.push(RawMark { start, end, kind });
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Finishes the block, or `None` when it holds no text.
+    pub fn finish(mut self, kind: RawKind) -> Option<RawBlock> {
+        self.close_all();
+        let trimmed_len = self.text.trim_end().len();
+        self.text.truncate(trimmed_len);
+        if self.text.is_empty() {
+            return None;
+        }
+        for mark in &mut self.marks {
+            mark.end = mark.end.min(trimmed_len);
+        }
+        self.marks.retain(|m| m.start < m.end);
+        self.marks.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+        Some(RawBlock { kind, text: self.text, marks: self.marks })
+    }
+
+    /// Takes the finished block and leaves an empty builder behind.
+    pub fn take(&mut self, kind: RawKind) -> Option<RawBlock> {
+        std::mem::take(self).finish(kind)
+    }
+}
+
+/// Splits into alternating runs of whitespace and non-whitespace.
+fn split_keep_whitespace(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let ws = first.is_whitespace();
+        let end = rest.find(|c: char| c.is_whitespace() != ws).unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(end);
+        rest = tail;
+        Some(run)
+    })
+}
+
+/// Lays the blocks out as a canonical text and derives the document's structure.
+pub(crate) fn assemble(
+    raw_blocks: Vec<RawBlock>,
+    metadata: Metadata,
+    format: SourceFormat,
+    warnings: Vec<Warning>,
+) -> Document {
+    let speaker_labels = structure::SpeakerLabels::collect(&raw_blocks);
+    let total_len: usize = raw_blocks.iter().map(|b| b.text.len() + 2).sum();
+    let mut text = String::with_capacity(total_len);
+    let mut blocks = Vec::with_capacity(raw_blocks.len());
+    let mut inlines = Vec::new();
+    let mut char_pos = 0;
+    let mut paragraph_number = 0;
+
+    for raw in raw_blocks {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+            char_pos += 2;
+        }
+        let block_start = char_pos;
+        let block_chars = char_count(&raw.text);
+        // Byte → char conversion within the block; blocks are small enough for a local index.
+        let local = CharIndex::new(&raw.text);
+        let to_span = |start: usize, end: usize| {
+            CharSpan::new(
+                block_start + local.char_offset(&raw.text, start),
+                block_start + local.char_offset(&raw.text, end),
+            )
+        };
+        let mut kind = match raw.kind {
+            RawKind::Heading(level) => BlockKind::Heading { level },
+            RawKind::Paragraph => BlockKind::Paragraph,
+            RawKind::Quote => BlockKind::Quote,
+            RawKind::ListItem => BlockKind::ListItem,
+        };
+        if !raw.is_heading() {
+            for direction in structure::stage_directions(&raw.text) {
+                inlines.push(Inline {
+                    span: to_span(direction.start, direction.end),
+                    kind: InlineKind::StageDirection,
+                });
+            }
+            if structure::is_stage_direction_block(&raw.text) {
+                kind = BlockKind::StageDirection;
+            } else if raw.kind == RawKind::Paragraph
+                && let Some(label) = speaker_labels.label_at_start(&raw)
+            {
+                let span = to_span(label.range.start, label.range.end);
+                inlines.push(Inline { span, kind: InlineKind::SpeakerLabel });
+                kind = BlockKind::SpeakerTurn { speaker: label.speaker, label: span };
+            }
+        }
+        for mark in &raw.marks {
+            inlines.push(Inline { span: to_span(mark.start, mark.end), kind: mark.kind.clone() });
+        }
+        let number = if matches!(kind, BlockKind::Heading { .. }) {
+            None
+        } else {
+            paragraph_number += 1;
+            Some(paragraph_number)
+        };
+        text.push_str(&raw.text);
+        char_pos += block_chars;
+        blocks.push(Block { kind, span: CharSpan::new(block_start, char_pos), number });
+    }
+
+    inlines.sort_by_key(|i| (i.span.start, std::cmp::Reverse(i.span.end)));
+    let sections = outline(&blocks, &text, char_pos);
+    let content_hash = ContentHash::of(&text);
+    let index = CharIndex::new(&text);
+    debug_assert_eq!(index.char_len(), char_pos);
+    Document { text, metadata, blocks, sections, inlines, warnings, format, content_hash, index }
+}
+
+/// Sections from heading blocks: each runs to the end of the last block before the next
+/// heading of the same or a lower level.
+fn outline(blocks: &[Block], text: &str, text_chars: usize) -> Vec<Section> {
+    let index = CharIndex::new(text);
+    let headings: Vec<(usize, u8)> = blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| match b.kind {
+            BlockKind::Heading { level } => Some((i, level)),
+            _ => None,
+        })
+        .collect();
+    let mut sections = Vec::with_capacity(headings.len());
+    for (n, &(block_index, level)) in headings.iter().enumerate() {
+        let heading = blocks[block_index].span;
+        let next = headings[n + 1..].iter().find(|&&(_, l)| l <= level).map(|&(i, _)| i);
+        let end = match next {
+            Some(i) if i > 0 => blocks[i - 1].span.end,
+            _ => blocks.last().map_or(text_chars, |b| b.span.end),
+        };
+        sections.push(Section {
+            title: index.slice(text, heading).to_owned(),
+            level,
+            heading,
+            span: CharSpan::new(heading.start, end.max(heading.end)),
+        });
+    }
+    sections
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builder_folds_whitespace_and_keeps_marks() {
+        let mut b = BlockBuilder::new();
+        b.push_str("  Hello \n  ");
+        b.open_mark(InlineKind::Strong);
+        b.push_str("big\tworld");
+        b.close_mark(&InlineKind::Strong);
+        b.push_str("  ");
+        let block = b.finish(RawKind::Paragraph).unwrap();
+        assert_eq!(block.text, "Hello big world");
+        assert_eq!(&block.text[block.marks[0].start..block.marks[0].end], "big world");
+    }
+
+    #[test]
+    fn empty_builder_gives_no_block() {
+        let mut b = BlockBuilder::new();
+        b.push_str(" \n\t ");
+        assert!(b.finish(RawKind::Paragraph).is_none());
+    }
+}

@@ -1,0 +1,524 @@
+//! Plain text, including web pages saved as text.
+//!
+//! Plain text is blank-line paragraphs with hard-wrapped lines re-joined. A page saved from
+//! the web as text (the seed document is one) shows its origin: Markdown-like `#` headings,
+//! a breadcrumb, lines of `Label (/link)` navigation, a footer of related links and cookie
+//! notices, a lead broken one word per line, a paragraph split across blank lines. Such text
+//! is read as [`SourceFormat::ScrapedText`]: the chrome is removed (and counted in a
+//! warning), heading levels are normalised to siblings, and inline HTML links become links.
+//!
+//! Heading detection in plain text is conservative: a false heading breaks the outline and
+//! citations, a missed one only costs a jump target.
+
+use crate::date::find_date_in_text;
+use crate::document::{Provenance, SourceFormat, Warning, WarningKind};
+use crate::import::builder::{BlockBuilder, RawBlock, RawKind};
+use crate::import::inline::push_inline;
+use crate::metadata::Candidates;
+
+/// Reads plain or scraped text into blocks, proposing in-text metadata.
+pub(crate) fn read(text: &str, candidates: &mut Candidates, warnings: &mut Vec<Warning>) -> (Vec<RawBlock>, SourceFormat) {
+    let chunks = chunks(text);
+    let scraped = looks_scraped(&chunks);
+    let mut chunks = chunks;
+    let mut removed_lines = 0;
+    if scraped {
+        removed_lines += remove_chrome(&mut chunks);
+    }
+    take_date_lines(&mut chunks, candidates);
+    let mut paragraphs = to_paragraphs(chunks, scraped);
+    if scraped {
+        take_title(&mut paragraphs, candidates);
+        flatten_headings(&mut paragraphs);
+    } else {
+        detect_headings(&mut paragraphs, candidates);
+    }
+    let rejoined = rejoin_splits(&mut paragraphs);
+    if removed_lines > 0 {
+        warnings.push(Warning::new(
+            WarningKind::ChromeRemoved,
+            format!("removed {removed_lines} lines of web-page navigation, footer and link lists"),
+        ));
+    }
+    if rejoined > 0 {
+        warnings.push(Warning::new(
+            WarningKind::Rejoined,
+            if rejoined == 1 {
+                "re-joined 1 paragraph that was split mid-sentence".to_owned()
+            } else {
+                format!("re-joined {rejoined} paragraphs that were split mid-sentence")
+            },
+        ));
+    }
+    let blocks = paragraphs.into_iter().filter_map(|p| p.into_block(scraped)).collect();
+    let format = if scraped { SourceFormat::ScrapedText } else { SourceFormat::PlainText };
+    (blocks, format)
+}
+
+/// Consecutive non-blank lines.
+#[derive(Debug)]
+struct Chunk<'a> {
+    lines: Vec<&'a str>,
+    /// Blank lines between this chunk and the previous one.
+    blank_before: usize,
+}
+
+fn chunks(text: &str) -> Vec<Chunk<'_>> {
+    let mut chunks = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let mut blank = 0;
+    let mut blank_before = 0;
+    for line in text.split('\n') {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                chunks.push(Chunk { lines: std::mem::take(&mut current), blank_before });
+                blank = 0;
+            }
+            blank += 1;
+        } else {
+            if current.is_empty() {
+                blank_before = blank;
+            }
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        chunks.push(Chunk { lines: current, blank_before });
+    }
+    chunks
+}
+
+fn heading_marker(line: &str) -> Option<(u8, &str)> {
+    let trimmed = line.trim_start();
+    let hashes = trimmed.bytes().take_while(|&b| b == b'#').count();
+    if !(1..=6).contains(&hashes) {
+        return None;
+    }
+    let rest = &trimmed[hashes..];
+    if !rest.starts_with([' ', '\t']) || rest.trim().is_empty() {
+        return None;
+    }
+    let title = rest.trim().trim_end_matches('#').trim();
+    Some((hashes as u8, title))
+}
+
+/// Counts `(…)` groups that hold a link target: `(/news)`, `(https://…)`.
+fn link_targets(line: &str) -> (usize, String) {
+    let mut count = 0;
+    let mut rest_text = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('(') {
+        rest_text.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find(')');
+        let target = close.map(|c| &after[..c]);
+        let is_link = target.is_some_and(|t| {
+            (t.starts_with('/') || t.starts_with("http://") || t.starts_with("https://") || t.starts_with('#'))
+                && !t.contains(' ')
+        });
+        match (is_link, close) {
+            (true, Some(c)) => {
+                count += 1;
+                rest = &after[c + 1..];
+            }
+            _ => {
+                rest_text.push('(');
+                rest = after;
+            }
+        }
+    }
+    rest_text.push_str(rest);
+    (count, rest_text)
+}
+
+/// `Label (/link)`, `(https://…)`, `About Us (/about) Careers (/careers)` — a navigation line.
+fn is_link_line(line: &str) -> bool {
+    let (links, rest) = link_targets(line);
+    if links == 0 {
+        return false;
+    }
+    let words = rest.split_whitespace().count();
+    let sentence = rest.trim_end().ends_with(['.', '!', '?']) && words > 8;
+    words <= 9 * links && !sentence
+}
+
+fn is_breadcrumb(line: &str) -> bool {
+    let trimmed = line.trim();
+    let separators = trimmed.matches(" > ").count() + trimmed.matches(" › ").count() + trimmed.matches(" » ").count();
+    separators >= 1 && (trimmed.contains("(/") || trimmed.starts_with("Home")) && trimmed.split_whitespace().count() <= 40
+}
+
+fn is_chrome_line(line: &str) -> bool {
+    const CHROME: &[&str] = &[
+        "crown copyright", "all rights reserved", "cookie policy", "cookie preferences", "cookie settings",
+        "we use cookies", "accept all cookies", "accept cookies", "reject cookies", "skip to main content",
+        "skip to content", "share this page", "print this page", "back to top", "subscribe to our newsletter",
+        "sign up to our newsletter", "follow us on", "privacy notice", "privacy policy", "terms and conditions",
+        "accessibility statement",
+    ];
+    let trimmed = line.trim();
+    let lower = trimmed.to_lowercase();
+    trimmed.starts_with('©')
+        || trimmed.starts_with("(c) ")
+        || (trimmed.split_whitespace().count() <= 15 && CHROME.iter().any(|c| lower.contains(c)))
+}
+
+fn is_footer_marker(line: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "back to ", "related ", "related:", "see also", "more news", "more from", "read more", "view all",
+        "share this", "you may also", "further reading", "tags:", "topics:", "latest news", "more speeches",
+        "explore more", "recommended",
+    ];
+    let trimmed = line.trim();
+    let lower = trimmed.to_lowercase();
+    trimmed.split_whitespace().count() <= 10 && MARKERS.iter().any(|m| lower.starts_with(m))
+}
+
+fn looks_scraped(chunks: &[Chunk<'_>]) -> bool {
+    let lines = || chunks.iter().flat_map(|c| c.lines.iter().copied());
+    let headings = lines().filter(|l| heading_marker(l).is_some()).count();
+    let links = lines().filter(|l| is_link_line(l)).count();
+    let breadcrumb = chunks.iter().take(5).flat_map(|c| c.lines.iter()).any(|l| is_breadcrumb(l));
+    let anchors = lines().any(|l| l.contains("<a href") || l.contains("<a\thref"));
+    headings >= 1 || links >= 2 || breadcrumb || anchors
+}
+
+/// Removes breadcrumbs, navigation and link lines, chrome lines, and everything from the
+/// footer on. Returns how many lines were removed.
+fn remove_chrome(chunks: &mut Vec<Chunk<'_>>) -> usize {
+    let mut removed = 0;
+    let mut prose_seen = 0;
+    let mut cut_at = None;
+    for (i, chunk) in chunks.iter().enumerate() {
+        let first = chunk.lines[0];
+        if prose_seen >= 3 && is_footer_marker(first) {
+            cut_at = Some(i);
+            break;
+        }
+        if is_prose(&chunk.lines.join(" ")) {
+            prose_seen += 1;
+        }
+    }
+    if let Some(cut) = cut_at {
+        removed += chunks[cut..].iter().map(|c| c.lines.len()).sum::<usize>();
+        chunks.truncate(cut);
+    }
+    for (i, chunk) in chunks.iter_mut().enumerate() {
+        let before = chunk.lines.len();
+        chunk.lines.retain(|line| {
+            !(is_link_line(line) || is_chrome_line(line) || (i < 5 && is_breadcrumb(line)))
+        });
+        removed += before - chunk.lines.len();
+    }
+    chunks.retain(|chunk| !chunk.lines.is_empty());
+    removed
+}
+
+fn is_prose(text: &str) -> bool {
+    text.split_whitespace().count() >= 8 && ends_sentence(text)
+}
+
+/// Ends with punctuation that closes a sentence, a clause or a quotation.
+fn ends_sentence(text: &str) -> bool {
+    let last = text.trim_end().trim_end_matches(['*', '_']).chars().last();
+    last.is_some_and(|c| ".!?:;…\"”’')]—–-".contains(c))
+}
+
+/// "Published date: 08 Oct 2024" near the top becomes the date (and leaves the text); a short
+/// dateline such as "December 8, 1863" gives the date and stays.
+fn take_date_lines(chunks: &mut Vec<Chunk<'_>>, candidates: &mut Candidates) {
+    const LEADS: &[&str] = &[
+        "published date", "date published", "first published", "published on", "published", "posted on",
+        "posted", "delivered on", "delivered", "date", "updated", "last updated",
+    ];
+    let mut remove = None;
+    for (i, chunk) in chunks.iter().enumerate().take(8) {
+        if chunk.lines.len() != 1 {
+            continue;
+        }
+        let line = chunk.lines[0].trim();
+        let lower = line.to_lowercase();
+        let lead = LEADS.iter().find(|lead| {
+            lower.starts_with(*lead) && lower[lead.len()..].trim_start().starts_with([':', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+        });
+        if let Some(lead) = lead
+            && let Some((date, _)) = find_date_in_text(&line[lead.len()..])
+        {
+            candidates.add_date(date, Provenance::InText);
+            remove = Some(i);
+            break;
+        }
+        if line.split_whitespace().count() <= 6
+            && let Some((date, _)) = find_date_in_text(line)
+        {
+            candidates.add_date(date, Provenance::InText);
+            break;
+        }
+    }
+    if let Some(i) = remove {
+        chunks.remove(i);
+    }
+}
+
+/// A paragraph (or heading) on its way to becoming a block.
+#[derive(Debug)]
+struct Para {
+    kind: RawKind,
+    text: String,
+    blank_before: usize,
+}
+
+impl Para {
+    fn into_block(self, markdown: bool) -> Option<RawBlock> {
+        let mut builder = BlockBuilder::new();
+        push_inline(&mut builder, &self.text, markdown);
+        let kind = self.kind;
+        let mut block = builder.finish(kind)?;
+        if block.is_heading() {
+            // Emphasis on a whole heading (`### **State Threats**`) is decoration.
+            block.marks.retain(|m| !(m.start == 0 && m.end == block.text.len()));
+        }
+        Some(block)
+    }
+}
+
+fn is_list_marker(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with("– ") {
+        return true;
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits) && (t[digits..].starts_with(". ") || t[digits..].starts_with(") "))
+}
+
+/// `THE PRESIDENT: …`, `Q: …` at the start of a line: a new turn even without a blank line.
+fn starts_turn(line: &str) -> bool {
+    let t = line.trim_start();
+    let Some(colon) = t.char_indices().take(40).find(|&(_, c)| c == ':').map(|(i, _)| i) else {
+        return false;
+    };
+    let label = &t[..colon];
+    matches!(label, "Q" | "A")
+        || (label.chars().any(char::is_alphabetic)
+            && !label.chars().any(char::is_lowercase)
+            && label.chars().all(|c| c.is_alphabetic() || " .'-".contains(c)))
+}
+
+fn to_paragraphs(chunks: Vec<Chunk<'_>>, scraped: bool) -> Vec<Para> {
+    let mut paragraphs = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        let mut blank_before = chunk.blank_before;
+        let indented = !scraped && chunk.lines.iter().all(|l| l.starts_with("    ") || l.starts_with('\t'));
+        let mut current = String::new();
+        let mut current_kind = if indented { RawKind::Quote } else { RawKind::Paragraph };
+        let flush = |current: &mut String, kind: RawKind, blank_before: &mut usize, out: &mut Vec<Para>| {
+            if !current.trim().is_empty() {
+                out.push(Para { kind, text: std::mem::take(current), blank_before: *blank_before });
+                *blank_before = 0;
+            }
+            current.clear();
+        };
+        for line in chunk.lines {
+            if let Some((level, title)) = heading_marker(line).filter(|_| scraped) {
+                flush(&mut current, current_kind, &mut blank_before, &mut paragraphs);
+                paragraphs.push(Para { kind: RawKind::Heading(level), text: title.to_owned(), blank_before });
+                blank_before = 0;
+                continue;
+            }
+            let list = is_list_marker(line);
+            if (list || starts_turn(line)) && !current.is_empty() {
+                flush(&mut current, current_kind, &mut blank_before, &mut paragraphs);
+            }
+            if list {
+                current_kind = RawKind::ListItem;
+                let t = line.trim_start();
+                let body = t.split_once(' ').map_or(t, |(marker, body)| {
+                    if marker.ends_with(['.', ')']) { t } else { body }
+                });
+                current.push_str(body);
+                continue;
+            }
+            if current.is_empty() && current_kind == RawKind::ListItem {
+                current_kind = RawKind::Paragraph;
+            }
+            if !current.is_empty() {
+                // A word broken at a hyphen stays joined; other line ends are spaces.
+                let joins_hyphen = current.ends_with('-') && line.trim_start().starts_with(char::is_lowercase);
+                if !joins_hyphen {
+                    current.push('\n');
+                }
+            }
+            current.push_str(line.trim());
+        }
+        flush(&mut current, current_kind, &mut blank_before, &mut paragraphs);
+    }
+    paragraphs
+}
+
+/// The first level-1 heading, before any prose, is the document's title.
+fn take_title(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
+    let position = paragraphs
+        .iter()
+        .take(4)
+        .take_while(|p| p.kind != RawKind::Paragraph || !is_prose(&p.text))
+        .position(|p| p.kind == RawKind::Heading(1));
+    if let Some(i) = position {
+        let title = paragraphs.remove(i);
+        candidates.add_title(strip_markup(&title.text), Provenance::InText);
+    }
+}
+
+fn strip_markup(text: &str) -> String {
+    let mut builder = BlockBuilder::new();
+    push_inline(&mut builder, text, true);
+    builder.text().to_owned()
+}
+
+/// Scraped pages nest headings by visual accident (`###`, `####`, `### **bold**`, `##`); the
+/// sections of a speech are siblings.
+fn flatten_headings(paragraphs: &mut [Para]) {
+    for p in paragraphs.iter_mut() {
+        if let RawKind::Heading(_) = p.kind {
+            p.kind = RawKind::Heading(1);
+        }
+    }
+}
+
+/// Shape-based headings in plain text: a short title-like line between prose paragraphs.
+/// Accepted only when the document has several, or the line is in capitals or numbered. A
+/// title-like first line is the document's title instead.
+fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
+    let is_candidate = |i: usize, p: &Para| -> bool {
+        let next_is_prose = paragraphs.get(i + 1).is_some_and(|n| n.kind == RawKind::Paragraph && is_prose(&n.text) && n.text.split_whitespace().count() >= 15);
+        let prev_closed = i == 0 || paragraphs.get(i - 1).is_some_and(|p| ends_sentence(&p.text));
+        p.kind == RawKind::Paragraph && !p.text.contains('\n') && heading_shape(&p.text) && next_is_prose && prev_closed
+    };
+    let candidates_at: Vec<usize> =
+        (0..paragraphs.len()).filter(|&i| is_candidate(i, &paragraphs[i])).collect();
+    let mut title_taken = false;
+    if candidates_at.first() == Some(&0) && paragraphs.len() > 1 {
+        candidates.add_title(paragraphs[0].text.trim(), Provenance::InText);
+        title_taken = true;
+    }
+    let body: Vec<usize> = candidates_at.into_iter().filter(|&i| !(title_taken && i == 0)).collect();
+    let strong = |text: &str| is_capitals(text) || is_numbered(text);
+    let accept_all = body.len() >= 2;
+    for &i in &body {
+        if accept_all || strong(&paragraphs[i].text) {
+            paragraphs[i].kind = RawKind::Heading(1);
+        }
+    }
+    if title_taken {
+        paragraphs.remove(0);
+    }
+}
+
+fn heading_shape(text: &str) -> bool {
+    let t = text.trim();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if t.chars().count() > 80 || words.is_empty() || words.len() > 10 || ends_sentence(t) || t.ends_with(',') {
+        return false;
+    }
+    let Some(first) = t.chars().next() else { return false };
+    if !(first.is_uppercase() || first.is_ascii_digit()) || starts_turn(t) || t.starts_with(['[', '(']) {
+        return false;
+    }
+    if find_date_in_text(t).is_some() && words.len() <= 4 {
+        return false;
+    }
+    const MINOR: &[&str] = &["a", "an", "the", "and", "or", "of", "in", "on", "to", "for", "at", "by", "with", "from", "de", "la", "le", "et", "du", "des"];
+    is_capitals(t)
+        || words.iter().all(|w| {
+            let first = w.chars().next();
+            first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_alphabetic()) || MINOR.contains(&w.to_lowercase().as_str())
+        })
+}
+
+fn is_capitals(text: &str) -> bool {
+    text.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !text.chars().any(char::is_lowercase)
+}
+
+fn is_numbered(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or("");
+    let stem = first.trim_end_matches(['.', ')']);
+    first.len() > stem.len()
+        && !stem.is_empty()
+        && (stem.chars().all(|c| c.is_ascii_digit()) || stem.chars().all(|c| "IVXLC".contains(c)))
+}
+
+/// Joins paragraphs a scraper split mid-sentence: the first does not end a sentence and the
+/// second starts in lower case, or follows after several blank lines.
+fn rejoin_splits(paragraphs: &mut Vec<Para>) -> usize {
+    let mut joined = 0;
+    let mut out: Vec<Para> = Vec::with_capacity(paragraphs.len());
+    for p in paragraphs.drain(..) {
+        if let Some(prev) = out.last_mut()
+            && prev.kind == RawKind::Paragraph
+            && p.kind == RawKind::Paragraph
+            && !ends_sentence(&prev.text)
+            && prev.text.split_whitespace().count() >= 3
+            && continues(&p)
+        {
+            prev.text.push('\n');
+            prev.text.push_str(&p.text);
+            joined += 1;
+            continue;
+        }
+        out.push(p);
+    }
+    *paragraphs = out;
+    joined
+}
+
+fn continues(next: &Para) -> bool {
+    let first = next.text.trim_start().chars().next();
+    let lower_start = first.is_some_and(char::is_lowercase);
+    let long = next.text.split_whitespace().count() >= 8;
+    lower_start || (next.blank_before >= 2 && long && first.is_some_and(char::is_alphabetic))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_text(text: &str) -> (Vec<(RawKind, String)>, Candidates, Vec<Warning>) {
+        let mut c = Candidates::default();
+        let mut w = Vec::new();
+        let (blocks, _) = read(text, &mut c, &mut w);
+        (blocks.into_iter().map(|b| (b.kind, b.text)).collect(), c, w)
+    }
+
+    #[test]
+    fn hard_wrapped_lines_rejoin() {
+        let (blocks, _, _) = read_text("First line\nof a paragraph.\n\nSecond para-\ngraph here.");
+        assert_eq!(blocks, [(RawKind::Paragraph, "First line of a paragraph.".into()), (RawKind::Paragraph, "Second para-graph here.".into())]);
+    }
+
+    #[test]
+    fn plain_headings_are_conservative() {
+        let prose = "This is a long paragraph of prose that goes on for quite a while and ends properly.";
+        let one = format!("{prose}\n\nForeign Relations\n\n{prose}");
+        let (blocks, _, _) = read_text(&one);
+        assert!(blocks.iter().all(|(k, _)| *k == RawKind::Paragraph), "{blocks:?}");
+        let two = format!("{prose}\n\nForeign Relations\n\n{prose}\n\nThe Economy\n\n{prose}");
+        let (blocks, _, _) = read_text(&two);
+        assert_eq!(blocks.iter().filter(|(k, _)| *k == RawKind::Heading(1)).count(), 2);
+        let caps = format!("{prose}\n\nFOREIGN RELATIONS\n\n{prose}");
+        let (blocks, _, _) = read_text(&caps);
+        assert_eq!(blocks[1].0, RawKind::Heading(1));
+    }
+
+    #[test]
+    fn title_line_in_plain_text() {
+        let prose = "This is a long paragraph of prose that goes on for quite a while and ends properly.";
+        let (blocks, c, _) = read_text(&format!("Address on the State of the Nation\n\n{prose}"));
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(c.title[0].value, "Address on the State of the Nation");
+    }
+
+    #[test]
+    fn turns_split_lines() {
+        let (blocks, _, _) = read_text("THE PRESIDENT: Thank you.\nQ: A question?\nA: An answer.");
+        assert_eq!(blocks.len(), 3);
+    }
+}

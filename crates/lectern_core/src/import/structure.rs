@@ -1,0 +1,268 @@
+//! Speaker turns and stage directions.
+//!
+//! Transcripts mark who speaks with a label at the start of a paragraph (`The President.`,
+//! `THE PRESIDENT:`, `**Macron :**`, `Mr. Speaker:`) and what happens in the room with
+//! bracketed directions (`[Applause]`, `(Laughter.)`). Both are recognised here so the reader
+//! can style them and so they never turn into headings. The rules are deliberately narrow: a
+//! salutation such as "Mr. Speaker, Members of Congress:" is prose, not a label.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::document::InlineKind;
+use crate::import::builder::{RawBlock, RawKind};
+
+/// Words that make a bracketed aside a stage direction.
+const STAGE_WORDS: &[&str] = &[
+    "applause", "laughter", "laughs", "laughing", "cheers", "cheering", "booing", "boos", "boo",
+    "inaudible", "crosstalk", "cross-talk", "audience", "silence", "pause", "music", "chanting",
+    "chants", "interruption", "interrupted", "ovation", "sighs", "groans", "shouts", "noise",
+    "applaudissements", "rires", "beifall", "heiterkeit", "aplausos", "risas", "掌声", "笑声",
+];
+
+/// Roles that, written as `The Role.`, open a speaker turn.
+const ROLES: &[&str] = &[
+    "president", "vice president", "speaker", "chairman", "chairwoman", "chair", "moderator",
+    "prime minister", "chancellor", "queen", "king", "secretary", "first lady", "clerk",
+    "presiding officer", "interviewer", "reporter",
+];
+
+const HONORIFICS: &[&str] = &[
+    "Mr.", "Mrs.", "Ms.", "Miss", "Dr.", "Sir", "Dame", "Lord", "Lady", "Senator",
+    "Representative", "Governor", "General", "Admiral", "Secretary", "Ambassador", "President",
+    "Prime", "Minister", "Chancellor", "Speaker", "M.", "Mme", "Madame", "Monsieur", "Herr",
+    "Frau", "Sr.", "Sra.",
+];
+
+/// Byte ranges of the stage directions inside a paragraph.
+pub(crate) fn stage_directions(text: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    for (open, close) in [('[', ']'), ('(', ')')] {
+        let mut from = 0;
+        while let Some(rel) = text[from..].find(open) {
+            let start = from + rel;
+            let Some(len) = text[start..].find(close) else { break };
+            let end = start + len + close.len_utf8();
+            let inner = &text[start + open.len_utf8()..end - close.len_utf8()];
+            let whole_paragraph = start == 0 && end == text.len();
+            // Square brackets around a whole paragraph are an editor's note about the room;
+            // otherwise only the vocabulary of the room counts.
+            if (open == '[' && whole_paragraph && inner.len() > 1) || mentions_stage_word(inner) {
+                found.push(start..end);
+            }
+            from = end;
+        }
+    }
+    found.sort_by_key(|r| r.start);
+    found
+}
+
+/// A paragraph that consists of stage directions only.
+pub(crate) fn is_stage_direction_block(text: &str) -> bool {
+    let directions = stage_directions(text);
+    if directions.is_empty() {
+        return false;
+    }
+    let mut rest = String::with_capacity(text.len());
+    let mut last = 0;
+    for d in &directions {
+        rest.push_str(&text[last..d.start]);
+        last = d.end;
+    }
+    rest.push_str(&text[last..]);
+    !rest.chars().any(char::is_alphanumeric)
+}
+
+fn mentions_stage_word(inner: &str) -> bool {
+    if inner.len() > 80 {
+        return false;
+    }
+    let lower = inner.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphanumeric() && c != '-' && !is_cjk(c))
+        .any(|word| STAGE_WORDS.contains(&word))
+        || STAGE_WORDS.iter().any(|w| w.chars().any(is_cjk) && lower.contains(w))
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
+}
+
+/// A speaker label found at the start of a paragraph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Label {
+    /// Byte range of the label, punctuation included.
+    pub range: Range<usize>,
+    pub speaker: String,
+}
+
+/// Speaker-label candidates across a document: a title-case `Name.` label only counts when
+/// it opens at least two paragraphs, which separates `Audience members.` from a sentence.
+#[derive(Debug, Default)]
+pub(crate) struct SpeakerLabels {
+    repeated: BTreeMap<String, usize>,
+}
+
+impl SpeakerLabels {
+    pub fn collect(blocks: &[RawBlock]) -> Self {
+        let mut repeated = BTreeMap::new();
+        for block in blocks.iter().filter(|b| b.kind == RawKind::Paragraph) {
+            if let Some(label) = period_label_candidate(&block.text) {
+                *repeated.entry(label.speaker).or_insert(0) += 1;
+            }
+        }
+        Self { repeated }
+    }
+
+    pub fn label_at_start(&self, block: &RawBlock) -> Option<Label> {
+        if let Some(label) = strong_label(block) {
+            return Some(label);
+        }
+        if let Some(label) = colon_label(&block.text) {
+            return Some(label);
+        }
+        let label = period_label_candidate(&block.text)?;
+        let known_role = label
+            .speaker
+            .strip_prefix("The ")
+            .is_some_and(|role| ROLES.contains(&role.to_lowercase().as_str()));
+        let audience = label.speaker.starts_with("Audience");
+        let honorific = HONORIFICS.iter().any(|h| label.speaker.starts_with(&format!("{h} ")));
+        let repeated = self.repeated.get(&label.speaker).copied().unwrap_or(0) >= 2;
+        (known_role || audience || (honorific && repeated) || is_all_caps(&label.speaker))
+            .then_some(label)
+    }
+}
+
+/// `**Macron :**` — a strong run at the very start that ends in a colon.
+fn strong_label(block: &RawBlock) -> Option<Label> {
+    let mark = block.marks.iter().find(|m| m.start == 0 && m.kind == InlineKind::Strong)?;
+    let inner = block.text.get(..mark.end)?.trim_end();
+    let name = inner.strip_suffix(':')?.trim_end();
+    let has_text_after = block.text[mark.end..].chars().any(char::is_alphanumeric);
+    (looks_like_name(name) && has_text_after).then(|| Label { range: 0..mark.end, speaker: name.to_owned() })
+}
+
+/// `THE PRESIDENT: …`, `Mr. Speaker: …`, `Q: …` — a short name followed by a colon and
+/// more text.
+fn colon_label(text: &str) -> Option<Label> {
+    let colon = text.get(..64.min(text.len())).and_then(|head| head.find(':')).or_else(|| {
+        // `get` fails inside a multi-byte char; fall back to a char-safe search.
+        text.char_indices().take(64).find(|&(_, c)| c == ':').map(|(i, _)| i)
+    })?;
+    let name = text[..colon].trim_end();
+    let after = &text[colon + 1..];
+    if !after.starts_with(' ') || !after.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    let single_letter = matches!(name, "Q" | "A");
+    if !(single_letter || (looks_like_name(name) && !name.contains(','))) {
+        return None;
+    }
+    // A colon after a long title-case run is usually a salutation or a heading-like lead-in
+    // ("Fellow-Citizens of the Senate:"); names are short.
+    if name.split_whitespace().count() > 4 {
+        return None;
+    }
+    Some(Label { range: 0..colon + 1, speaker: name.to_owned() })
+}
+
+/// `The President. …`, `Audience members. …`, `MR. SMITH. …` as a candidate; the caller
+/// decides whether it counts.
+fn period_label_candidate(text: &str) -> Option<Label> {
+    // Skip honorific periods ("Mr.") when looking for the label's end.
+    let mut search_from = 0;
+    let end = loop {
+        let dot = search_from + text.get(search_from..)?.find(". ")?;
+        let word_start = text[..dot].rfind(' ').map_or(0, |i| i + 1);
+        let word = &text[word_start..=dot];
+        if HONORIFICS.contains(&word) && word.ends_with('.') {
+            search_from = dot + 1;
+            continue;
+        }
+        break dot;
+    };
+    if end > 48 {
+        return None;
+    }
+    let name = &text[..end];
+    let words = name.split_whitespace().count();
+    let audience = name == "Audience members" || name == "Audience member";
+    if !(1..=4).contains(&words) || !(audience || looks_like_name(name)) {
+        return None;
+    }
+    Some(Label { range: 0..end + 1, speaker: name.to_owned() })
+}
+
+/// Capitalised words (connectives allowed), letters, periods, apostrophes and hyphens only.
+fn looks_like_name(name: &str) -> bool {
+    const CONNECTIVES: &[&str] = &["of", "the", "de", "du", "van", "von", "la", "le", "der", "and", "da"];
+    let mut words = name.split_whitespace().peekable();
+    if words.peek().is_none() || name.len() > 48 {
+        return false;
+    }
+    name.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '\'' | '’' | '-'))
+        && name.split_whitespace().enumerate().all(|(i, word)| {
+            word.chars().next().is_some_and(char::is_uppercase) || (i > 0 && CONNECTIVES.contains(&word))
+        })
+}
+
+fn is_all_caps(s: &str) -> bool {
+    s.chars().any(char::is_alphabetic) && !s.chars().any(char::is_lowercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::builder::RawMark;
+
+    fn para(text: &str) -> RawBlock {
+        RawBlock { kind: RawKind::Paragraph, text: text.to_owned(), marks: Vec::new() }
+    }
+
+    #[track_caller]
+    fn check_label(doc: &[&str], index: usize, expect: Option<&str>) {
+        let blocks: Vec<RawBlock> = doc.iter().map(|t| para(t)).collect();
+        let labels = SpeakerLabels::collect(&blocks);
+        let found = labels.label_at_start(&blocks[index]).map(|l| blocks[index].text[l.range].to_owned());
+        assert_eq!(found.as_deref(), expect, "in {:?}", doc[index]);
+    }
+
+    #[test]
+    fn speaker_labels() {
+        check_label(&["The President. Your bedtime reading."], 0, Some("The President."));
+        check_label(&["THE PRESIDENT: Thank you all."], 0, Some("THE PRESIDENT:"));
+        check_label(&["Mr. Speaker: I rise today."], 0, Some("Mr. Speaker:"));
+        check_label(&["Q: What about taxes?"], 0, Some("Q:"));
+        check_label(&["Audience members. Boo!"], 0, Some("Audience members."));
+        check_label(&["Mr. Speaker, Madam Vice President, my fellow Americans: tonight"], 0, None);
+        check_label(&["Fellow-Citizens of the Senate and House of Representatives:"], 0, None);
+        check_label(&["Thank you. Looking for Jill."], 0, None);
+        check_label(&["Tonight I come to this Chamber. It is late."], 0, None);
+        check_label(&["Mr. Smith. Yes.", "Mr. Smith. No."], 1, Some("Mr. Smith."));
+        check_label(&["Mr. Smith. Yes."], 0, None);
+    }
+
+    #[test]
+    fn strong_label_with_space_before_colon() {
+        let block = RawBlock {
+            kind: RawKind::Paragraph,
+            text: "Macron : Mesdames et messieurs.".to_owned(),
+            marks: vec![RawMark { start: 0, end: 8, kind: InlineKind::Strong }],
+        };
+        let label = SpeakerLabels::default().label_at_start(&block).unwrap();
+        assert_eq!(label.speaker, "Macron");
+    }
+
+    #[test]
+    fn directions() {
+        let text = "But Ukraine—[applause]. Ukraine can stop Putin. (Laughter.) (the 1990 law)";
+        let found: Vec<&str> = stage_directions(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(found, ["[applause]", "(Laughter.)"]);
+        assert!(is_stage_direction_block("[Applause]"));
+        assert!(is_stage_direction_block("[Before speaking, the President presented his remarks.]"));
+        assert!(is_stage_direction_block("(Applause.) (Laughter.)"));
+        assert!(!is_stage_direction_block("Good evening. [Laughter]"));
+        assert!(!is_stage_direction_block("(see the appendix)"));
+    }
+}

@@ -1,0 +1,15 @@
+//! Lectern's file-system boundary: the only code that touches files.
+//!
+//! It scans an archive folder, reads the catalogue, and loads each file through
+//! `lectern_core`'s importers, in parallel. A file that cannot be read is reported and the
+//! load goes on: one bad file never stops an archive. Everything this crate returns is sorted
+//! by relative path so output never depends on the order the file system lists things.
+
+mod load;
+mod scan;
+
+pub use load::{
+    CheckEntry, CheckReport, CheckStatus, LoadError, Loaded, Progress, Summary, check, find_catalogue_for, load_archive,
+    load_file, read_catalogue,
+};
+pub use scan::{EntryKind, ScanEntry, scan};

@@ -1,0 +1,267 @@
+//! Loading an archive: the catalogue, then every speech in parallel, each reported as
+//! imported, skipped or failed.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use lectern_core::catalogue::CatalogueError;
+use lectern_core::import::{ImportOptions, MAX_FILE_BYTES};
+use lectern_core::{Catalogue, Document, ImportError, import};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::scan::{EntryKind, io_reason, relative_path, scan};
+
+/// Why a file could not be loaded. Messages name the reason; callers add the path.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read: {0}")]
+    Io(String),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+}
+
+impl LoadError {
+    /// A file that is not a speech (empty, a page of links) rather than a broken one.
+    pub fn is_skip(&self) -> bool {
+        matches!(self, Self::Import(e) if e.is_skip())
+    }
+}
+
+fn read_source(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let io = |e: std::io::Error| LoadError::Io(io_reason(&e));
+    let file = File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge { bytes: len }.into());
+    }
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    // `take` guards against a file that grows while it is read.
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    Ok(bytes)
+}
+
+/// Loads one file. `relative` is its path relative to the archive root (for the catalogue
+/// and file-name metadata).
+pub fn load_file(path: &Path, relative: &str, catalogue: &Catalogue) -> Result<Document, LoadError> {
+    let bytes = read_source(path)?;
+    let options = ImportOptions { path: relative, catalogue: catalogue.lookup(relative), overrides: None };
+    Ok(import(&bytes, &options)?)
+}
+
+/// Reads every catalogue CSV at the archive root; the result merges them (the first by name
+/// wins a clash). Also returns what became of each CSV.
+pub fn read_catalogue(root: &Path) -> (Catalogue, Vec<CheckEntry>) {
+    let mut catalogue = Catalogue::default();
+    let mut entries = Vec::new();
+    let Ok(dir) = std::fs::read_dir(root) else { return (catalogue, entries) };
+    let mut csvs: Vec<PathBuf> = dir
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) && p.is_file())
+        .collect();
+    csvs.sort();
+    for path in csvs {
+        let relative = relative_path(root, &path);
+        let entry = match read_source(&path).map(|bytes| Catalogue::parse(&bytes)) {
+            Ok(Ok((parsed, warnings))) => {
+                let rows = parsed.len();
+                catalogue.merge(parsed);
+                let mut e = CheckEntry::new(relative, CheckStatus::Skipped, Some(format!("archive catalogue ({rows} rows)")));
+                e.warnings = warnings.into_iter().map(|w| w.message).collect();
+                e
+            }
+            Ok(Err(CatalogueError::NoFileColumn)) => {
+                CheckEntry::new(relative, CheckStatus::Skipped, Some("a CSV table that is not a catalogue (no file column)".to_owned()))
+            }
+            Ok(Err(err)) => CheckEntry::new(relative, CheckStatus::Failed, Some(format!("unreadable catalogue: {err}"))),
+            Err(err) => CheckEntry::new(relative, CheckStatus::Failed, Some(err.to_string())),
+        };
+        entries.push(entry);
+    }
+    (catalogue, entries)
+}
+
+/// Walks up from `file` (at most four folders) to the nearest folder whose catalogue lists
+/// it; returns the catalogue and the file's path relative to that folder.
+pub fn find_catalogue_for(file: &Path) -> Option<(Catalogue, String)> {
+    let absolute = std::path::absolute(file).ok()?;
+    let mut dir = absolute.parent();
+    for _ in 0..4 {
+        let current = dir?;
+        let (catalogue, _) = read_catalogue(current);
+        let relative = relative_path(current, &absolute);
+        if catalogue.lookup(&relative).is_some() {
+            return Some((catalogue, relative));
+        }
+        dir = current.parent();
+    }
+    None
+}
+
+/// What happened to one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Imported,
+    Skipped,
+    Failed,
+}
+
+/// One line of a check report. Details are filled in for imported documents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckEntry {
+    pub path: String,
+    pub status: CheckStatus,
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub speakers: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraphs: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sections: Option<usize>,
+    pub warnings: Vec<String>,
+}
+
+impl CheckEntry {
+    fn new(path: String, status: CheckStatus, reason: Option<String>) -> Self {
+        Self {
+            path,
+            status,
+            reason,
+            title: None,
+            date: None,
+            speakers: Vec::new(),
+            format: None,
+            words: None,
+            paragraphs: None,
+            sections: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn imported(path: String, doc: &Document) -> Self {
+        let mut entry = Self::new(path, CheckStatus::Imported, None);
+        entry.title = doc.metadata.title().map(str::to_owned);
+        entry.date = doc.metadata.date().map(|d| d.to_string());
+        entry.speakers = doc.metadata.speakers().to_vec();
+        entry.format = Some(doc.format.as_str());
+        entry.words = Some(doc.word_count());
+        entry.paragraphs = Some(doc.paragraphs().count());
+        entry.sections = Some(doc.sections.len());
+        entry.warnings = doc.warnings.iter().map(|w| w.message.clone()).collect();
+        entry
+    }
+}
+
+/// Counts over a check report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub imported: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    /// Imported documents that carry warnings.
+    pub with_warnings: usize,
+}
+
+/// Every file of an archive and what became of it, sorted by path.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    pub documents: Vec<CheckEntry>,
+    pub summary: Summary,
+}
+
+impl CheckReport {
+    fn from_entries(mut documents: Vec<CheckEntry>) -> Self {
+        documents.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut summary = Summary { files: documents.len(), ..Summary::default() };
+        for d in &documents {
+            match d.status {
+                CheckStatus::Imported => {
+                    summary.imported += 1;
+                    summary.with_warnings += usize::from(!d.warnings.is_empty());
+                }
+                CheckStatus::Skipped => summary.skipped += 1,
+                CheckStatus::Failed => summary.failed += 1,
+            }
+        }
+        Self { documents, summary }
+    }
+}
+
+/// Loaded documents (sorted by relative path) and the report of the whole load.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub documents: Vec<(String, Document)>,
+    pub report: CheckReport,
+}
+
+/// Progress of a load: `done` of `total` files.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress<'a> {
+    pub done: usize,
+    pub total: usize,
+    pub current: &'a str,
+}
+
+/// Checks every file of the archive at `root` without keeping the documents.
+pub fn check(root: &Path) -> CheckReport {
+    run(root, false, &|_| {}).report
+}
+
+/// Loads every speech of the archive at `root`, reporting progress as files finish.
+pub fn load_archive(root: &Path, on_progress: &(dyn Fn(Progress<'_>) + Sync)) -> Loaded {
+    run(root, true, on_progress)
+}
+
+fn run(root: &Path, keep: bool, on_progress: &(dyn Fn(Progress<'_>) + Sync)) -> Loaded {
+    let (catalogue, mut entries) = read_catalogue(root);
+    let scanned = scan(root);
+    let mut speeches = Vec::new();
+    for entry in scanned {
+        match entry.kind {
+            EntryKind::Speech => speeches.push(entry),
+            EntryKind::CatalogueCandidate => {}
+            EntryKind::Skipped(reason) => entries.push(CheckEntry::new(entry.relative, CheckStatus::Skipped, Some(reason))),
+            EntryKind::Failed(reason) => entries.push(CheckEntry::new(entry.relative, CheckStatus::Failed, Some(reason))),
+        }
+    }
+    let total = speeches.len();
+    let done = AtomicUsize::new(0);
+    let results: Vec<(CheckEntry, Option<(String, Document)>)> = speeches
+        .into_par_iter()
+        .map(|entry| {
+            let outcome = match load_file(&entry.path, &entry.relative, &catalogue) {
+                Ok(doc) => {
+                    let line = CheckEntry::imported(entry.relative.clone(), &doc);
+                    (line, keep.then(|| (entry.relative.clone(), doc)))
+                }
+                Err(err) => {
+                    let status = if err.is_skip() { CheckStatus::Skipped } else { CheckStatus::Failed };
+                    (CheckEntry::new(entry.relative.clone(), status, Some(err.to_string())), None)
+                }
+            };
+            let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+            on_progress(Progress { done, total, current: &entry.relative });
+            outcome
+        })
+        .collect();
+    let mut documents = Vec::new();
+    for (line, doc) in results {
+        entries.push(line);
+        documents.extend(doc);
+    }
+    documents.sort_by(|a, b| a.0.cmp(&b.0));
+    Loaded { documents, report: CheckReport::from_entries(entries) }
+}

@@ -1,0 +1,123 @@
+//! Walking an archive folder: which files are speeches, which is the catalogue, which are
+//! skipped and why.
+
+use std::path::{Path, PathBuf};
+
+use lectern_core::import::format_for_path;
+
+/// What a scanned path is to Lectern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A file in a format Lectern imports.
+    Speech,
+    /// A CSV at the archive root, read as a catalogue when its header names a file column.
+    CatalogueCandidate,
+    /// Not imported, with the reason.
+    Skipped(String),
+    /// Could not be visited (permissions, a symlink loop), with the reason.
+    Failed(String),
+}
+
+/// One path found under the archive root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanEntry {
+    pub path: PathBuf,
+    /// Relative to the archive root, `/`-separated.
+    pub relative: String,
+    pub kind: EntryKind,
+}
+
+/// Lectern's own files, which never count as sources.
+pub(crate) fn is_lectern_file(name: &str) -> bool {
+    name == "lectern.ron"
+        || name.ends_with(".notes.ron")
+        || name.ends_with(".notes.ron.bak")
+        || name.contains(".lectern-tmp")
+}
+
+/// Files that document an archive rather than belong to it.
+fn is_archive_documentation(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
+    matches!(stem.as_str(), "README" | "LICENSE" | "LICENCE" | "COPYING" | "SOURCES" | "CHANGELOG" | "NOTICE" | "AUTHORS")
+}
+
+/// Scans `root` recursively, following symbolic links (loops are reported, not followed).
+/// Hidden files and folders and Lectern's own files are left out entirely. Sorted by path.
+pub fn scan(root: &Path) -> Vec<ScanEntry> {
+    let mut entries = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for item in walker {
+        match item {
+            Ok(entry) => {
+                if entry.file_type().is_dir() {
+                    continue;
+                }
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if is_lectern_file(&name) {
+                    continue;
+                }
+                let relative = relative_path(root, entry.path());
+                let kind = classify(&name, &relative, entry.depth(), entry.file_type().is_file());
+                entries.push(ScanEntry { path: entry.into_path(), relative, kind });
+            }
+            Err(err) => {
+                let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+                let reason = if let Some(ancestor) = err.loop_ancestor() {
+                    format!("symbolic link loop back to {}", relative_path(root, ancestor))
+                } else if let Some(io) = err.io_error() {
+                    format!("cannot read: {}", io_reason(io))
+                } else {
+                    err.to_string()
+                };
+                let relative = relative_path(root, &path);
+                entries.push(ScanEntry { path, relative, kind: EntryKind::Failed(reason) });
+            }
+        }
+    }
+    entries.sort_by(|a, b| a.relative.cmp(&b.relative));
+    entries
+}
+
+fn classify(name: &str, relative: &str, depth: usize, is_file: bool) -> EntryKind {
+    if !is_file {
+        return EntryKind::Skipped("not a regular file".to_owned());
+    }
+    let lower = name.to_ascii_lowercase();
+    if depth == 1 && lower.ends_with(".csv") {
+        return EntryKind::CatalogueCandidate;
+    }
+    if is_archive_documentation(name) {
+        return EntryKind::Skipped("archive documentation (README, LICENSE, SOURCES…)".to_owned());
+    }
+    if format_for_path(relative).is_some() {
+        return EntryKind::Speech;
+    }
+    let reason = match name.rsplit_once('.') {
+        Some((_, ext)) => format!("not a speech format (.{ext})"),
+        None => "not a speech format (no file extension)".to_owned(),
+    };
+    EntryKind::Skipped(reason)
+}
+
+pub(crate) fn relative_path(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    if parts.is_empty() { path.to_string_lossy().into_owned() } else { parts.join("/") }
+}
+
+/// A short reason for an I/O error, without the OS error number.
+pub(crate) fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::NotFound => "no such file or folder".to_owned(),
+        std::io::ErrorKind::IsADirectory => "is a folder".to_owned(),
+        _ => {
+            let text = err.to_string();
+            text.split(" (os error").next().unwrap_or(&text).to_owned()
+        }
+    }
+}

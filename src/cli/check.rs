@@ -1,0 +1,64 @@
+//! `lectern check ARCHIVE [--json]`.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::bail;
+use lectern_store::{CheckReport, CheckStatus};
+
+pub(super) fn run(archive: &Path, json: bool, quiet: bool) -> anyhow::Result<bool> {
+    if !archive.is_dir() {
+        bail!("not a folder: {}", archive.display());
+    }
+    let started = Instant::now();
+    let report = lectern_store::check(archive);
+    let elapsed = started.elapsed();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        write_human(&mut out, &report, quiet)?;
+        let s = &report.summary;
+        writeln!(
+            out,
+            "{} files: {} imported, {} skipped, {} failed; {} with warnings ({:.2} s)",
+            s.files,
+            s.imported,
+            s.skipped,
+            s.failed,
+            s.with_warnings,
+            elapsed.as_secs_f64()
+        )?;
+    }
+    Ok(report.summary.failed == 0)
+}
+
+fn write_human(out: &mut impl std::io::Write, report: &CheckReport, quiet: bool) -> std::io::Result<()> {
+    for entry in &report.documents {
+        let noteworthy = entry.status != CheckStatus::Imported || !entry.warnings.is_empty();
+        if quiet && !noteworthy {
+            continue;
+        }
+        let status = match entry.status {
+            CheckStatus::Imported => "imported",
+            CheckStatus::Skipped => "skipped ",
+            CheckStatus::Failed => "FAILED  ",
+        };
+        match entry.status {
+            CheckStatus::Imported => {
+                let date = entry.date.as_deref().unwrap_or("undated");
+                let title = entry.title.as_deref().unwrap_or("untitled");
+                let words = entry.words.unwrap_or(0);
+                writeln!(out, "{status}  {}  ({date}, {title:?}, {words} words)", entry.path)?;
+            }
+            _ => writeln!(out, "{status}  {}: {}", entry.path, entry.reason.as_deref().unwrap_or(""))?,
+        }
+        for w in &entry.warnings {
+            writeln!(out, "            warning: {w}")?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! Command-line interface: argument definitions and dispatch.
+//!
+//! Every subcommand prints human-readable text by default and a stable JSON shape with
+//! `--json` (documented in the README). Errors go to stderr as `lectern: message: path`, and
+//! the exit code says whether everything asked for succeeded.
+
+mod check;
+mod inspect;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Lectern: a desktop archive for offline speech collections.
+#[derive(Debug, Parser)]
+#[command(name = "lectern", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print what Lectern reads from speech files: metadata, outline, counts, warnings
+    Inspect {
+        /// Files to read
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print one JSON object per file (JSON Lines)
+        #[arg(long)]
+        json: bool,
+        /// Include the canonical text
+        #[arg(long)]
+        text: bool,
+    },
+    /// Read every file of an archive folder and report what was imported, skipped or failed
+    Check {
+        /// The archive folder
+        archive: PathBuf,
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+        /// Only list files that were skipped, failed or have warnings
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Some(Command::Inspect { paths, json, text }) => inspect::run(&paths, json, text),
+        Some(Command::Check { archive, json, quiet }) => check::run(&archive, json, quiet),
+        None => {
+            eprintln!("lectern: no command given; try `lectern --help`");
+            Ok(false)
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        // A closed pipe (`lectern inspect … | head`) is the reader's choice, not an error.
+        Err(err) if err.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => {
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("lectern: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
