@@ -36,7 +36,11 @@ pub(super) fn run(archive: &Path, json: bool, quiet: bool) -> anyhow::Result<boo
     Ok(report.summary.failed == 0)
 }
 
-fn write_human(out: &mut impl std::io::Write, report: &CheckReport, quiet: bool) -> std::io::Result<()> {
+fn write_human(
+    out: &mut impl std::io::Write,
+    report: &CheckReport,
+    quiet: bool,
+) -> std::io::Result<()> {
     for entry in &report.documents {
         let noteworthy = entry.status != CheckStatus::Imported || !entry.warnings.is_empty();
         if quiet && !noteworthy {
@@ -52,9 +56,18 @@ fn write_human(out: &mut impl std::io::Write, report: &CheckReport, quiet: bool)
                 let date = entry.date.as_deref().unwrap_or("undated");
                 let title = entry.title.as_deref().unwrap_or("untitled");
                 let words = entry.words.unwrap_or(0);
-                writeln!(out, "{status}  {}  ({date}, {title:?}, {words} words)", entry.path)?;
+                writeln!(
+                    out,
+                    "{status}  {}  ({date}, {title:?}, {words} words)",
+                    entry.path
+                )?;
             }
-            _ => writeln!(out, "{status}  {}: {}", entry.path, entry.reason.as_deref().unwrap_or(""))?,
+            _ => writeln!(
+                out,
+                "{status}  {}: {}",
+                entry.path,
+                entry.reason.as_deref().unwrap_or("")
+            )?,
         }
         for w in &entry.warnings {
             writeln!(out, "            warning: {w}")?;

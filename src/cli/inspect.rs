@@ -35,7 +35,11 @@ struct SectionJson<'a> {
     end: usize,
 }
 
-pub(super) fn run(paths: &[std::path::PathBuf], json: bool, with_text: bool) -> anyhow::Result<bool> {
+pub(super) fn run(
+    paths: &[std::path::PathBuf],
+    json: bool,
+    with_text: bool,
+) -> anyhow::Result<bool> {
     let mut all_ok = true;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -72,11 +76,20 @@ fn to_json<'a>(path: &str, doc: &'a Document, with_text: bool) -> InspectJson<'a
         source_url: m.source_url.as_ref().map(|s| s.value.as_str()),
         language: m.language.as_ref().map(|s| s.value.as_str()),
         format: doc.format.as_str(),
-        provenance: m.provenance().into_iter().map(|(k, p)| (k, p.as_str())).collect(),
+        provenance: m
+            .provenance()
+            .into_iter()
+            .map(|(k, p)| (k, p.as_str()))
+            .collect(),
         sections: doc
             .sections
             .iter()
-            .map(|s| SectionJson { title: &s.title, level: s.level, start: s.span.start, end: s.span.end })
+            .map(|s| SectionJson {
+                title: &s.title,
+                level: s.level,
+                start: s.span.start,
+                end: s.span.end,
+            })
             .collect(),
         paragraphs: doc.paragraphs().count(),
         words: doc.word_count(),
@@ -86,21 +99,50 @@ fn to_json<'a>(path: &str, doc: &'a Document, with_text: bool) -> InspectJson<'a
     }
 }
 
-fn write_human(out: &mut impl std::io::Write, path: &str, doc: &Document, with_text: bool) -> std::io::Result<()> {
+fn write_human(
+    out: &mut impl std::io::Write,
+    path: &str,
+    doc: &Document,
+    with_text: bool,
+) -> std::io::Result<()> {
     let m = &doc.metadata;
     let provenance = m.provenance();
-    let source = |field: &str| provenance.get(field).map_or(String::new(), |p| format!("  ({})", p.as_str().replace('_', " ")));
+    let source = |field: &str| {
+        provenance.get(field).map_or(String::new(), |p| {
+            format!("  ({})", p.as_str().replace('_', " "))
+        })
+    };
     writeln!(out, "{path}")?;
     let mut field = |name: &str, value: Option<String>, key: &str| -> std::io::Result<()> {
         let value = value.unwrap_or_else(|| "—".to_owned());
-        writeln!(out, "  {name:<10} {value}{}", if value == "—" { String::new() } else { source(key) })
+        writeln!(
+            out,
+            "  {name:<10} {value}{}",
+            if value == "—" {
+                String::new()
+            } else {
+                source(key)
+            }
+        )
     };
     field("title", m.title().map(str::to_owned), "title")?;
     field("date", m.date().map(|d| d.to_string()), "date")?;
-    field("speakers", (!m.speakers().is_empty()).then(|| m.speakers().join("; ")), "speakers")?;
+    field(
+        "speakers",
+        (!m.speakers().is_empty()).then(|| m.speakers().join("; ")),
+        "speakers",
+    )?;
     field("place", m.place.as_ref().map(|s| s.value.clone()), "place")?;
-    field("source", m.source_url.as_ref().map(|s| s.value.clone()), "source_url")?;
-    field("language", m.language.as_ref().map(|s| s.value.clone()), "language")?;
+    field(
+        "source",
+        m.source_url.as_ref().map(|s| s.value.clone()),
+        "source_url",
+    )?;
+    field(
+        "language",
+        m.language.as_ref().map(|s| s.value.clone()),
+        "language",
+    )?;
     writeln!(
         out,
         "  {:<10} {} · {} words · {} paragraphs · {}",
@@ -113,10 +155,17 @@ fn write_human(out: &mut impl std::io::Write, path: &str, doc: &Document, with_t
     if !doc.sections.is_empty() {
         writeln!(out, "  sections")?;
         for section in &doc.sections {
-            let first = doc.paragraphs().find(|p| p.span.start >= section.span.start).and_then(|p| p.number);
+            let first = doc
+                .paragraphs()
+                .find(|p| p.span.start >= section.span.start)
+                .and_then(|p| p.number);
             let indent = "  ".repeat(usize::from(section.level));
             let at = first.map_or(String::new(), |n| format!("  ¶{n}"));
-            writeln!(out, "  {indent}{}{at}  [{}..{}]", section.title, section.span.start, section.span.end)?;
+            writeln!(
+                out,
+                "  {indent}{}{at}  [{}..{}]",
+                section.title, section.span.start, section.span.end
+            )?;
         }
     }
     if !doc.warnings.is_empty() {

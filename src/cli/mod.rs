@@ -51,7 +51,11 @@ pub enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Some(Command::Inspect { paths, json, text }) => inspect::run(&paths, json, text),
-        Some(Command::Check { archive, json, quiet }) => check::run(&archive, json, quiet),
+        Some(Command::Check {
+            archive,
+            json,
+            quiet,
+        }) => check::run(&archive, json, quiet),
         None => {
             eprintln!("lectern: no command given; try `lectern --help`");
             Ok(false)
@@ -61,7 +65,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         // A closed pipe (`lectern inspect … | head`) is the reader's choice, not an error.
-        Err(err) if err.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => {
+        Err(err)
+            if err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
             ExitCode::SUCCESS
         }
         Err(err) => {

@@ -10,12 +10,33 @@ use std::collections::BTreeMap;
 use crate::date::PartialDate;
 use crate::document::{Warning, WarningKind};
 
-const FILE_COLUMNS: &[&str] = &["fileid", "file_id", "file", "filename", "file_name", "path", "source_file"];
+const FILE_COLUMNS: &[&str] = &[
+    "fileid",
+    "file_id",
+    "file",
+    "filename",
+    "file_name",
+    "path",
+    "source_file",
+];
 const TITLE_COLUMNS: &[&str] = &["title", "headline", "name_of_speech", "speech_title"];
-const DATE_COLUMNS: &[&str] = &["date", "delivered", "date_delivered", "published", "speech_date"];
+const DATE_COLUMNS: &[&str] = &[
+    "date",
+    "delivered",
+    "date_delivered",
+    "published",
+    "speech_date",
+];
 const YEAR_COLUMNS: &[&str] = &["year"];
-const SPEAKER_COLUMNS: &[&str] =
-    &["speaker", "speakers", "president_full", "orator", "author", "president", "speaker_name"];
+const SPEAKER_COLUMNS: &[&str] = &[
+    "speaker",
+    "speakers",
+    "president_full",
+    "orator",
+    "author",
+    "president",
+    "speaker_name",
+];
 const PLACE_COLUMNS: &[&str] = &["place", "location", "city", "venue"];
 const URL_COLUMNS: &[&str] = &["source_url", "url", "link", "source"];
 const LANGUAGE_COLUMNS: &[&str] = &["language", "lang"];
@@ -50,11 +71,23 @@ impl Catalogue {
     /// Parses CSV bytes. Bad rows become warnings; a header without a file column is an error
     /// (the CSV is some other table, not a catalogue).
     pub fn parse(bytes: &[u8]) -> Result<(Self, Vec<Warning>), CatalogueError> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
-        let headers = reader.headers().map_err(|e| CatalogueError::BadHeader(e.to_string()))?.clone();
-        let names: Vec<String> =
-            headers.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase()).collect();
-        let column = |aliases: &[&str]| aliases.iter().find_map(|a| names.iter().position(|n| n == a));
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(bytes);
+        let headers = reader
+            .headers()
+            .map_err(|e| CatalogueError::BadHeader(e.to_string()))?
+            .clone();
+        let names: Vec<String> = headers
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase())
+            .collect();
+        let column = |aliases: &[&str]| {
+            aliases
+                .iter()
+                .find_map(|a| names.iter().position(|n| n == a))
+        };
         let file_col = column(FILE_COLUMNS).ok_or(CatalogueError::NoFileColumn)?;
         let cols = Columns {
             title: column(TITLE_COLUMNS),
@@ -72,12 +105,18 @@ impl Catalogue {
             let record = match record {
                 Ok(r) => r,
                 Err(e) => {
-                    warnings.push(Warning::new(WarningKind::Markup, format!("row {line}: {e}")));
+                    warnings.push(Warning::new(
+                        WarningKind::Markup,
+                        format!("row {line}: {e}"),
+                    ));
                     continue;
                 }
             };
             let Some(file) = record.get(file_col).filter(|f| !f.is_empty()) else {
-                warnings.push(Warning::new(WarningKind::Markup, format!("row {line}: no file name")));
+                warnings.push(Warning::new(
+                    WarningKind::Markup,
+                    format!("row {line}: no file name"),
+                ));
                 continue;
             };
             let entry = cols.entry(&record, line, &mut warnings);
@@ -112,7 +151,9 @@ impl Catalogue {
         let path = normalise_key(relative_path);
         let name = path.rsplit('/').next().unwrap_or(&path);
         let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-        [path.as_str(), name, stem].into_iter().find_map(|key| self.entries.get(key))
+        [path.as_str(), name, stem]
+            .into_iter()
+            .find_map(|key| self.entries.get(key))
     }
 }
 
@@ -127,20 +168,39 @@ struct Columns {
 }
 
 impl Columns {
-    fn entry(&self, record: &csv::StringRecord, line: usize, warnings: &mut Vec<Warning>) -> CatalogueEntry {
-        let get = |col: Option<usize>| col.and_then(|c| record.get(c)).filter(|v| !v.is_empty()).map(str::to_owned);
+    fn entry(
+        &self,
+        record: &csv::StringRecord,
+        line: usize,
+        warnings: &mut Vec<Warning>,
+    ) -> CatalogueEntry {
+        let get = |col: Option<usize>| {
+            col.and_then(|c| record.get(c))
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
         let mut date = None;
         if let Some(raw) = get(self.date) {
-            date = PartialDate::parse_iso(&raw).or_else(|| crate::date::find_date_in_text(&raw).map(|(d, _)| d));
+            date = PartialDate::parse_iso(&raw)
+                .or_else(|| crate::date::find_date_in_text(&raw).map(|(d, _)| d));
             if date.is_none() {
-                warnings.push(Warning::new(WarningKind::Markup, format!("row {line}: unreadable date {raw:?}")));
+                warnings.push(Warning::new(
+                    WarningKind::Markup,
+                    format!("row {line}: unreadable date {raw:?}"),
+                ));
             }
         }
         if date.is_none() {
             date = get(self.year).and_then(|y| PartialDate::parse_iso(&y));
         }
         let speakers = get(self.speaker)
-            .map(|s| s.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+            .map(|s| {
+                s.split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         CatalogueEntry {
             title: get(self.title),
@@ -154,7 +214,10 @@ impl Columns {
 }
 
 fn normalise_key(key: &str) -> String {
-    key.trim().replace('\\', "/").trim_start_matches("./").to_owned()
+    key.trim()
+        .replace('\\', "/")
+        .trim_start_matches("./")
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -179,7 +242,10 @@ mod tests {
 
     #[test]
     fn not_a_catalogue() {
-        assert_eq!(Catalogue::parse(b"a,b\n1,2\n").unwrap_err(), CatalogueError::NoFileColumn);
+        assert_eq!(
+            Catalogue::parse(b"a,b\n1,2\n").unwrap_err(),
+            CatalogueError::NoFileColumn
+        );
     }
 
     #[test]

@@ -21,18 +21,30 @@ pub struct PartialDate {
 
 impl PartialDate {
     pub fn year(year: i32) -> Self {
-        Self { year, month: None, day: None }
+        Self {
+            year,
+            month: None,
+            day: None,
+        }
     }
 
     /// A year and month, or `None` when the month is out of range.
     pub fn year_month(year: i32, month: u8) -> Option<Self> {
-        (1..=12).contains(&month).then_some(Self { year, month: Some(month), day: None })
+        (1..=12).contains(&month).then_some(Self {
+            year,
+            month: Some(month),
+            day: None,
+        })
     }
 
     /// A full date, or `None` when it does not exist in the calendar.
     pub fn ymd(year: i32, month: u8, day: u8) -> Option<Self> {
         let valid = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
-        valid.then_some(Self { year, month: Some(month), day: Some(day) })
+        valid.then_some(Self {
+            year,
+            month: Some(month),
+            day: Some(day),
+        })
     }
 
     /// Parses ISO 8601 calendar forms: `1790`, `1790-01`, `1790-01-08`, and a full date
@@ -42,9 +54,13 @@ impl PartialDate {
         let date_part = s.split(['T', ' ']).next().unwrap_or(s);
         let mut parts = date_part.split('-');
         let year = parse_year(parts.next()?)?;
-        let Some(month) = parts.next() else { return Some(Self::year(year)) };
+        let Some(month) = parts.next() else {
+            return Some(Self::year(year));
+        };
         let month = parse_small(month, 2)?;
-        let Some(day) = parts.next() else { return Self::year_month(year, month) };
+        let Some(day) = parts.next() else {
+            return Self::year_month(year, month);
+        };
         let day = parse_small(day, 2)?;
         if parts.next().is_some() {
             return None;
@@ -197,7 +213,11 @@ pub fn find_date_in_text(text: &str) -> Option<(PartialDate, std::ops::Range<usi
 }
 
 /// `2024年10月8日` within the word at `start..end`.
-fn parse_cjk_date(text: &str, start: usize, end: usize) -> Option<(PartialDate, std::ops::Range<usize>)> {
+fn parse_cjk_date(
+    text: &str,
+    start: usize,
+    end: usize,
+) -> Option<(PartialDate, std::ops::Range<usize>)> {
     let word = &text[start..end];
     let year_end = word.find('年')?;
     let year_start = word[..year_end]
@@ -214,7 +234,8 @@ fn parse_cjk_date(text: &str, start: usize, end: usize) -> Option<(PartialDate, 
     let day_end = rest2.find('日')?;
     let day = parse_small(&rest2[..day_end], 2)?;
     let date = PartialDate::ymd(year, month, day)?;
-    let consumed = year_end + '年'.len_utf8() + month_end + '月'.len_utf8() + day_end + '日'.len_utf8();
+    let consumed =
+        year_end + '年'.len_utf8() + month_end + '月'.len_utf8() + day_end + '日'.len_utf8();
     Some((date, start + year_start..start + consumed))
 }
 
@@ -239,7 +260,9 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
         .filter_map(|(s, e)| {
             let word = &text[s..e];
             let trimmed_start = word.len() - word.trim_start_matches(['(', '[', '"', '“']).len();
-            let trimmed = word.trim_start_matches(['(', '[', '"', '“']).trim_end_matches([')', ']', '"', '”', ';', ':']);
+            let trimmed = word
+                .trim_start_matches(['(', '[', '"', '“'])
+                .trim_end_matches([')', ']', '"', '”', ';', ':']);
             (!trimmed.is_empty()).then(|| (s + trimmed_start, s + trimmed_start + trimmed.len()))
         })
         .collect()
@@ -258,11 +281,25 @@ mod tests {
     #[test]
     fn iso_forms() {
         assert_eq!(PartialDate::parse_iso("1790").unwrap().to_string(), "1790");
-        assert_eq!(PartialDate::parse_iso("1790-01").unwrap().to_string(), "1790-01");
-        assert_eq!(PartialDate::parse_iso("1790-01-08").unwrap().to_string(), "1790-01-08");
-        assert_eq!(PartialDate::parse_iso("2024-10-08T09:30:00Z").unwrap().to_string(), "2024-10-08");
+        assert_eq!(
+            PartialDate::parse_iso("1790-01").unwrap().to_string(),
+            "1790-01"
+        );
+        assert_eq!(
+            PartialDate::parse_iso("1790-01-08").unwrap().to_string(),
+            "1790-01-08"
+        );
+        assert_eq!(
+            PartialDate::parse_iso("2024-10-08T09:30:00Z")
+                .unwrap()
+                .to_string(),
+            "2024-10-08"
+        );
         assert_eq!(PartialDate::parse_iso("2023-02-29"), None);
-        assert_eq!(PartialDate::parse_iso("2024-02-29").unwrap().to_string(), "2024-02-29");
+        assert_eq!(
+            PartialDate::parse_iso("2024-02-29").unwrap().to_string(),
+            "2024-02-29"
+        );
         assert_eq!(PartialDate::parse_iso("1790-13"), None);
         assert_eq!(PartialDate::parse_iso("17900"), None);
         assert_eq!(PartialDate::parse_iso(""), None);
@@ -280,7 +317,10 @@ mod tests {
     #[test]
     fn dates_in_prose() {
         check_text("Published date: 08 Oct 2024", Some("2024-10-08"));
-        check_text("WASHINGTON, January 22, 2014 — The President", Some("2014-01-22"));
+        check_text(
+            "WASHINGTON, January 22, 2014 — The President",
+            Some("2014-01-22"),
+        );
         check_text("Delivered 22 January 2014.", Some("2014-01-22"));
         check_text("Paris, le 8 octobre 2024", Some("2024-10-08"));
         check_text("Berlin, 8. Oktober 2024", Some("2024-10-08"));

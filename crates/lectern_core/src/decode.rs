@@ -82,9 +82,16 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     decode_utf8_or_fallback(bytes, TextEncoding::Utf8)
 }
 
-fn decode_utf8_or_fallback(bytes: &[u8], encoding: TextEncoding) -> Result<Decoded<'_>, DecodeError> {
+fn decode_utf8_or_fallback(
+    bytes: &[u8],
+    encoding: TextEncoding,
+) -> Result<Decoded<'_>, DecodeError> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(Decoded { text: Cow::Borrowed(text), encoding, warnings: Vec::new() }),
+        Ok(text) => Ok(Decoded {
+            text: Cow::Borrowed(text),
+            encoding,
+            warnings: Vec::new(),
+        }),
         Err(err) => {
             if let Some(offset) = memchr::memchr(0, bytes) {
                 return Err(DecodeError::NulByte(offset));
@@ -112,10 +119,17 @@ fn decode_utf16(bytes: &[u8], enc: &'static Encoding, encoding: TextEncoding) ->
     if had_errors {
         warnings.push(Warning::new(
             WarningKind::Encoding,
-            format!("invalid {} sequences replaced with U+FFFD", encoding.as_str()),
+            format!(
+                "invalid {} sequences replaced with U+FFFD",
+                encoding.as_str()
+            ),
         ));
     }
-    Decoded { text: Cow::Owned(text.into_owned()), encoding, warnings }
+    Decoded {
+        text: Cow::Owned(text.into_owned()),
+        encoding,
+        warnings,
+    }
 }
 
 /// Recognises common binary formats by their magic numbers.
@@ -133,7 +147,10 @@ fn sniff_binary(bytes: &[u8]) -> Option<&'static str> {
         (b"Rar!\x1A\x07", "a RAR archive"),
         (b"\x7FELF", "an executable"),
         (b"MZ", "a Windows executable"),
-        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "an old Office document"),
+        (
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+            "an old Office document",
+        ),
         (b"ID3", "an MP3 file"),
         (b"OggS", "an Ogg audio file"),
         (b"fLaC", "a FLAC audio file"),
@@ -142,8 +159,8 @@ fn sniff_binary(bytes: &[u8]) -> Option<&'static str> {
     ];
     // "MZ" is also how some prose starts; demand a NUL soon after for executables.
     MAGIC.iter().find_map(|(magic, kind)| {
-        let matches = bytes.starts_with(magic)
-            && (*magic != b"MZ" || bytes.iter().take(64).any(|&b| b == 0));
+        let matches =
+            bytes.starts_with(magic) && (*magic != b"MZ" || bytes.iter().take(64).any(|&b| b == 0));
         matches.then_some(*kind)
     })
 }
@@ -156,7 +173,12 @@ fn sniff_bomless_utf16(bytes: &[u8]) -> Option<TextEncoding> {
     }
     let pairs = sample.len() / 2;
     let even_nul = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd_nul = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let odd_nul = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     // Nearly all code units in the ASCII range, NULs only on one side.
     if odd_nul * 10 >= pairs * 9 && even_nul == 0 {
         Some(TextEncoding::Utf16Le)
@@ -174,28 +196,43 @@ mod tests {
     #[test]
     fn encodings() {
         let d = decode(b"\xEF\xBB\xBFhello").unwrap();
-        assert_eq!((d.text.as_ref(), d.encoding), ("hello", TextEncoding::Utf8Bom));
+        assert_eq!(
+            (d.text.as_ref(), d.encoding),
+            ("hello", TextEncoding::Utf8Bom)
+        );
         let d = decode(b"\xFF\xFEh\0i\0").unwrap();
         assert_eq!((d.text.as_ref(), d.encoding), ("hi", TextEncoding::Utf16Le));
         let d = decode(b"\xFE\xFF\0h\0i").unwrap();
         assert_eq!(d.text, "hi");
         let d = decode(b"caf\xE9 \x93quoted\x94").unwrap();
-        assert_eq!((d.text.as_ref(), d.encoding), ("café “quoted”", TextEncoding::Windows1252));
+        assert_eq!(
+            (d.text.as_ref(), d.encoding),
+            ("café “quoted”", TextEncoding::Windows1252)
+        );
         assert_eq!(d.warnings.len(), 1);
         let d = decode("already mojibake: CafÃ©".as_bytes()).unwrap();
         assert_eq!(d.text, "already mojibake: CafÃ©");
-        let le: Vec<u8> = "Fellow citizens".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let le: Vec<u8> = "Fellow citizens"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         assert_eq!(decode(&le).unwrap().text, "Fellow citizens");
     }
 
     #[test]
     fn refusals() {
-        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0").unwrap_err(), DecodeError::Binary("a PNG image"));
+        assert_eq!(
+            decode(b"\x89PNG\r\n\x1a\n\0\0").unwrap_err(),
+            DecodeError::Binary("a PNG image")
+        );
         assert_eq!(
             decode(b"PK\x03\x04rest").unwrap_err(),
             DecodeError::Binary("a ZIP archive (or an Office document)")
         );
-        assert_eq!(decode(b"text\0more text here and more").unwrap_err(), DecodeError::NulByte(4));
+        assert_eq!(
+            decode(b"text\0more text here and more").unwrap_err(),
+            DecodeError::NulByte(4)
+        );
         assert!(decode(b"MZ is how this essay starts").is_ok());
     }
 }

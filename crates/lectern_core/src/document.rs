@@ -70,7 +70,10 @@ impl Document {
 
     /// The innermost section containing `char_offset`, if any.
     pub fn section_at(&self, char_offset: usize) -> Option<&Section> {
-        self.sections.iter().rev().find(|s| s.span.contains(char_offset))
+        self.sections
+            .iter()
+            .rev()
+            .find(|s| s.span.contains(char_offset))
     }
 }
 
@@ -129,7 +132,9 @@ pub struct Inline {
 pub enum InlineKind {
     Emphasis,
     Strong,
-    Link { url: String },
+    Link {
+        url: String,
+    },
     /// A speaker label at the start of a turn.
     SpeakerLabel,
     /// A stage direction inside or as a paragraph.
@@ -281,7 +286,10 @@ pub struct Warning {
 
 impl Warning {
     pub fn new(kind: WarningKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into() }
+        Self {
+            kind,
+            message: message.into(),
+        }
     }
 }
 

@@ -45,8 +45,11 @@ impl Candidates {
     }
 
     pub fn add_speakers(&mut self, value: Vec<String>, p: Provenance) {
-        let value: Vec<String> =
-            value.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+        let value: Vec<String> = value
+            .into_iter()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect();
         if !value.is_empty() {
             self.speakers.push(sourced(value, p));
         }
@@ -114,7 +117,8 @@ impl Candidates {
         let date = strongest(self.date.clone());
         if let Some(winner) = &date {
             for other in &self.date {
-                let agrees = winner.value.contains(other.value) || other.value.contains(winner.value);
+                let agrees =
+                    winner.value.contains(other.value) || other.value.contains(winner.value);
                 if !agrees && other.provenance > winner.provenance {
                     warnings.push(Warning::new(
                         WarningKind::MetadataConflict,
@@ -145,7 +149,10 @@ impl Candidates {
 fn strongest<T>(candidates: Vec<Sourced<T>>) -> Option<Sourced<T>> {
     let mut best: Option<Sourced<T>> = None;
     for candidate in candidates {
-        if best.as_ref().is_none_or(|b| candidate.provenance < b.provenance) {
+        if best
+            .as_ref()
+            .is_none_or(|b| candidate.provenance < b.provenance)
+        {
             best = Some(candidate);
         }
     }
@@ -166,13 +173,29 @@ fn describe(p: Provenance) -> &'static str {
 /// What a file name says: `1790-Washington-1.txt` → 1790, "Washington";
 /// `2024-10-08-threat-update.md` → 2024-10-08, title "Threat update".
 pub fn from_filename(relative_path: &str, candidates: &mut Candidates) {
-    let name = relative_path.rsplit(['/', '\\']).next().unwrap_or(relative_path);
+    let name = relative_path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(relative_path);
     let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-    let parts: Vec<&str> = stem.split(['-', '_', '.', ' ']).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = stem
+        .split(['-', '_', '.', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
     let mut rest_from = 0;
-    if let Some(year) = parts.first().filter(|p| p.len() == 4).and_then(|p| PartialDate::parse_iso(p)) {
-        let month = parts.get(1).filter(|p| p.len() == 2).and_then(|p| p.parse::<u8>().ok());
-        let day = parts.get(2).filter(|p| p.len() == 2).and_then(|p| p.parse::<u8>().ok());
+    if let Some(year) = parts
+        .first()
+        .filter(|p| p.len() == 4)
+        .and_then(|p| PartialDate::parse_iso(p))
+    {
+        let month = parts
+            .get(1)
+            .filter(|p| p.len() == 2)
+            .and_then(|p| p.parse::<u8>().ok());
+        let day = parts
+            .get(2)
+            .filter(|p| p.len() == 2)
+            .and_then(|p| p.parse::<u8>().ok());
         let date = match (month, day) {
             (Some(m), Some(d)) => PartialDate::ymd(year.year, m, d).map(|date| (date, 3)),
             (Some(m), None) => PartialDate::year_month(year.year, m).map(|date| (date, 2)),
@@ -183,7 +206,10 @@ pub fn from_filename(relative_path: &str, candidates: &mut Candidates) {
         rest_from = used;
     }
     let rest: Vec<&str> = parts.get(rest_from..).unwrap_or_default().to_vec();
-    let rest: Vec<&str> = rest.into_iter().filter(|p| !p.chars().all(|c| c.is_ascii_digit())).collect();
+    let rest: Vec<&str> = rest
+        .into_iter()
+        .filter(|p| !p.chars().all(|c| c.is_ascii_digit()))
+        .collect();
     // `YEAR-Name-N`: one capitalised word after the date is a speaker's name.
     if rest_from > 0 && rest.len() == 1 && rest[0].chars().next().is_some_and(char::is_uppercase) {
         candidates.add_speakers(vec![rest[0].to_owned()], Provenance::Filename);
@@ -203,14 +229,23 @@ pub fn from_filename(relative_path: &str, candidates: &mut Candidates) {
 /// "Remarks by the President at …" as a title gives a speaker: "the President".
 pub fn speaker_from_title(title: &str) -> Option<String> {
     let lower = title.to_lowercase();
-    for lead in ["remarks by ", "remarks of ", "address by ", "speech by ", "statement by ", "lecture by "] {
+    for lead in [
+        "remarks by ",
+        "remarks of ",
+        "address by ",
+        "speech by ",
+        "statement by ",
+        "lecture by ",
+    ] {
         if let Some(pos) = lower.find(lead) {
             let after = &title[pos + lead.len()..];
-            let end = [" at ", " on ", " in ", " to ", " before ", " for ", ",", ":", " —", " -"]
-                .iter()
-                .filter_map(|stop| after.find(stop))
-                .min()
-                .unwrap_or(after.len());
+            let end = [
+                " at ", " on ", " in ", " to ", " before ", " for ", ",", ":", " —", " -",
+            ]
+            .iter()
+            .filter_map(|stop| after.find(stop))
+            .min()
+            .unwrap_or(after.len());
             let speaker = after[..end].trim();
             if !speaker.is_empty() && speaker.split_whitespace().count() <= 8 {
                 return Some(speaker.to_owned());
@@ -220,25 +255,109 @@ pub fn speaker_from_title(title: &str) -> Option<String> {
     None
 }
 
-/// "Director General Ken McCallum gives latest threat update" gives a speaker:
-/// "Ken McCallum". Titles and roles before the name are dropped.
+/// "Director General Ken `McCallum` gives latest threat update" gives a speaker:
+/// "Ken `McCallum`". Titles and roles before the name are dropped.
 pub fn speaker_from_headline(title: &str) -> Option<String> {
-    const VERBS: &[&str] = &[" gives ", " delivers ", " makes ", " addresses ", " speaks ", " outlines ", " sets out ", " announces "];
+    const VERBS: &[&str] = &[
+        " gives ",
+        " delivers ",
+        " makes ",
+        " addresses ",
+        " speaks ",
+        " outlines ",
+        " sets out ",
+        " announces ",
+    ];
     const ROLES: &[&str] = &[
-        "Director", "General", "President", "Vice", "Prime", "Minister", "Foreign", "Home", "Secretary", "Chancellor",
-        "Sir", "Dame", "Lord", "Lady", "Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "The", "Senator", "Governor",
-        "Deputy", "Chief", "Executive", "Commissioner", "Chair", "Chairman", "Ambassador", "Mayor", "Queen", "King",
+        "Director",
+        "General",
+        "President",
+        "Vice",
+        "Prime",
+        "Minister",
+        "Foreign",
+        "Home",
+        "Secretary",
+        "Chancellor",
+        "Sir",
+        "Dame",
+        "Lord",
+        "Lady",
+        "Dr",
+        "Dr.",
+        "Mr",
+        "Mr.",
+        "Mrs",
+        "Mrs.",
+        "Ms",
+        "Ms.",
+        "The",
+        "Senator",
+        "Governor",
+        "Deputy",
+        "Chief",
+        "Executive",
+        "Commissioner",
+        "Chair",
+        "Chairman",
+        "Ambassador",
+        "Mayor",
+        "Queen",
+        "King",
     ];
     let end = VERBS.iter().filter_map(|v| title.find(v)).min()?;
     let words: Vec<&str> = title[..end].split_whitespace().collect();
     let name_start = words.iter().position(|w| !ROLES.contains(w))?;
     let name = &words[name_start..];
     let looks_like_name = (2..=4).contains(&name.len())
-        && name.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase));
+        && name
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase));
     looks_like_name.then(|| name.join(" "))
 }
 
 /// A guess at the language of `text` from its commonest short words and its script.
+const STOPWORDS: &[(&str, &[&str])] = &[
+    (
+        "en",
+        &["the", "and", "of", "to", "is", "that", "we", "our", "in"],
+    ),
+    (
+        "fr",
+        &[
+            "le", "la", "les", "et", "des", "est", "nous", "que", "une", "du",
+        ],
+    ),
+    (
+        "de",
+        &[
+            "der", "die", "und", "das", "ist", "nicht", "wir", "ein", "zu", "den",
+        ],
+    ),
+    (
+        "es",
+        &[
+            "el", "la", "los", "y", "que", "es", "en", "las", "por", "del",
+        ],
+    ),
+    (
+        "it",
+        &[
+            "il", "di", "che", "non", "per", "una", "sono", "della", "gli",
+        ],
+    ),
+    (
+        "nl",
+        &[
+            "de", "het", "een", "en", "van", "dat", "niet", "wij", "zijn",
+        ],
+    ),
+    (
+        "pt",
+        &["o", "os", "que", "não", "uma", "para", "com", "dos", "nós"],
+    ),
+];
+
 pub fn guess_language(text: &str) -> Option<&'static str> {
     const SAMPLE_CHARS: usize = 4000;
     let sample: String = text.chars().take(SAMPLE_CHARS).collect();
@@ -269,17 +388,11 @@ pub fn guess_language(text: &str) -> Option<&'static str> {
     if cyrillic * 2 > total {
         return Some("ru");
     }
-    const STOPWORDS: &[(&str, &[&str])] = &[
-        ("en", &["the", "and", "of", "to", "is", "that", "we", "our", "in"]),
-        ("fr", &["le", "la", "les", "et", "des", "est", "nous", "que", "une", "du"]),
-        ("de", &["der", "die", "und", "das", "ist", "nicht", "wir", "ein", "zu", "den"]),
-        ("es", &["el", "la", "los", "y", "que", "es", "en", "las", "por", "del"]),
-        ("it", &["il", "di", "che", "non", "per", "una", "sono", "della", "gli"]),
-        ("nl", &["de", "het", "een", "en", "van", "dat", "niet", "wij", "zijn"]),
-        ("pt", &["o", "os", "que", "não", "uma", "para", "com", "dos", "nós"]),
-    ];
     let lower = sample.to_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
     let (best, score) = STOPWORDS
         .iter()
         .map(|(lang, stops)| (*lang, words.iter().filter(|w| stops.contains(w)).count()))
@@ -314,18 +427,28 @@ mod tests {
     fn stronger_source_wins_and_conflicts_are_reported() {
         let mut c = Candidates::default();
         c.add_date(PartialDate::year(1791), Provenance::Filename);
-        c.add_date(PartialDate::ymd(1790, 12, 8).unwrap(), Provenance::Catalogue);
+        c.add_date(
+            PartialDate::ymd(1790, 12, 8).unwrap(),
+            Provenance::Catalogue,
+        );
         let mut warnings = Vec::new();
         let m = c.resolve(&mut warnings);
         assert_eq!(m.date().unwrap().to_string(), "1790-12-08");
         assert_eq!(warnings.len(), 1);
-        assert!(warnings[0].message.contains("file name says the date is 1791"), "{}", warnings[0]);
+        assert!(
+            warnings[0]
+                .message
+                .contains("file name says the date is 1791"),
+            "{}",
+            warnings[0]
+        );
     }
 
     #[test]
     fn headline_speaker() {
         assert_eq!(
-            speaker_from_headline("Director General Ken McCallum gives latest threat update").as_deref(),
+            speaker_from_headline("Director General Ken McCallum gives latest threat update")
+                .as_deref(),
             Some("Ken McCallum")
         );
         assert_eq!(speaker_from_headline("The economy gives way"), None);
@@ -342,8 +465,21 @@ mod tests {
 
     #[test]
     fn languages() {
-        assert_eq!(guess_language("We hold these truths to be self-evident, that all men are created equal and that they are endowed"), Some("en"));
-        assert_eq!(guess_language("Nous sommes en guerre. Le pays est attaqué et la nation doit répondre avec les moyens que nous avons"), Some("fr"));
-        assert_eq!(guess_language("我们的国家正在经历深刻的变化，人民的生活水平不断提高，经济持续发展。"), Some("zh"));
+        assert_eq!(
+            guess_language(
+                "We hold these truths to be self-evident, that all men are created equal and that they are endowed"
+            ),
+            Some("en")
+        );
+        assert_eq!(
+            guess_language(
+                "Nous sommes en guerre. Le pays est attaqué et la nation doit répondre avec les moyens que nous avons"
+            ),
+            Some("fr")
+        );
+        assert_eq!(
+            guess_language("我们的国家正在经历深刻的变化，人民的生活水平不断提高，经济持续发展。"),
+            Some("zh")
+        );
     }
 }

@@ -8,7 +8,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A half-open range `[start, end)` of code-point offsets into a canonical text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct CharSpan {
     /// First code point, inclusive.
     pub start: usize,
@@ -54,7 +56,11 @@ pub struct CharIndex {
 impl CharIndex {
     pub fn new(text: &str) -> Self {
         if text.is_ascii() {
-            return Self { char_len: text.len(), byte_len: text.len(), checkpoints: Vec::new() };
+            return Self {
+                char_len: text.len(),
+                byte_len: text.len(),
+                checkpoints: Vec::new(),
+            };
         }
         let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_CHARS + 1);
         let mut char_len = 0;
@@ -64,7 +70,11 @@ impl CharIndex {
             }
             char_len += 1;
         }
-        Self { char_len, byte_len: text.len(), checkpoints }
+        Self {
+            char_len,
+            byte_len: text.len(),
+            checkpoints,
+        }
     }
 
     /// Length of the text in code points.
@@ -83,7 +93,11 @@ impl CharIndex {
             return char_offset;
         }
         let checkpoint = char_offset / CHECKPOINT_CHARS;
-        let base = self.checkpoints.get(checkpoint).copied().unwrap_or(self.byte_len);
+        let base = self
+            .checkpoints
+            .get(checkpoint)
+            .copied()
+            .unwrap_or(self.byte_len);
         let rest = char_offset - checkpoint * CHECKPOINT_CHARS;
         text.get(base..)
             .and_then(|tail| tail.char_indices().nth(rest))
@@ -98,7 +112,10 @@ impl CharIndex {
         if self.checkpoints.is_empty() {
             return byte_offset;
         }
-        let checkpoint = self.checkpoints.partition_point(|&b| b <= byte_offset).saturating_sub(1);
+        let checkpoint = self
+            .checkpoints
+            .partition_point(|&b| b <= byte_offset)
+            .saturating_sub(1);
         let base = self.checkpoints.get(checkpoint).copied().unwrap_or(0);
         let mut chars = checkpoint * CHECKPOINT_CHARS;
         for (offset, _) in text.get(base..).unwrap_or("").char_indices() {
@@ -124,7 +141,11 @@ impl CharIndex {
 
 /// Number of code points in `s`; fast for ASCII.
 pub fn char_count(s: &str) -> usize {
-    if s.is_ascii() { s.len() } else { s.chars().count() }
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ mod load;
 mod scan;
 
 pub use load::{
-    CheckEntry, CheckReport, CheckStatus, LoadError, Loaded, Progress, Summary, check, find_catalogue_for, load_archive,
-    load_file, read_catalogue,
+    CheckEntry, CheckReport, CheckStatus, LoadError, Loaded, Progress, Summary, check,
+    find_catalogue_for, load_archive, load_file, read_catalogue,
 };
 pub use scan::{EntryKind, ScanEntry, scan};

@@ -39,15 +39,25 @@ fn read_source(path: &Path) -> Result<Vec<u8>, LoadError> {
     }
     let mut bytes = Vec::with_capacity(len as usize + 1);
     // `take` guards against a file that grows while it is read.
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
     Ok(bytes)
 }
 
 /// Loads one file. `relative` is its path relative to the archive root (for the catalogue
 /// and file-name metadata).
-pub fn load_file(path: &Path, relative: &str, catalogue: &Catalogue) -> Result<Document, LoadError> {
+pub fn load_file(
+    path: &Path,
+    relative: &str,
+    catalogue: &Catalogue,
+) -> Result<Document, LoadError> {
     let bytes = read_source(path)?;
-    let options = ImportOptions { path: relative, catalogue: catalogue.lookup(relative), overrides: None };
+    let options = ImportOptions {
+        path: relative,
+        catalogue: catalogue.lookup(relative),
+        overrides: None,
+    };
     Ok(import(&bytes, &options)?)
 }
 
@@ -56,7 +66,9 @@ pub fn load_file(path: &Path, relative: &str, catalogue: &Catalogue) -> Result<D
 pub fn read_catalogue(root: &Path) -> (Catalogue, Vec<CheckEntry>) {
     let mut catalogue = Catalogue::default();
     let mut entries = Vec::new();
-    let Ok(dir) = std::fs::read_dir(root) else { return (catalogue, entries) };
+    let Ok(dir) = std::fs::read_dir(root) else {
+        return (catalogue, entries);
+    };
     let mut csvs: Vec<PathBuf> = dir
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -69,14 +81,24 @@ pub fn read_catalogue(root: &Path) -> (Catalogue, Vec<CheckEntry>) {
             Ok(Ok((parsed, warnings))) => {
                 let rows = parsed.len();
                 catalogue.merge(parsed);
-                let mut e = CheckEntry::new(relative, CheckStatus::Skipped, Some(format!("archive catalogue ({rows} rows)")));
+                let mut e = CheckEntry::new(
+                    relative,
+                    CheckStatus::Skipped,
+                    Some(format!("archive catalogue ({rows} rows)")),
+                );
                 e.warnings = warnings.into_iter().map(|w| w.message).collect();
                 e
             }
-            Ok(Err(CatalogueError::NoFileColumn)) => {
-                CheckEntry::new(relative, CheckStatus::Skipped, Some("a CSV table that is not a catalogue (no file column)".to_owned()))
-            }
-            Ok(Err(err)) => CheckEntry::new(relative, CheckStatus::Failed, Some(format!("unreadable catalogue: {err}"))),
+            Ok(Err(CatalogueError::NoFileColumn)) => CheckEntry::new(
+                relative,
+                CheckStatus::Skipped,
+                Some("a CSV table that is not a catalogue (no file column)".to_owned()),
+            ),
+            Ok(Err(err)) => CheckEntry::new(
+                relative,
+                CheckStatus::Failed,
+                Some(format!("unreadable catalogue: {err}")),
+            ),
             Err(err) => CheckEntry::new(relative, CheckStatus::Failed, Some(err.to_string())),
         };
         entries.push(entry);
@@ -185,7 +207,10 @@ pub struct CheckReport {
 impl CheckReport {
     fn from_entries(mut documents: Vec<CheckEntry>) -> Self {
         documents.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut summary = Summary { files: documents.len(), ..Summary::default() };
+        let mut summary = Summary {
+            files: documents.len(),
+            ..Summary::default()
+        };
         for d in &documents {
             match d.status {
                 CheckStatus::Imported => {
@@ -233,8 +258,16 @@ fn run(root: &Path, keep: bool, on_progress: &(dyn Fn(Progress<'_>) + Sync)) -> 
         match entry.kind {
             EntryKind::Speech => speeches.push(entry),
             EntryKind::CatalogueCandidate => {}
-            EntryKind::Skipped(reason) => entries.push(CheckEntry::new(entry.relative, CheckStatus::Skipped, Some(reason))),
-            EntryKind::Failed(reason) => entries.push(CheckEntry::new(entry.relative, CheckStatus::Failed, Some(reason))),
+            EntryKind::Skipped(reason) => entries.push(CheckEntry::new(
+                entry.relative,
+                CheckStatus::Skipped,
+                Some(reason),
+            )),
+            EntryKind::Failed(reason) => entries.push(CheckEntry::new(
+                entry.relative,
+                CheckStatus::Failed,
+                Some(reason),
+            )),
         }
     }
     let total = speeches.len();
@@ -248,12 +281,23 @@ fn run(root: &Path, keep: bool, on_progress: &(dyn Fn(Progress<'_>) + Sync)) -> 
                     (line, keep.then(|| (entry.relative.clone(), doc)))
                 }
                 Err(err) => {
-                    let status = if err.is_skip() { CheckStatus::Skipped } else { CheckStatus::Failed };
-                    (CheckEntry::new(entry.relative.clone(), status, Some(err.to_string())), None)
+                    let status = if err.is_skip() {
+                        CheckStatus::Skipped
+                    } else {
+                        CheckStatus::Failed
+                    };
+                    (
+                        CheckEntry::new(entry.relative.clone(), status, Some(err.to_string())),
+                        None,
+                    )
                 }
             };
             let done = done.fetch_add(1, Ordering::Relaxed) + 1;
-            on_progress(Progress { done, total, current: &entry.relative });
+            on_progress(Progress {
+                done,
+                total,
+                current: &entry.relative,
+            });
             outcome
         })
         .collect();
@@ -263,5 +307,8 @@ fn run(root: &Path, keep: bool, on_progress: &(dyn Fn(Progress<'_>) + Sync)) -> 
         documents.extend(doc);
     }
     documents.sort_by(|a, b| a.0.cmp(&b.0));
-    Loaded { documents, report: CheckReport::from_entries(entries) }
+    Loaded {
+        documents,
+        report: CheckReport::from_entries(entries),
+    }
 }

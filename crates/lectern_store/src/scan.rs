@@ -38,7 +38,17 @@ pub(crate) fn is_lectern_file(name: &str) -> bool {
 /// Files that document an archive rather than belong to it.
 fn is_archive_documentation(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
-    matches!(stem.as_str(), "README" | "LICENSE" | "LICENCE" | "COPYING" | "SOURCES" | "CHANGELOG" | "NOTICE" | "AUTHORS")
+    matches!(
+        stem.as_str(),
+        "README"
+            | "LICENSE"
+            | "LICENCE"
+            | "COPYING"
+            | "SOURCES"
+            | "CHANGELOG"
+            | "NOTICE"
+            | "AUTHORS"
+    )
 }
 
 /// Scans `root` recursively, following symbolic links (loops are reported, not followed).
@@ -62,19 +72,32 @@ pub fn scan(root: &Path) -> Vec<ScanEntry> {
                 }
                 let relative = relative_path(root, entry.path());
                 let kind = classify(&name, &relative, entry.depth(), entry.file_type().is_file());
-                entries.push(ScanEntry { path: entry.into_path(), relative, kind });
+                entries.push(ScanEntry {
+                    path: entry.into_path(),
+                    relative,
+                    kind,
+                });
             }
             Err(err) => {
-                let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+                let path = err
+                    .path()
+                    .map_or_else(|| root.to_path_buf(), Path::to_path_buf);
                 let reason = if let Some(ancestor) = err.loop_ancestor() {
-                    format!("symbolic link loop back to {}", relative_path(root, ancestor))
+                    format!(
+                        "symbolic link loop back to {}",
+                        relative_path(root, ancestor)
+                    )
                 } else if let Some(io) = err.io_error() {
                     format!("cannot read: {}", io_reason(io))
                 } else {
                     err.to_string()
                 };
                 let relative = relative_path(root, &path);
-                entries.push(ScanEntry { path, relative, kind: EntryKind::Failed(reason) });
+                entries.push(ScanEntry {
+                    path,
+                    relative,
+                    kind: EntryKind::Failed(reason),
+                });
             }
         }
     }
@@ -86,8 +109,10 @@ fn classify(name: &str, relative: &str, depth: usize, is_file: bool) -> EntryKin
     if !is_file {
         return EntryKind::Skipped("not a regular file".to_owned());
     }
-    let lower = name.to_ascii_lowercase();
-    if depth == 1 && lower.ends_with(".csv") {
+    let is_csv = std::path::Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if depth == 1 && is_csv {
         return EntryKind::CatalogueCandidate;
     }
     if is_archive_documentation(name) {
@@ -105,8 +130,15 @@ fn classify(name: &str, relative: &str, depth: usize, is_file: bool) -> EntryKin
 
 pub(crate) fn relative_path(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    if parts.is_empty() { path.to_string_lossy().into_owned() } else { parts.join("/") }
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        path.to_string_lossy().into_owned()
+    } else {
+        parts.join("/")
+    }
 }
 
 /// A short reason for an I/O error, without the OS error number.

@@ -5,7 +5,9 @@
 //! [`assemble`] then recognises speaker turns and stage directions, numbers paragraphs, builds
 //! the outline, and lays everything out as one canonical text with code-point spans.
 
-use crate::document::{Block, BlockKind, ContentHash, Document, Inline, InlineKind, Metadata, Section};
+use crate::document::{
+    Block, BlockKind, ContentHash, Document, Inline, InlineKind, Metadata, Section,
+};
 use crate::document::{SourceFormat, Warning};
 use crate::import::structure;
 use crate::text::{CharIndex, CharSpan, char_count};
@@ -145,8 +147,13 @@ impl BlockBuilder {
             mark.end = mark.end.min(trimmed_len);
         }
         self.marks.retain(|m| m.start < m.end);
-        self.marks.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
-        Some(RawBlock { kind, text: self.text, marks: self.marks })
+        self.marks
+            .sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+        Some(RawBlock {
+            kind,
+            text: self.text,
+            marks: self.marks,
+        })
     }
 
     /// Takes the finished block and leaves an empty builder behind.
@@ -161,7 +168,9 @@ fn split_keep_whitespace(s: &str) -> impl Iterator<Item = &str> {
     std::iter::from_fn(move || {
         let first = rest.chars().next()?;
         let ws = first.is_whitespace();
-        let end = rest.find(|c: char| c.is_whitespace() != ws).unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| c.is_whitespace() != ws)
+            .unwrap_or(rest.len());
         let (run, tail) = rest.split_at(end);
         rest = tail;
         Some(run)
@@ -217,12 +226,21 @@ pub(crate) fn assemble(
                 && let Some(label) = speaker_labels.label_at_start(&raw)
             {
                 let span = to_span(label.range.start, label.range.end);
-                inlines.push(Inline { span, kind: InlineKind::SpeakerLabel });
-                kind = BlockKind::SpeakerTurn { speaker: label.speaker, label: span };
+                inlines.push(Inline {
+                    span,
+                    kind: InlineKind::SpeakerLabel,
+                });
+                kind = BlockKind::SpeakerTurn {
+                    speaker: label.speaker,
+                    label: span,
+                };
             }
         }
         for mark in &raw.marks {
-            inlines.push(Inline { span: to_span(mark.start, mark.end), kind: mark.kind.clone() });
+            inlines.push(Inline {
+                span: to_span(mark.start, mark.end),
+                kind: mark.kind.clone(),
+            });
         }
         let number = if matches!(kind, BlockKind::Heading { .. }) {
             None
@@ -232,7 +250,11 @@ pub(crate) fn assemble(
         };
         text.push_str(&raw.text);
         char_pos += block_chars;
-        blocks.push(Block { kind, span: CharSpan::new(block_start, char_pos), number });
+        blocks.push(Block {
+            kind,
+            span: CharSpan::new(block_start, char_pos),
+            number,
+        });
     }
 
     inlines.sort_by_key(|i| (i.span.start, std::cmp::Reverse(i.span.end)));
@@ -240,7 +262,17 @@ pub(crate) fn assemble(
     let content_hash = ContentHash::of(&text);
     let index = CharIndex::new(&text);
     debug_assert_eq!(index.char_len(), char_pos);
-    Document { text, metadata, blocks, sections, inlines, warnings, format, content_hash, index }
+    Document {
+        text,
+        metadata,
+        blocks,
+        sections,
+        inlines,
+        warnings,
+        format,
+        content_hash,
+        index,
+    }
 }
 
 /// Sections from heading blocks: each runs to the end of the last block before the next
@@ -258,7 +290,10 @@ fn outline(blocks: &[Block], text: &str, text_chars: usize) -> Vec<Section> {
     let mut sections = Vec::with_capacity(headings.len());
     for (n, &(block_index, level)) in headings.iter().enumerate() {
         let heading = blocks[block_index].span;
-        let next = headings[n + 1..].iter().find(|&&(_, l)| l <= level).map(|&(i, _)| i);
+        let next = headings[n + 1..]
+            .iter()
+            .find(|&&(_, l)| l <= level)
+            .map(|&(i, _)| i);
         let end = match next {
             Some(i) if i > 0 => blocks[i - 1].span.end,
             _ => blocks.last().map_or(text_chars, |b| b.span.end),
@@ -287,7 +322,10 @@ mod tests {
         b.push_str("  ");
         let block = b.finish(RawKind::Paragraph).unwrap();
         assert_eq!(block.text, "Hello big world");
-        assert_eq!(&block.text[block.marks[0].start..block.marks[0].end], "big world");
+        assert_eq!(
+            &block.text[block.marks[0].start..block.marks[0].end],
+            "big world"
+        );
     }
 
     #[test]

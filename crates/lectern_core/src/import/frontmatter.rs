@@ -11,7 +11,10 @@ use crate::document::{Provenance, Warning, WarningKind};
 use crate::metadata::Candidates;
 
 /// Splits a leading front-matter block off `text`: the parsed fields and the rest.
-pub(crate) fn split<'t>(text: &'t str, warnings: &mut Vec<Warning>) -> (BTreeMap<String, Vec<String>>, &'t str) {
+pub(crate) fn split<'t>(
+    text: &'t str,
+    warnings: &mut Vec<Warning>,
+) -> (BTreeMap<String, Vec<String>>, &'t str) {
     let (delimiter, is_toml) = if text.starts_with("---\n") || text.starts_with("--- \n") {
         ("---", false)
     } else if text.starts_with("+++\n") {
@@ -31,34 +34,65 @@ pub(crate) fn split<'t>(text: &'t str, warnings: &mut Vec<Warning>) -> (BTreeMap
         offset += line.len();
     }
     let Some((block_end, rest_start)) = end else {
-        warnings.push(Warning::new(WarningKind::Markup, format!("front matter opened with {delimiter} is never closed; read as text")));
+        warnings.push(Warning::new(
+            WarningKind::Markup,
+            format!("front matter opened with {delimiter} is never closed; read as text"),
+        ));
         return (BTreeMap::new(), text);
     };
     let block = &text[body_start..block_end];
-    let fields = if is_toml { parse_toml(block, warnings) } else { parse_yaml(block) };
+    let fields = if is_toml {
+        parse_toml(block, warnings)
+    } else {
+        parse_yaml(block)
+    };
     (fields, &text[rest_start..])
 }
 
 /// Proposes the metadata that front matter gives.
-pub(crate) fn propose(fields: &BTreeMap<String, Vec<String>>, candidates: &mut Candidates, warnings: &mut Vec<Warning>) {
+pub(crate) fn propose(
+    fields: &BTreeMap<String, Vec<String>>,
+    candidates: &mut Candidates,
+    warnings: &mut Vec<Warning>,
+) {
     let p = Provenance::FrontMatter;
-    let first = |keys: &[&str]| keys.iter().find_map(|k| fields.get(*k)).and_then(|v| v.first().cloned());
+    let first = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| fields.get(*k))
+            .and_then(|v| v.first().cloned())
+    };
     if let Some(title) = first(&["title", "name", "headline"]) {
         candidates.add_title(title, p);
     }
-    if let Some(raw) = first(&["date", "delivered", "published", "date_delivered", "speech_date"]) {
-        match PartialDate::parse_iso(&raw).or_else(|| crate::date::find_date_in_text(&raw).map(|(d, _)| d)) {
+    if let Some(raw) = first(&[
+        "date",
+        "delivered",
+        "published",
+        "date_delivered",
+        "speech_date",
+    ]) {
+        match PartialDate::parse_iso(&raw)
+            .or_else(|| crate::date::find_date_in_text(&raw).map(|(d, _)| d))
+        {
             Some(date) => candidates.add_date(date, p),
-            None => warnings.push(Warning::new(WarningKind::Markup, format!("front matter date {raw:?} is not a date"))),
+            None => warnings.push(Warning::new(
+                WarningKind::Markup,
+                format!("front matter date {raw:?} is not a date"),
+            )),
         }
     }
-    if let Some(speakers) = ["speakers", "speaker", "author", "authors", "orator"].iter().find_map(|k| fields.get(*k)) {
+    if let Some(speakers) = ["speakers", "speaker", "author", "authors", "orator"]
+        .iter()
+        .find_map(|k| fields.get(*k))
+    {
         candidates.add_speakers(speakers.clone(), p);
     }
     if let Some(place) = first(&["place", "location", "venue", "city"]) {
         candidates.add_place(place, p);
     }
-    if let Some(url) = first(&["source_url", "url", "source", "link", "canonical"]).filter(|u| u.contains("://")) {
+    if let Some(url) =
+        first(&["source_url", "url", "source", "link", "canonical"]).filter(|u| u.contains("://"))
+    {
         candidates.add_source_url(url, p);
     }
     if let Some(language) = first(&["language", "lang"]) {
@@ -76,7 +110,9 @@ fn parse_yaml(block: &str) -> BTreeMap<String, Vec<String>> {
         if line.starts_with([' ', '\t', '#']) || line.trim().is_empty() {
             continue;
         }
-        let Some((key, value)) = line.split_once(':') else { continue };
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
         let key = key.trim().to_lowercase();
         let value = value.trim();
         // Indented continuation lines belong to this key.
@@ -91,27 +127,51 @@ fn parse_yaml(block: &str) -> BTreeMap<String, Vec<String>> {
         let values = if value.starts_with(['>', '|']) {
             let folded = value.starts_with('>');
             let text = if folded {
-                continuation.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")
+                continuation
+                    .iter()
+                    .map(|l| l.trim())
+                    .collect::<Vec<_>>()
+                    .join(" ")
             } else {
-                continuation.iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n")
+                continuation
+                    .iter()
+                    .map(|l| l.trim())
+                    .collect::<Vec<_>>()
+                    .join("\n")
             };
             vec![text.trim().to_owned()]
         } else if value.is_empty() {
             let items: Vec<String> = continuation
                 .iter()
-                .filter_map(|l| l.trim().strip_prefix("- ").or_else(|| (l.trim() == "-").then_some("")))
+                .filter_map(|l| {
+                    l.trim()
+                        .strip_prefix("- ")
+                        .or_else(|| (l.trim() == "-").then_some(""))
+                })
                 .map(unquote)
                 .filter(|s| !s.is_empty())
                 .collect();
             if items.is_empty() {
                 // A plain scalar folded over several lines.
-                let text = continuation.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
-                if text.is_empty() { Vec::new() } else { vec![unquote(&text)] }
+                let text = continuation
+                    .iter()
+                    .map(|l| l.trim())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if text.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![unquote(&text)]
+                }
             } else {
                 items
             }
         } else if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
-            inner.split(',').map(unquote).filter(|s| !s.is_empty()).collect()
+            inner
+                .split(',')
+                .map(unquote)
+                .filter(|s| !s.is_empty())
+                .collect()
         } else {
             let mut text = value.to_owned();
             for l in &continuation {
@@ -134,7 +194,10 @@ fn unquote(s: &str) -> String {
         _ => s,
     };
     if let Some(inner) = s.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
-        return inner.replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\");
+        return inner
+            .replace("\\\"", "\"")
+            .replace("\\n", "\n")
+            .replace("\\\\", "\\");
     }
     if let Some(inner) = s.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
         return inner.replace("''", "'");
@@ -148,7 +211,10 @@ fn parse_toml(block: &str, warnings: &mut Vec<Warning>) -> BTreeMap<String, Vec<
         Err(e) => {
             let reason = e.to_string();
             let reason = reason.lines().next().unwrap_or("invalid TOML");
-            warnings.push(Warning::new(WarningKind::Markup, format!("TOML front matter is not valid: {reason}")));
+            warnings.push(Warning::new(
+                WarningKind::Markup,
+                format!("TOML front matter is not valid: {reason}"),
+            ));
             return BTreeMap::new();
         }
     };
@@ -192,8 +258,18 @@ mod tests {
     fn yaml_lists_and_toml() {
         let (fields, _) = split("---\nspeaker:\n  - A\n  - 'B'\n---\n", &mut Vec::new());
         assert_eq!(fields["speaker"], ["A", "B"]);
-        let (fields, rest) = split("+++\ntitle = \"T\"\ndate = 1941-12-08\n+++\nBody", &mut Vec::new());
-        assert_eq!((fields["title"][0].as_str(), fields["date"][0].as_str(), rest), ("T", "1941-12-08", "Body"));
+        let (fields, rest) = split(
+            "+++\ntitle = \"T\"\ndate = 1941-12-08\n+++\nBody",
+            &mut Vec::new(),
+        );
+        assert_eq!(
+            (
+                fields["title"][0].as_str(),
+                fields["date"][0].as_str(),
+                rest
+            ),
+            ("T", "1941-12-08", "Body")
+        );
     }
 
     #[test]

@@ -27,19 +27,76 @@ const VOID: &[&str] = &[
     "track", "wbr",
 ];
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "main", "li", "ul", "ol", "blockquote", "pre", "table", "tr",
-    "td", "th", "dd", "dt", "dl", "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "body",
-    "center", "address", "hr",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "dd",
+    "dt",
+    "dl",
+    "figure",
+    "figcaption",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "body",
+    "center",
+    "address",
+    "hr",
 ];
 /// Class, id or role words that mark page chrome.
 const CHROME_WORDS: &[&str] = &[
-    "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "cookie", "cookies", "consent",
-    "footer", "header", "masthead", "sidebar", "related", "share", "sharing", "social", "banner",
-    "advert", "advertisement", "ads", "promo", "newsletter", "subscribe", "skip", "comments",
-    "pagination", "toolbar", "contentinfo", "complementary", "search",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "breadcrumb",
+    "breadcrumbs",
+    "cookie",
+    "cookies",
+    "consent",
+    "footer",
+    "header",
+    "masthead",
+    "sidebar",
+    "related",
+    "share",
+    "sharing",
+    "social",
+    "banner",
+    "advert",
+    "advertisement",
+    "ads",
+    "promo",
+    "newsletter",
+    "subscribe",
+    "skip",
+    "comments",
+    "pagination",
+    "toolbar",
+    "contentinfo",
+    "complementary",
+    "search",
 ];
 
-pub(crate) fn read(text: &str, candidates: &mut Candidates, warnings: &mut Vec<Warning>) -> Result<Vec<RawBlock>, ImportError> {
+pub(crate) fn read(
+    text: &str,
+    candidates: &mut Candidates,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<RawBlock>, ImportError> {
     let mut emitter = DefaultEmitter::default();
     emitter.naively_switch_states(true);
     let mut page = Page::default();
@@ -97,7 +154,9 @@ impl Page {
         match name {
             "html" => self.lang = attr("lang").filter(|l| !l.is_empty()),
             "meta" => {
-                let key = attr("name").or_else(|| attr("property")).or_else(|| attr("itemprop"));
+                let key = attr("name")
+                    .or_else(|| attr("property"))
+                    .or_else(|| attr("itemprop"));
                 if let (Some(key), Some(content)) = (key, attr("content")) {
                     self.meta.push((key.to_ascii_lowercase(), content));
                 }
@@ -120,14 +179,20 @@ impl Page {
         if self.skip_from.is_some() {
             return;
         }
-        let chrome = ["class", "id", "role"].iter().filter_map(|a| attr(a)).any(|value| {
-            value
-                .to_ascii_lowercase()
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .any(|word| CHROME_WORDS.contains(&word))
-        });
+        let chrome = ["class", "id", "role"]
+            .iter()
+            .filter_map(|a| attr(a))
+            .any(|value| {
+                value
+                    .to_ascii_lowercase()
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|word| CHROME_WORDS.contains(&word))
+            });
         let furniture = FURNITURE.contains(&name) && self.main_depth == 0;
-        if SKIPPED.contains(&name) || furniture || (chrome && !matches!(name, "main" | "article" | "body" | "html")) {
+        if SKIPPED.contains(&name)
+            || furniture
+            || (chrome && !matches!(name, "main" | "article" | "body" | "html"))
+        {
             self.flush();
             self.skip_from = Some(self.stack.len());
             return;
@@ -150,7 +215,11 @@ impl Page {
             "strong" | "b" => self.current.open_mark(InlineKind::Strong),
             "a" => {
                 self.link_depth += 1;
-                if let Some(href) = attr("href").filter(|h| h.starts_with("http://") || h.starts_with("https://") || h.starts_with("mailto:")) {
+                if let Some(href) = attr("href").filter(|h| {
+                    h.starts_with("http://")
+                        || h.starts_with("https://")
+                        || h.starts_with("mailto:")
+                }) {
                     self.current.open_mark(InlineKind::Link { url: href });
                 }
             }
@@ -160,10 +229,14 @@ impl Page {
 
     fn end(&mut self, name: &str) {
         // Close up to the matching open element; ignore stray end tags.
-        let Some(position) = self.stack.iter().rposition(|open| open == name) else { return };
+        let Some(position) = self.stack.iter().rposition(|open| open == name) else {
+            return;
+        };
         let depth_after = position;
         while self.stack.len() > depth_after {
-            let Some(closed) = self.stack.pop() else { break };
+            let Some(closed) = self.stack.pop() else {
+                break;
+            };
             if let Some(skip_depth) = self.skip_from {
                 if self.stack.len() < skip_depth {
                     self.skip_from = None;
@@ -189,7 +262,8 @@ impl Page {
             "strong" | "b" => self.current.close_mark(&InlineKind::Strong),
             "a" => {
                 self.link_depth = self.link_depth.saturating_sub(1);
-                self.current.close_mark(&InlineKind::Link { url: String::new() });
+                self.current
+                    .close_mark(&InlineKind::Link { url: String::new() });
             }
             _ if BLOCKS.contains(&name) => self.flush(),
             _ => {}
@@ -217,7 +291,11 @@ impl Page {
     }
 
     fn flush(&mut self) {
-        let kind = self.kind.take().unwrap_or(if self.quote_depth > 0 { RawKind::Quote } else { RawKind::Paragraph });
+        let kind = self.kind.take().unwrap_or(if self.quote_depth > 0 {
+            RawKind::Quote
+        } else {
+            RawKind::Paragraph
+        });
         if let Some(block) = self.current.take(kind) {
             self.blocks.push((block, self.current_in_main));
         }
@@ -226,10 +304,17 @@ impl Page {
 
     fn finish(self, candidates: &mut Candidates) -> Result<Vec<RawBlock>, ImportError> {
         let slot = usize::from(self.saw_main);
-        let mut blocks: Vec<RawBlock> =
-            self.blocks.into_iter().filter(|(_, in_main)| !self.saw_main || *in_main).map(|(b, _)| b).collect();
+        let mut blocks: Vec<RawBlock> = self
+            .blocks
+            .into_iter()
+            .filter(|(_, in_main)| !self.saw_main || *in_main)
+            .map(|(b, _)| b)
+            .collect();
         let (links, total) = (self.link_chars[slot], self.text_chars[slot]);
-        let prose = blocks.iter().filter(|b| !b.is_heading() && b.text.split_whitespace().count() >= 20).count();
+        let prose = blocks
+            .iter()
+            .filter(|b| !b.is_heading() && b.text.split_whitespace().count() >= 20)
+            .count();
         if total > 0 && links * 2 >= total && prose < 3 {
             return Err(ImportError::NotASpeech(format!(
                 "looks like a page of links ({}% of its text is links, {prose} paragraphs of prose)",
@@ -238,14 +323,25 @@ impl Page {
         }
         propose_meta(&self.meta, candidates);
         if let Some(lang) = self.lang {
-            candidates.add_language(lang.split(['-', '_']).next().unwrap_or(&lang).to_owned(), Provenance::FrontMatter);
+            candidates.add_language(
+                lang.split(['-', '_']).next().unwrap_or(&lang).to_owned(),
+                Provenance::FrontMatter,
+            );
         }
         if let Some(url) = self.canonical.filter(|u| u.contains("://")) {
             candidates.add_source_url(url, Provenance::FrontMatter);
         }
         // The first heading, when it is the page's only level-1 heading, is the title.
-        let h1s = blocks.iter().filter(|b| b.kind == RawKind::Heading(1)).count();
-        if h1s == 1 && let Some(i) = blocks.iter().take(3).position(|b| b.kind == RawKind::Heading(1)) {
+        let h1s = blocks
+            .iter()
+            .filter(|b| b.kind == RawKind::Heading(1))
+            .count();
+        if h1s == 1
+            && let Some(i) = blocks
+                .iter()
+                .take(3)
+                .position(|b| b.kind == RawKind::Heading(1))
+        {
             let title = blocks.remove(i);
             candidates.add_title(title.text, Provenance::InText);
         }
@@ -270,15 +366,45 @@ impl Page {
 
 fn propose_meta(meta: &[(String, String)], candidates: &mut Candidates) {
     let p = Provenance::FrontMatter;
-    let find = |keys: &[&str]| keys.iter().find_map(|k| meta.iter().find(|(name, _)| name == k).map(|(_, v)| v.trim().to_owned()));
-    if let Some(title) = find(&["og:title", "dc.title", "dcterms.title", "twitter:title", "citation_title"]) {
+    let find = |keys: &[&str]| {
+        keys.iter().find_map(|k| {
+            meta.iter()
+                .find(|(name, _)| name == k)
+                .map(|(_, v)| v.trim().to_owned())
+        })
+    };
+    if let Some(title) = find(&[
+        "og:title",
+        "dc.title",
+        "dcterms.title",
+        "twitter:title",
+        "citation_title",
+    ]) {
         candidates.add_title(title, p);
     }
-    let date_keys = ["date", "dc.date", "dcterms.date", "article:published_time", "og:published_time", "pubdate", "publish-date", "citation_date", "datepublished"];
-    if let Some(date) = find(&date_keys).and_then(|d| PartialDate::parse_iso(&d).or_else(|| find_date_in_text(&d).map(|(d, _)| d))) {
+    let date_keys = [
+        "date",
+        "dc.date",
+        "dcterms.date",
+        "article:published_time",
+        "og:published_time",
+        "pubdate",
+        "publish-date",
+        "citation_date",
+        "datepublished",
+    ];
+    if let Some(date) = find(&date_keys)
+        .and_then(|d| PartialDate::parse_iso(&d).or_else(|| find_date_in_text(&d).map(|(d, _)| d)))
+    {
         candidates.add_date(date, p);
     }
-    if let Some(speaker) = find(&["speaker", "author", "dc.creator", "article:author", "citation_author"]) {
+    if let Some(speaker) = find(&[
+        "speaker",
+        "author",
+        "dc.creator",
+        "article:author",
+        "citation_author",
+    ]) {
         candidates.add_speakers(vec![speaker], p);
     }
     if let Some(place) = find(&["place", "geo.placename", "dc.coverage"]) {
@@ -291,7 +417,17 @@ fn propose_meta(meta: &[(String, String)], candidates: &mut Candidates) {
 
 /// Heading levels shifted so the shallowest is 1, with gaps closed.
 fn normalise_levels(blocks: &mut [RawBlock]) {
-    let min = blocks.iter().filter_map(|b| if let RawKind::Heading(l) = b.kind { Some(l) } else { None }).min().unwrap_or(1);
+    let min = blocks
+        .iter()
+        .filter_map(|b| {
+            if let RawKind::Heading(l) = b.kind {
+                Some(l)
+            } else {
+                None
+            }
+        })
+        .min()
+        .unwrap_or(1);
     let mut previous = 0;
     for block in blocks.iter_mut() {
         if let RawKind::Heading(level) = block.kind {
@@ -306,10 +442,15 @@ fn normalise_levels(blocks: &mut [RawBlock]) {
 mod tests {
     use super::*;
 
-    fn read_html(html: &str) -> Result<(Vec<(RawKind, String)>, crate::document::Metadata), ImportError> {
+    fn read_html(
+        html: &str,
+    ) -> Result<(Vec<(RawKind, String)>, crate::document::Metadata), ImportError> {
         let mut c = Candidates::default();
         let blocks = read(html, &mut c, &mut Vec::new())?;
-        Ok((blocks.into_iter().map(|b| (b.kind, b.text)).collect(), c.resolve(&mut Vec::new())))
+        Ok((
+            blocks.into_iter().map(|b| (b.kind, b.text)).collect(),
+            c.resolve(&mut Vec::new()),
+        ))
     }
 
     #[test]
@@ -320,7 +461,14 @@ mod tests {
             <main><article><h1>A Speech</h1><p>First &amp; <em>foremost</em>.</p><h2>Part</h2><p>Second&nbsp;para.</p></article>
             <aside class="related"><a href="/x">Other</a></aside></main><footer>© Site</footer></body></html>"#;
         let (blocks, meta) = read_html(html).unwrap();
-        assert_eq!(blocks, [(RawKind::Paragraph, "First & foremost.".into()), (RawKind::Heading(1), "Part".into()), (RawKind::Paragraph, "Second para.".into())]);
+        assert_eq!(
+            blocks,
+            [
+                (RawKind::Paragraph, "First & foremost.".into()),
+                (RawKind::Heading(1), "Part".into()),
+                (RawKind::Paragraph, "Second para.".into())
+            ]
+        );
         assert_eq!(meta.title(), Some("A Speech"));
         assert_eq!(meta.date().unwrap().to_string(), "2001-02-03");
         assert_eq!(meta.language.unwrap().value, "en");
@@ -328,7 +476,10 @@ mod tests {
 
     #[test]
     fn listing_page_is_refused() {
-        let links: String = (0..200).map(|i| format!("<li><a href=\"/s/{i}\">Speech number {i} of the year</a></li>")).collect();
+        let links = (0..200)
+            .map(|i| format!("<li><a href=\"/s/{i}\">Speech number {i} of the year</a></li>"))
+            .collect::<Vec<_>>()
+            .join("");
         let html = format!("<html><body><h1>All speeches</h1><ul>{links}</ul></body></html>");
         assert!(matches!(read_html(&html), Err(ImportError::NotASpeech(_))));
     }

@@ -13,7 +13,8 @@ use crate::import::builder::BlockBuilder;
 pub(crate) fn push_inline(out: &mut BlockBuilder, s: &str, markdown: bool) {
     let mut rest = s;
     while !rest.is_empty() {
-        let special = rest.find(|c| matches!(c, '<' | '&') || (markdown && matches!(c, '*' | '_' | '[')));
+        let special =
+            rest.find(|c| matches!(c, '<' | '&') || (markdown && matches!(c, '*' | '_' | '[')));
         let Some(at) = special else {
             out.push_str(rest);
             return;
@@ -58,7 +59,7 @@ fn tag(out: &mut BlockBuilder, s: &str, markdown: bool) -> Option<usize> {
             out.close_mark(&InlineKind::Strong);
             Some(len)
         }
-        ("br", _) | ("p" | "div", _) => {
+        ("br" | "p" | "div", _) => {
             out.push_char(' ');
             Some(len)
         }
@@ -74,7 +75,9 @@ fn parse_tag_head(s: &str) -> Option<(String, bool, usize)> {
         Some(b) => (true, b),
         None => (false, body),
     };
-    let name_len = body.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(body.len());
+    let name_len = body
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(body.len());
     if name_len == 0 || !body.as_bytes()[0].is_ascii_alphabetic() {
         return None;
     }
@@ -82,7 +85,10 @@ fn parse_tag_head(s: &str) -> Option<(String, bool, usize)> {
     if !KNOWN_TAGS.contains(&name.as_str()) {
         return None;
     }
-    let end = s.get(..s.len().min(2048))?.find('>').or_else(|| s.find('>'))?;
+    let end = s
+        .get(..s.len().min(2048))?
+        .find('>')
+        .or_else(|| s.find('>'))?;
     Some((name, closing, end + 1))
 }
 
@@ -98,15 +104,17 @@ fn anchor(out: &mut BlockBuilder, s: &str, head_len: usize, markdown: bool) -> O
     let label = &s[head_len..close];
     let mut consumed = close + "</a>".len();
     let mut url = href.filter(|u| is_usable_url(u));
-    if let Some((repeat_url, repeat_len)) = repeated_url(&s[consumed..]) {
-        if url.is_none() || url.as_deref() == Some(repeat_url.as_str()) {
-            url = Some(repeat_url);
-            consumed += repeat_len;
-        }
+    if let Some((repeat_url, repeat_len)) = repeated_url(&s[consumed..])
+        && (url.is_none() || url.as_deref() == Some(repeat_url.as_str()))
+    {
+        url = Some(repeat_url);
+        consumed += repeat_len;
     }
     match url {
         Some(url) => {
-            out.open_mark(InlineKind::Link { url: decode_entities(&url) });
+            out.open_mark(InlineKind::Link {
+                url: decode_entities(&url),
+            });
             push_inline(out, label, markdown);
             out.close_mark(&InlineKind::Link { url: String::new() });
         }
@@ -160,7 +168,9 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
         };
         let end = match quote {
             Some(q) => body.find(q)?,
-            None => body.find(|c: char| c.is_whitespace() || c == '>').unwrap_or(body.len()),
+            None => body
+                .find(|c: char| c.is_whitespace() || c == '>')
+                .unwrap_or(body.len()),
         };
         return Some(body[..end].to_owned());
     }
@@ -211,7 +221,9 @@ fn markdown_link(out: &mut BlockBuilder, s: &str) -> Option<usize> {
     if !is_usable_url(url) {
         return None;
     }
-    out.open_mark(InlineKind::Link { url: url.to_owned() });
+    out.open_mark(InlineKind::Link {
+        url: url.to_owned(),
+    });
     push_inline(out, label, true);
     out.close_mark(&InlineKind::Link { url: String::new() });
     Some(close + 2 + end + 1)
@@ -219,7 +231,11 @@ fn markdown_link(out: &mut BlockBuilder, s: &str) -> Option<usize> {
 
 /// A character reference at the start of `s`.
 fn entity(out: &mut BlockBuilder, s: &str) -> Option<usize> {
-    let semi = s.char_indices().take(12).find(|&(_, c)| c == ';').map(|(i, _)| i)?;
+    let semi = s
+        .char_indices()
+        .take(12)
+        .find(|&(_, c)| c == ';')
+        .map(|(i, _)| i)?;
     let c = entity_char(&s[1..semi])?;
     out.push_char(c);
     Some(semi + 1)
@@ -267,7 +283,6 @@ fn entity_char(name: &str) -> Option<char> {
         "ouml" => 'ö',
         "auml" => 'ä',
         "szlig" => 'ß',
-        "shy" | "zwsp" => return None,
         _ => return None,
     };
     Some(c)
@@ -289,15 +304,12 @@ pub(crate) fn decode_entities(s: &str) -> String {
             .find(|&(_, c)| c == ';')
             .map(|(i, _)| i)
             .and_then(|semi| entity_char(&rest[1..semi]).map(|c| (c, semi + 1)));
-        match decoded {
-            Some((c, n)) => {
-                out.push(c);
-                rest = &rest[n..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
+        if let Some((c, n)) = decoded {
+            out.push(c);
+            rest = &rest[n..];
+        } else {
+            out.push('&');
+            rest = &rest[1..];
         }
     }
     out.push_str(rest);
@@ -334,16 +346,34 @@ mod tests {
             true,
         );
         assert_eq!(text, "guidance, Trusted Research and more");
-        assert_eq!(marks, [("Trusted Research".to_owned(), "link https://www.npsa.gov.uk/trusted-research".to_owned())]);
+        assert_eq!(
+            marks,
+            [(
+                "Trusted Research".to_owned(),
+                "link https://www.npsa.gov.uk/trusted-research".to_owned()
+            )]
+        );
     }
 
     #[test]
     fn tags_entities_and_markdown() {
-        assert_eq!(render("a <em>b</em> &amp; c&#8212;d &bogus; x < y", false).0, "a b & c—d &bogus; x < y");
-        let (text, marks) = render("**Macron :** Mesdames, [site](https://example.org) 2*3", true);
+        assert_eq!(
+            render("a <em>b</em> &amp; c&#8212;d &bogus; x < y", false).0,
+            "a b & c—d &bogus; x < y"
+        );
+        let (text, marks) = render(
+            "**Macron :** Mesdames, [site](https://example.org) 2*3",
+            true,
+        );
         assert_eq!(text, "Macron : Mesdames, site 2*3");
         assert_eq!(marks[0], ("Macron :".to_owned(), "Strong".to_owned()));
-        assert_eq!(marks[1], ("site".to_owned(), "link https://example.org".to_owned()));
-        assert_eq!(render("snake_case_name stays", true).0, "snake_case_name stays");
+        assert_eq!(
+            marks[1],
+            ("site".to_owned(), "link https://example.org".to_owned())
+        );
+        assert_eq!(
+            render("snake_case_name stays", true).0,
+            "snake_case_name stays"
+        );
     }
 }

@@ -12,7 +12,11 @@ use crate::import::frontmatter;
 use crate::import::inline::push_inline;
 use crate::metadata::Candidates;
 
-pub(crate) fn read(text: &str, candidates: &mut Candidates, warnings: &mut Vec<Warning>) -> Vec<RawBlock> {
+pub(crate) fn read(
+    text: &str,
+    candidates: &mut Candidates,
+    warnings: &mut Vec<Warning>,
+) -> Vec<RawBlock> {
     let (fields, body) = frontmatter::split(text, warnings);
     frontmatter::propose(&fields, candidates, warnings);
     let mut reader = Reader::default();
@@ -51,7 +55,9 @@ impl Reader {
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
-            Event::Text(t) | Event::Code(t) => self.current.push_str(&t),
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                self.current.push_str(&t);
+            }
             Event::SoftBreak => self.current.push_char(' '),
             Event::HardBreak => self.current.push_line_break(),
             Event::InlineHtml(html) => push_inline(&mut self.current, &html, false),
@@ -62,7 +68,6 @@ impl Reader {
                 self.flush_as(RawKind::Paragraph);
             }
             Event::Rule | Event::TaskListMarker(_) | Event::FootnoteReference(_) => {}
-            Event::InlineMath(t) | Event::DisplayMath(t) => self.current.push_str(&t),
         }
     }
 
@@ -102,7 +107,9 @@ impl Reader {
             }
             Tag::Emphasis => self.current.open_mark(InlineKind::Emphasis),
             Tag::Strong => self.current.open_mark(InlineKind::Strong),
-            Tag::Link { dest_url, .. } => self.current.open_mark(InlineKind::Link { url: dest_url.into_string() }),
+            Tag::Link { dest_url, .. } => self.current.open_mark(InlineKind::Link {
+                url: dest_url.into_string(),
+            }),
             _ => {}
         }
     }
@@ -121,13 +128,19 @@ impl Reader {
             }
             TagEnd::Emphasis => self.current.close_mark(&InlineKind::Emphasis),
             TagEnd::Strong => self.current.close_mark(&InlineKind::Strong),
-            TagEnd::Link => self.current.close_mark(&InlineKind::Link { url: String::new() }),
+            TagEnd::Link => self
+                .current
+                .close_mark(&InlineKind::Link { url: String::new() }),
             _ => {}
         }
     }
 
     fn paragraph_kind(&self) -> RawKind {
-        if self.quote_depth > 0 { RawKind::Quote } else { RawKind::Paragraph }
+        if self.quote_depth > 0 {
+            RawKind::Quote
+        } else {
+            RawKind::Paragraph
+        }
     }
 
     fn flush(&mut self) {
@@ -164,8 +177,15 @@ fn heading_level(level: HeadingLevel) -> u8 {
 
 /// A level-1 heading before any paragraph is the title, when it is the only level-1 heading.
 fn take_title(blocks: &mut Vec<RawBlock>, candidates: &mut Candidates) {
-    let h1_count = blocks.iter().filter(|b| b.kind == RawKind::Heading(1)).count();
-    if h1_count == 1 && blocks.first().is_some_and(|b| b.kind == RawKind::Heading(1)) {
+    let h1_count = blocks
+        .iter()
+        .filter(|b| b.kind == RawKind::Heading(1))
+        .count();
+    if h1_count == 1
+        && blocks
+            .first()
+            .is_some_and(|b| b.kind == RawKind::Heading(1))
+    {
         let title = blocks.remove(0);
         candidates.add_title(title.text, Provenance::InText);
     }
@@ -173,10 +193,14 @@ fn take_title(blocks: &mut Vec<RawBlock>, candidates: &mut Candidates) {
 
 /// Shifts heading levels so the shallowest is 1, and closes gaps (`##` then `####`).
 fn normalise_levels(blocks: &mut [RawBlock]) {
-    let Some(min) = blocks.iter().filter_map(|b| match b.kind {
-        RawKind::Heading(l) => Some(l),
-        _ => None,
-    }).min() else {
+    let Some(min) = blocks
+        .iter()
+        .filter_map(|b| match b.kind {
+            RawKind::Heading(l) => Some(l),
+            _ => None,
+        })
+        .min()
+    else {
         return;
     };
     let mut previous = 0;
@@ -201,7 +225,9 @@ mod tests {
 
     #[test]
     fn headings_quotes_and_title() {
-        let (blocks, c) = read_md("# Title\n\nIntro *here*.\n\n### Part\n\nText.\n\n    An indented quotation\n    over two lines.\n\n##### Deep\n\n> Quoted.\n");
+        let (blocks, c) = read_md(
+            "# Title\n\nIntro *here*.\n\n### Part\n\nText.\n\n    An indented quotation\n    over two lines.\n\n##### Deep\n\n> Quoted.\n",
+        );
         assert_eq!(c.title[0].value, "Title");
         assert_eq!(
             blocks,
@@ -209,7 +235,10 @@ mod tests {
                 (RawKind::Paragraph, "Intro here.".into()),
                 (RawKind::Heading(1), "Part".into()),
                 (RawKind::Paragraph, "Text.".into()),
-                (RawKind::Quote, "An indented quotation over two lines.".into()),
+                (
+                    RawKind::Quote,
+                    "An indented quotation over two lines.".into()
+                ),
                 (RawKind::Heading(2), "Deep".into()),
                 (RawKind::Quote, "Quoted.".into()),
             ]

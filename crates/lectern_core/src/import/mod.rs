@@ -66,7 +66,9 @@ impl ImportError {
 /// The formats a file name suggests.
 pub fn format_for_path(path: &str) -> Option<SourceFormat> {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let ext = name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase());
     match ext.as_deref() {
         Some("md" | "markdown" | "mdown" | "mkd") => Some(SourceFormat::Markdown),
         Some("html" | "htm" | "xhtml") => Some(SourceFormat::Html),
@@ -78,7 +80,9 @@ pub fn format_for_path(path: &str) -> Option<SourceFormat> {
 /// Imports one file's bytes.
 pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, ImportError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ImportError::TooLarge { bytes: bytes.len() as u64 });
+        return Err(ImportError::TooLarge {
+            bytes: bytes.len() as u64,
+        });
     }
     if bytes.is_empty() {
         return Err(ImportError::Empty);
@@ -89,13 +93,27 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
 
     let mut candidates = Candidates::default();
     let looks_like_html = {
-        let head = text.trim_start().get(..64).unwrap_or(text.trim_start()).to_ascii_lowercase();
+        let head = text
+            .trim_start()
+            .get(..64)
+            .unwrap_or(text.trim_start())
+            .to_ascii_lowercase();
         head.starts_with("<!doctype html") || head.starts_with("<html")
     };
-    let format = if looks_like_html { Some(SourceFormat::Html) } else { format_for_path(options.path) };
+    let format = if looks_like_html {
+        Some(SourceFormat::Html)
+    } else {
+        format_for_path(options.path)
+    };
     let (blocks, format) = match format {
-        Some(SourceFormat::Html) => (html::read(&text, &mut candidates, &mut warnings)?, SourceFormat::Html),
-        Some(SourceFormat::Markdown) => (markdown::read(&text, &mut candidates, &mut warnings), SourceFormat::Markdown),
+        Some(SourceFormat::Html) => (
+            html::read(&text, &mut candidates, &mut warnings)?,
+            SourceFormat::Html,
+        ),
+        Some(SourceFormat::Markdown) => (
+            markdown::read(&text, &mut candidates, &mut warnings),
+            SourceFormat::Markdown,
+        ),
         _ => plain::read(&text, &mut candidates, &mut warnings),
     };
     if blocks.is_empty() {
@@ -109,14 +127,23 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
         candidates.add_overrides(overrides);
     }
     metadata::from_filename(options.path, &mut candidates);
-    if let Some(title) = candidates.title.iter().find(|t| t.provenance <= Provenance::InText) {
+    if let Some(title) = candidates
+        .title
+        .iter()
+        .find(|t| t.provenance <= Provenance::InText)
+    {
         if let Some(speaker) = metadata::speaker_from_title(&title.value) {
             candidates.add_speakers(vec![speaker], Provenance::InText);
         } else if let Some(speaker) = metadata::speaker_from_headline(&title.value) {
             candidates.add_speakers(vec![speaker], Provenance::Guessed);
         }
     }
-    let mut document = builder::assemble(blocks, crate::document::Metadata::default(), format, Vec::new());
+    let mut document = builder::assemble(
+        blocks,
+        crate::document::Metadata::default(),
+        format,
+        Vec::new(),
+    );
     if candidates.language.is_empty()
         && let Some(language) = metadata::guess_language(&document.text)
     {
@@ -134,7 +161,8 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
 /// turns no-break spaces into spaces, and composes to NFC. Text that needs none of this is
 /// borrowed as is.
 pub(crate) fn clean_source(text: &str) -> Cow<'_, str> {
-    let needs_char_pass = !text.is_ascii() || text.bytes().any(|b| b < 0x20 && b != b'\n' && b != b'\t');
+    let needs_char_pass =
+        !text.is_ascii() || text.bytes().any(|b| b < 0x20 && b != b'\n' && b != b'\t');
     if !needs_char_pass {
         return Cow::Borrowed(text);
     }
@@ -170,7 +198,10 @@ mod tests {
     #[test]
     fn cleaning() {
         assert_eq!(clean_source("a\r\nb\rc"), "a\nb\nc");
-        assert_eq!(clean_source("soft\u{00AD}hyphen zero\u{200B}width no\u{00A0}break"), "softhyphen zerowidth no break");
+        assert_eq!(
+            clean_source("soft\u{00AD}hyphen zero\u{200B}width no\u{00A0}break"),
+            "softhyphen zerowidth no break"
+        );
         assert_eq!(clean_source("e\u{0301}"), "é");
         assert!(matches!(clean_source("plain ascii\n"), Cow::Borrowed(_)));
     }

@@ -17,7 +17,11 @@ use crate::import::inline::push_inline;
 use crate::metadata::Candidates;
 
 /// Reads plain or scraped text into blocks, proposing in-text metadata.
-pub(crate) fn read(text: &str, candidates: &mut Candidates, warnings: &mut Vec<Warning>) -> (Vec<RawBlock>, SourceFormat) {
+pub(crate) fn read(
+    text: &str,
+    candidates: &mut Candidates,
+    warnings: &mut Vec<Warning>,
+) -> (Vec<RawBlock>, SourceFormat) {
     let chunks = chunks(text);
     let scraped = looks_scraped(&chunks);
     let mut chunks = chunks;
@@ -50,8 +54,15 @@ pub(crate) fn read(text: &str, candidates: &mut Candidates, warnings: &mut Vec<W
             },
         ));
     }
-    let blocks = paragraphs.into_iter().filter_map(|p| p.into_block(scraped)).collect();
-    let format = if scraped { SourceFormat::ScrapedText } else { SourceFormat::PlainText };
+    let blocks = paragraphs
+        .into_iter()
+        .filter_map(|p| p.into_block(scraped))
+        .collect();
+    let format = if scraped {
+        SourceFormat::ScrapedText
+    } else {
+        SourceFormat::PlainText
+    };
     (blocks, format)
 }
 
@@ -71,7 +82,10 @@ fn chunks(text: &str) -> Vec<Chunk<'_>> {
     for line in text.split('\n') {
         if line.trim().is_empty() {
             if !current.is_empty() {
-                chunks.push(Chunk { lines: std::mem::take(&mut current), blank_before });
+                chunks.push(Chunk {
+                    lines: std::mem::take(&mut current),
+                    blank_before,
+                });
                 blank = 0;
             }
             blank += 1;
@@ -83,7 +97,10 @@ fn chunks(text: &str) -> Vec<Chunk<'_>> {
         }
     }
     if !current.is_empty() {
-        chunks.push(Chunk { lines: current, blank_before });
+        chunks.push(Chunk {
+            lines: current,
+            blank_before,
+        });
     }
     chunks
 }
@@ -113,18 +130,18 @@ fn link_targets(line: &str) -> (usize, String) {
         let close = after.find(')');
         let target = close.map(|c| &after[..c]);
         let is_link = target.is_some_and(|t| {
-            (t.starts_with('/') || t.starts_with("http://") || t.starts_with("https://") || t.starts_with('#'))
+            (t.starts_with('/')
+                || t.starts_with("http://")
+                || t.starts_with("https://")
+                || t.starts_with('#'))
                 && !t.contains(' ')
         });
-        match (is_link, close) {
-            (true, Some(c)) => {
-                count += 1;
-                rest = &after[c + 1..];
-            }
-            _ => {
-                rest_text.push('(');
-                rest = after;
-            }
+        if let (true, Some(c)) = (is_link, close) {
+            count += 1;
+            rest = &after[c + 1..];
+        } else {
+            rest_text.push('(');
+            rest = after;
         }
     }
     rest_text.push_str(rest);
@@ -144,16 +161,36 @@ fn is_link_line(line: &str) -> bool {
 
 fn is_breadcrumb(line: &str) -> bool {
     let trimmed = line.trim();
-    let separators = trimmed.matches(" > ").count() + trimmed.matches(" › ").count() + trimmed.matches(" » ").count();
-    separators >= 1 && (trimmed.contains("(/") || trimmed.starts_with("Home")) && trimmed.split_whitespace().count() <= 40
+    let separators = trimmed.matches(" > ").count()
+        + trimmed.matches(" › ").count()
+        + trimmed.matches(" » ").count();
+    separators >= 1
+        && (trimmed.contains("(/") || trimmed.starts_with("Home"))
+        && trimmed.split_whitespace().count() <= 40
 }
 
 fn is_chrome_line(line: &str) -> bool {
     const CHROME: &[&str] = &[
-        "crown copyright", "all rights reserved", "cookie policy", "cookie preferences", "cookie settings",
-        "we use cookies", "accept all cookies", "accept cookies", "reject cookies", "skip to main content",
-        "skip to content", "share this page", "print this page", "back to top", "subscribe to our newsletter",
-        "sign up to our newsletter", "follow us on", "privacy notice", "privacy policy", "terms and conditions",
+        "crown copyright",
+        "all rights reserved",
+        "cookie policy",
+        "cookie preferences",
+        "cookie settings",
+        "we use cookies",
+        "accept all cookies",
+        "accept cookies",
+        "reject cookies",
+        "skip to main content",
+        "skip to content",
+        "share this page",
+        "print this page",
+        "back to top",
+        "subscribe to our newsletter",
+        "sign up to our newsletter",
+        "follow us on",
+        "privacy notice",
+        "privacy policy",
+        "terms and conditions",
         "accessibility statement",
     ];
     let trimmed = line.trim();
@@ -165,9 +202,23 @@ fn is_chrome_line(line: &str) -> bool {
 
 fn is_footer_marker(line: &str) -> bool {
     const MARKERS: &[&str] = &[
-        "back to ", "related ", "related:", "see also", "more news", "more from", "read more", "view all",
-        "share this", "you may also", "further reading", "tags:", "topics:", "latest news", "more speeches",
-        "explore more", "recommended",
+        "back to ",
+        "related ",
+        "related:",
+        "see also",
+        "more news",
+        "more from",
+        "read more",
+        "view all",
+        "share this",
+        "you may also",
+        "further reading",
+        "tags:",
+        "topics:",
+        "latest news",
+        "more speeches",
+        "explore more",
+        "recommended",
     ];
     let trimmed = line.trim();
     let lower = trimmed.to_lowercase();
@@ -177,10 +228,14 @@ fn is_footer_marker(line: &str) -> bool {
 fn looks_scraped(chunks: &[Chunk<'_>]) -> bool {
     let lines = || chunks.iter().flat_map(|c| c.lines.iter().copied());
     let headings = lines().filter(|l| heading_marker(l).is_some()).count();
-    let links = lines().filter(|l| is_link_line(l)).count();
-    let breadcrumb = chunks.iter().take(5).flat_map(|c| c.lines.iter()).any(|l| is_breadcrumb(l));
+    let link_lines = lines().filter(|l| is_link_line(l)).count();
+    let breadcrumb = chunks
+        .iter()
+        .take(5)
+        .flat_map(|c| c.lines.iter())
+        .any(|l| is_breadcrumb(l));
     let anchors = lines().any(|l| l.contains("<a href") || l.contains("<a\thref"));
-    headings >= 1 || links >= 2 || breadcrumb || anchors
+    headings >= 1 || link_lines >= 2 || breadcrumb || anchors
 }
 
 /// Removes breadcrumbs, navigation and link lines, chrome lines, and everything from the
@@ -228,8 +283,18 @@ fn ends_sentence(text: &str) -> bool {
 /// dateline such as "December 8, 1863" gives the date and stays.
 fn take_date_lines(chunks: &mut Vec<Chunk<'_>>, candidates: &mut Candidates) {
     const LEADS: &[&str] = &[
-        "published date", "date published", "first published", "published on", "published", "posted on",
-        "posted", "delivered on", "delivered", "date", "updated", "last updated",
+        "published date",
+        "date published",
+        "first published",
+        "published on",
+        "published",
+        "posted on",
+        "posted",
+        "delivered on",
+        "delivered",
+        "date",
+        "updated",
+        "last updated",
     ];
     let mut remove = None;
     for (i, chunk) in chunks.iter().enumerate().take(8) {
@@ -239,7 +304,10 @@ fn take_date_lines(chunks: &mut Vec<Chunk<'_>>, candidates: &mut Candidates) {
         let line = chunk.lines[0].trim();
         let lower = line.to_lowercase();
         let lead = LEADS.iter().find(|lead| {
-            lower.starts_with(*lead) && lower[lead.len()..].trim_start().starts_with([':', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+            lower.starts_with(*lead)
+                && lower[lead.len()..]
+                    .trim_start()
+                    .starts_with([':', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
         });
         if let Some(lead) = lead
             && let Some((date, _)) = find_date_in_text(&line[lead.len()..])
@@ -276,7 +344,9 @@ impl Para {
         let mut block = builder.finish(kind)?;
         if block.is_heading() {
             // Emphasis on a whole heading (`### **State Threats**`) is decoration.
-            block.marks.retain(|m| !(m.start == 0 && m.end == block.text.len()));
+            block
+                .marks
+                .retain(|m| !(m.start == 0 && m.end == block.text.len()));
         }
         Some(block)
     }
@@ -284,7 +354,8 @@ impl Para {
 
 fn is_list_marker(line: &str) -> bool {
     let t = line.trim_start();
-    if t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with("– ") {
+    if t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with("– ")
+    {
         return true;
     }
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
@@ -294,46 +365,84 @@ fn is_list_marker(line: &str) -> bool {
 /// `THE PRESIDENT: …`, `Q: …` at the start of a line: a new turn even without a blank line.
 fn starts_turn(line: &str) -> bool {
     let t = line.trim_start();
-    let Some(colon) = t.char_indices().take(40).find(|&(_, c)| c == ':').map(|(i, _)| i) else {
+    let Some(colon) = t
+        .char_indices()
+        .take(40)
+        .find(|&(_, c)| c == ':')
+        .map(|(i, _)| i)
+    else {
         return false;
     };
     let label = &t[..colon];
     matches!(label, "Q" | "A")
         || (label.chars().any(char::is_alphabetic)
             && !label.chars().any(char::is_lowercase)
-            && label.chars().all(|c| c.is_alphabetic() || " .'-".contains(c)))
+            && label
+                .chars()
+                .all(|c| c.is_alphabetic() || " .'-".contains(c)))
 }
 
 fn to_paragraphs(chunks: Vec<Chunk<'_>>, scraped: bool) -> Vec<Para> {
     let mut paragraphs = Vec::with_capacity(chunks.len());
     for chunk in chunks {
         let mut blank_before = chunk.blank_before;
-        let indented = !scraped && chunk.lines.iter().all(|l| l.starts_with("    ") || l.starts_with('\t'));
+        let indented = !scraped
+            && chunk
+                .lines
+                .iter()
+                .all(|l| l.starts_with("    ") || l.starts_with('\t'));
         let mut current = String::new();
-        let mut current_kind = if indented { RawKind::Quote } else { RawKind::Paragraph };
-        let flush = |current: &mut String, kind: RawKind, blank_before: &mut usize, out: &mut Vec<Para>| {
-            if !current.trim().is_empty() {
-                out.push(Para { kind, text: std::mem::take(current), blank_before: *blank_before });
-                *blank_before = 0;
-            }
-            current.clear();
+        let mut current_kind = if indented {
+            RawKind::Quote
+        } else {
+            RawKind::Paragraph
         };
+        let flush =
+            |current: &mut String, kind: RawKind, blank_before: &mut usize, out: &mut Vec<Para>| {
+                if !current.trim().is_empty() {
+                    out.push(Para {
+                        kind,
+                        text: std::mem::take(current),
+                        blank_before: *blank_before,
+                    });
+                    *blank_before = 0;
+                }
+                current.clear();
+            };
         for line in chunk.lines {
             if let Some((level, title)) = heading_marker(line).filter(|_| scraped) {
-                flush(&mut current, current_kind, &mut blank_before, &mut paragraphs);
-                paragraphs.push(Para { kind: RawKind::Heading(level), text: title.to_owned(), blank_before });
+                flush(
+                    &mut current,
+                    current_kind,
+                    &mut blank_before,
+                    &mut paragraphs,
+                );
+                paragraphs.push(Para {
+                    kind: RawKind::Heading(level),
+                    text: title.to_owned(),
+                    blank_before,
+                });
                 blank_before = 0;
                 continue;
             }
             let list = is_list_marker(line);
             if (list || starts_turn(line)) && !current.is_empty() {
-                flush(&mut current, current_kind, &mut blank_before, &mut paragraphs);
+                flush(
+                    &mut current,
+                    current_kind,
+                    &mut blank_before,
+                    &mut paragraphs,
+                );
             }
             if list {
                 current_kind = RawKind::ListItem;
                 let t = line.trim_start();
                 let body = t.split_once(' ').map_or(t, |(marker, body)| {
-                    if marker.ends_with(['.', ')']) { t } else { body }
+                    if marker.ends_with(['.', ')']) {
+                        t
+                    } else {
+                        body
+                    }
                 });
                 current.push_str(body);
                 continue;
@@ -343,14 +452,20 @@ fn to_paragraphs(chunks: Vec<Chunk<'_>>, scraped: bool) -> Vec<Para> {
             }
             if !current.is_empty() {
                 // A word broken at a hyphen stays joined; other line ends are spaces.
-                let joins_hyphen = current.ends_with('-') && line.trim_start().starts_with(char::is_lowercase);
+                let joins_hyphen =
+                    current.ends_with('-') && line.trim_start().starts_with(char::is_lowercase);
                 if !joins_hyphen {
                     current.push('\n');
                 }
             }
             current.push_str(line.trim());
         }
-        flush(&mut current, current_kind, &mut blank_before, &mut paragraphs);
+        flush(
+            &mut current,
+            current_kind,
+            &mut blank_before,
+            &mut paragraphs,
+        );
     }
     paragraphs
 }
@@ -389,18 +504,33 @@ fn flatten_headings(paragraphs: &mut [Para]) {
 /// title-like first line is the document's title instead.
 fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
     let is_candidate = |i: usize, p: &Para| -> bool {
-        let next_is_prose = paragraphs.get(i + 1).is_some_and(|n| n.kind == RawKind::Paragraph && is_prose(&n.text) && n.text.split_whitespace().count() >= 15);
-        let prev_closed = i == 0 || paragraphs.get(i - 1).is_some_and(|p| ends_sentence(&p.text));
-        p.kind == RawKind::Paragraph && !p.text.contains('\n') && heading_shape(&p.text) && next_is_prose && prev_closed
+        let next_is_prose = paragraphs.get(i + 1).is_some_and(|n| {
+            n.kind == RawKind::Paragraph
+                && is_prose(&n.text)
+                && n.text.split_whitespace().count() >= 15
+        });
+        let prev_closed = i == 0
+            || paragraphs
+                .get(i - 1)
+                .is_some_and(|p| ends_sentence(&p.text));
+        p.kind == RawKind::Paragraph
+            && !p.text.contains('\n')
+            && heading_shape(&p.text)
+            && next_is_prose
+            && prev_closed
     };
-    let candidates_at: Vec<usize> =
-        (0..paragraphs.len()).filter(|&i| is_candidate(i, &paragraphs[i])).collect();
+    let candidates_at: Vec<usize> = (0..paragraphs.len())
+        .filter(|&i| is_candidate(i, &paragraphs[i]))
+        .collect();
     let mut title_taken = false;
     if candidates_at.first() == Some(&0) && paragraphs.len() > 1 {
         candidates.add_title(paragraphs[0].text.trim(), Provenance::InText);
         title_taken = true;
     }
-    let body: Vec<usize> = candidates_at.into_iter().filter(|&i| !(title_taken && i == 0)).collect();
+    let body: Vec<usize> = candidates_at
+        .into_iter()
+        .filter(|&i| !(title_taken && i == 0))
+        .collect();
     let strong = |text: &str| is_capitals(text) || is_numbered(text);
     let accept_all = body.len() >= 2;
     for &i in &body {
@@ -413,24 +543,39 @@ fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
     }
 }
 
+const MINOR: &[&str] = &[
+    "a", "an", "the", "and", "or", "of", "in", "on", "to", "for", "at", "by", "with", "from", "de",
+    "la", "le", "et", "du", "des",
+];
+
 fn heading_shape(text: &str) -> bool {
     let t = text.trim();
     let words: Vec<&str> = t.split_whitespace().collect();
-    if t.chars().count() > 80 || words.is_empty() || words.len() > 10 || ends_sentence(t) || t.ends_with(',') {
+    if t.chars().count() > 80
+        || words.is_empty()
+        || words.len() > 10
+        || ends_sentence(t)
+        || t.ends_with(',')
+    {
         return false;
     }
-    let Some(first) = t.chars().next() else { return false };
-    if !(first.is_uppercase() || first.is_ascii_digit()) || starts_turn(t) || t.starts_with(['[', '(']) {
+    let Some(first) = t.chars().next() else {
+        return false;
+    };
+    if !(first.is_uppercase() || first.is_ascii_digit())
+        || starts_turn(t)
+        || t.starts_with(['[', '('])
+    {
         return false;
     }
     if find_date_in_text(t).is_some() && words.len() <= 4 {
         return false;
     }
-    const MINOR: &[&str] = &["a", "an", "the", "and", "or", "of", "in", "on", "to", "for", "at", "by", "with", "from", "de", "la", "le", "et", "du", "des"];
     is_capitals(t)
         || words.iter().all(|w| {
             let first = w.chars().next();
-            first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_alphabetic()) || MINOR.contains(&w.to_lowercase().as_str())
+            first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_alphabetic())
+                || MINOR.contains(&w.to_lowercase().as_str())
         })
 }
 
@@ -491,18 +636,34 @@ mod tests {
     #[test]
     fn hard_wrapped_lines_rejoin() {
         let (blocks, _, _) = read_text("First line\nof a paragraph.\n\nSecond para-\ngraph here.");
-        assert_eq!(blocks, [(RawKind::Paragraph, "First line of a paragraph.".into()), (RawKind::Paragraph, "Second para-graph here.".into())]);
+        assert_eq!(
+            blocks,
+            [
+                (RawKind::Paragraph, "First line of a paragraph.".into()),
+                (RawKind::Paragraph, "Second para-graph here.".into())
+            ]
+        );
     }
 
     #[test]
     fn plain_headings_are_conservative() {
-        let prose = "This is a long paragraph of prose that goes on for quite a while and ends properly.";
+        let prose =
+            "This is a long paragraph of prose that goes on for quite a while and ends properly.";
         let one = format!("{prose}\n\nForeign Relations\n\n{prose}");
         let (blocks, _, _) = read_text(&one);
-        assert!(blocks.iter().all(|(k, _)| *k == RawKind::Paragraph), "{blocks:?}");
+        assert!(
+            blocks.iter().all(|(k, _)| *k == RawKind::Paragraph),
+            "{blocks:?}"
+        );
         let two = format!("{prose}\n\nForeign Relations\n\n{prose}\n\nThe Economy\n\n{prose}");
         let (blocks, _, _) = read_text(&two);
-        assert_eq!(blocks.iter().filter(|(k, _)| *k == RawKind::Heading(1)).count(), 2);
+        assert_eq!(
+            blocks
+                .iter()
+                .filter(|(k, _)| *k == RawKind::Heading(1))
+                .count(),
+            2
+        );
         let caps = format!("{prose}\n\nFOREIGN RELATIONS\n\n{prose}");
         let (blocks, _, _) = read_text(&caps);
         assert_eq!(blocks[1].0, RawKind::Heading(1));
@@ -510,7 +671,8 @@ mod tests {
 
     #[test]
     fn title_line_in_plain_text() {
-        let prose = "This is a long paragraph of prose that goes on for quite a while and ends properly.";
+        let prose =
+            "This is a long paragraph of prose that goes on for quite a while and ends properly.";
         let (blocks, c, _) = read_text(&format!("Address on the State of the Nation\n\n{prose}"));
         assert_eq!(blocks.len(), 1);
         assert_eq!(c.title[0].value, "Address on the State of the Nation");

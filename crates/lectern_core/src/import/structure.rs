@@ -14,24 +14,92 @@ use crate::import::builder::{RawBlock, RawKind};
 
 /// Words that make a bracketed aside a stage direction.
 const STAGE_WORDS: &[&str] = &[
-    "applause", "laughter", "laughs", "laughing", "cheers", "cheering", "booing", "boos", "boo",
-    "inaudible", "crosstalk", "cross-talk", "audience", "silence", "pause", "music", "chanting",
-    "chants", "interruption", "interrupted", "ovation", "sighs", "groans", "shouts", "noise",
-    "applaudissements", "rires", "beifall", "heiterkeit", "aplausos", "risas", "掌声", "笑声",
+    "applause",
+    "laughter",
+    "laughs",
+    "laughing",
+    "cheers",
+    "cheering",
+    "booing",
+    "boos",
+    "boo",
+    "inaudible",
+    "crosstalk",
+    "cross-talk",
+    "audience",
+    "silence",
+    "pause",
+    "music",
+    "chanting",
+    "chants",
+    "interruption",
+    "interrupted",
+    "ovation",
+    "sighs",
+    "groans",
+    "shouts",
+    "noise",
+    "applaudissements",
+    "rires",
+    "beifall",
+    "heiterkeit",
+    "aplausos",
+    "risas",
+    "掌声",
+    "笑声",
 ];
 
 /// Roles that, written as `The Role.`, open a speaker turn.
 const ROLES: &[&str] = &[
-    "president", "vice president", "speaker", "chairman", "chairwoman", "chair", "moderator",
-    "prime minister", "chancellor", "queen", "king", "secretary", "first lady", "clerk",
-    "presiding officer", "interviewer", "reporter",
+    "president",
+    "vice president",
+    "speaker",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "moderator",
+    "prime minister",
+    "chancellor",
+    "queen",
+    "king",
+    "secretary",
+    "first lady",
+    "clerk",
+    "presiding officer",
+    "interviewer",
+    "reporter",
 ];
 
 const HONORIFICS: &[&str] = &[
-    "Mr.", "Mrs.", "Ms.", "Miss", "Dr.", "Sir", "Dame", "Lord", "Lady", "Senator",
-    "Representative", "Governor", "General", "Admiral", "Secretary", "Ambassador", "President",
-    "Prime", "Minister", "Chancellor", "Speaker", "M.", "Mme", "Madame", "Monsieur", "Herr",
-    "Frau", "Sr.", "Sra.",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Miss",
+    "Dr.",
+    "Sir",
+    "Dame",
+    "Lord",
+    "Lady",
+    "Senator",
+    "Representative",
+    "Governor",
+    "General",
+    "Admiral",
+    "Secretary",
+    "Ambassador",
+    "President",
+    "Prime",
+    "Minister",
+    "Chancellor",
+    "Speaker",
+    "M.",
+    "Mme",
+    "Madame",
+    "Monsieur",
+    "Herr",
+    "Frau",
+    "Sr.",
+    "Sra.",
 ];
 
 /// Byte ranges of the stage directions inside a paragraph.
@@ -41,7 +109,9 @@ pub(crate) fn stage_directions(text: &str) -> Vec<Range<usize>> {
         let mut from = 0;
         while let Some(rel) = text[from..].find(open) {
             let start = from + rel;
-            let Some(len) = text[start..].find(close) else { break };
+            let Some(len) = text[start..].find(close) else {
+                break;
+            };
             let end = start + len + close.len_utf8();
             let inner = &text[start + open.len_utf8()..end - close.len_utf8()];
             let whole_paragraph = start == 0 && end == text.len();
@@ -81,7 +151,9 @@ fn mentions_stage_word(inner: &str) -> bool {
     lower
         .split(|c: char| !c.is_alphanumeric() && c != '-' && !is_cjk(c))
         .any(|word| STAGE_WORDS.contains(&word))
-        || STAGE_WORDS.iter().any(|w| w.chars().any(is_cjk) && lower.contains(w))
+        || STAGE_WORDS
+            .iter()
+            .any(|w| w.chars().any(is_cjk) && lower.contains(w))
 }
 
 fn is_cjk(c: char) -> bool {
@@ -127,7 +199,9 @@ impl SpeakerLabels {
             .strip_prefix("The ")
             .is_some_and(|role| ROLES.contains(&role.to_lowercase().as_str()));
         let audience = label.speaker.starts_with("Audience");
-        let honorific = HONORIFICS.iter().any(|h| label.speaker.starts_with(&format!("{h} ")));
+        let honorific = HONORIFICS
+            .iter()
+            .any(|h| label.speaker.starts_with(&format!("{h} ")));
         let repeated = self.repeated.get(&label.speaker).copied().unwrap_or(0) >= 2;
         (known_role || audience || (honorific && repeated) || is_all_caps(&label.speaker))
             .then_some(label)
@@ -136,20 +210,32 @@ impl SpeakerLabels {
 
 /// `**Macron :**` — a strong run at the very start that ends in a colon.
 fn strong_label(block: &RawBlock) -> Option<Label> {
-    let mark = block.marks.iter().find(|m| m.start == 0 && m.kind == InlineKind::Strong)?;
+    let mark = block
+        .marks
+        .iter()
+        .find(|m| m.start == 0 && m.kind == InlineKind::Strong)?;
     let inner = block.text.get(..mark.end)?.trim_end();
     let name = inner.strip_suffix(':')?.trim_end();
     let has_text_after = block.text[mark.end..].chars().any(char::is_alphanumeric);
-    (looks_like_name(name) && has_text_after).then(|| Label { range: 0..mark.end, speaker: name.to_owned() })
+    (looks_like_name(name) && has_text_after).then(|| Label {
+        range: 0..mark.end,
+        speaker: name.to_owned(),
+    })
 }
 
 /// `THE PRESIDENT: …`, `Mr. Speaker: …`, `Q: …` — a short name followed by a colon and
 /// more text.
 fn colon_label(text: &str) -> Option<Label> {
-    let colon = text.get(..64.min(text.len())).and_then(|head| head.find(':')).or_else(|| {
-        // `get` fails inside a multi-byte char; fall back to a char-safe search.
-        text.char_indices().take(64).find(|&(_, c)| c == ':').map(|(i, _)| i)
-    })?;
+    let colon = text
+        .get(..64.min(text.len()))
+        .and_then(|head| head.find(':'))
+        .or_else(|| {
+            // `get` fails inside a multi-byte char; fall back to a char-safe search.
+            text.char_indices()
+                .take(64)
+                .find(|&(_, c)| c == ':')
+                .map(|(i, _)| i)
+        })?;
     let name = text[..colon].trim_end();
     let after = &text[colon + 1..];
     if !after.starts_with(' ') || !after.chars().any(char::is_alphanumeric) {
@@ -164,7 +250,10 @@ fn colon_label(text: &str) -> Option<Label> {
     if name.split_whitespace().count() > 4 {
         return None;
     }
-    Some(Label { range: 0..colon + 1, speaker: name.to_owned() })
+    Some(Label {
+        range: 0..colon + 1,
+        speaker: name.to_owned(),
+    })
 }
 
 /// `The President. …`, `Audience members. …`, `MR. SMITH. …` as a candidate; the caller
@@ -191,19 +280,26 @@ fn period_label_candidate(text: &str) -> Option<Label> {
     if !(1..=4).contains(&words) || !(audience || looks_like_name(name)) {
         return None;
     }
-    Some(Label { range: 0..end + 1, speaker: name.to_owned() })
+    Some(Label {
+        range: 0..end + 1,
+        speaker: name.to_owned(),
+    })
 }
 
 /// Capitalised words (connectives allowed), letters, periods, apostrophes and hyphens only.
 fn looks_like_name(name: &str) -> bool {
-    const CONNECTIVES: &[&str] = &["of", "the", "de", "du", "van", "von", "la", "le", "der", "and", "da"];
+    const CONNECTIVES: &[&str] = &[
+        "of", "the", "de", "du", "van", "von", "la", "le", "der", "and", "da",
+    ];
     let mut words = name.split_whitespace().peekable();
     if words.peek().is_none() || name.len() > 48 {
         return false;
     }
-    name.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '\'' | '’' | '-'))
+    name.chars()
+        .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '\'' | '’' | '-'))
         && name.split_whitespace().enumerate().all(|(i, word)| {
-            word.chars().next().is_some_and(char::is_uppercase) || (i > 0 && CONNECTIVES.contains(&word))
+            word.chars().next().is_some_and(char::is_uppercase)
+                || (i > 0 && CONNECTIVES.contains(&word))
         })
 }
 
@@ -217,29 +313,55 @@ mod tests {
     use crate::import::builder::RawMark;
 
     fn para(text: &str) -> RawBlock {
-        RawBlock { kind: RawKind::Paragraph, text: text.to_owned(), marks: Vec::new() }
+        RawBlock {
+            kind: RawKind::Paragraph,
+            text: text.to_owned(),
+            marks: Vec::new(),
+        }
     }
 
     #[track_caller]
     fn check_label(doc: &[&str], index: usize, expect: Option<&str>) {
         let blocks: Vec<RawBlock> = doc.iter().map(|t| para(t)).collect();
         let labels = SpeakerLabels::collect(&blocks);
-        let found = labels.label_at_start(&blocks[index]).map(|l| blocks[index].text[l.range].to_owned());
+        let found = labels
+            .label_at_start(&blocks[index])
+            .map(|l| blocks[index].text[l.range].to_owned());
         assert_eq!(found.as_deref(), expect, "in {:?}", doc[index]);
     }
 
     #[test]
     fn speaker_labels() {
-        check_label(&["The President. Your bedtime reading."], 0, Some("The President."));
-        check_label(&["THE PRESIDENT: Thank you all."], 0, Some("THE PRESIDENT:"));
+        check_label(
+            &["The President. Your bedtime reading."],
+            0,
+            Some("The President."),
+        );
+        check_label(
+            &["THE PRESIDENT: Thank you all."],
+            0,
+            Some("THE PRESIDENT:"),
+        );
         check_label(&["Mr. Speaker: I rise today."], 0, Some("Mr. Speaker:"));
         check_label(&["Q: What about taxes?"], 0, Some("Q:"));
         check_label(&["Audience members. Boo!"], 0, Some("Audience members."));
-        check_label(&["Mr. Speaker, Madam Vice President, my fellow Americans: tonight"], 0, None);
-        check_label(&["Fellow-Citizens of the Senate and House of Representatives:"], 0, None);
+        check_label(
+            &["Mr. Speaker, Madam Vice President, my fellow Americans: tonight"],
+            0,
+            None,
+        );
+        check_label(
+            &["Fellow-Citizens of the Senate and House of Representatives:"],
+            0,
+            None,
+        );
         check_label(&["Thank you. Looking for Jill."], 0, None);
         check_label(&["Tonight I come to this Chamber. It is late."], 0, None);
-        check_label(&["Mr. Smith. Yes.", "Mr. Smith. No."], 1, Some("Mr. Smith."));
+        check_label(
+            &["Mr. Smith. Yes.", "Mr. Smith. No."],
+            1,
+            Some("Mr. Smith."),
+        );
         check_label(&["Mr. Smith. Yes."], 0, None);
     }
 
@@ -248,7 +370,11 @@ mod tests {
         let block = RawBlock {
             kind: RawKind::Paragraph,
             text: "Macron : Mesdames et messieurs.".to_owned(),
-            marks: vec![RawMark { start: 0, end: 8, kind: InlineKind::Strong }],
+            marks: vec![RawMark {
+                start: 0,
+                end: 8,
+                kind: InlineKind::Strong,
+            }],
         };
         let label = SpeakerLabels::default().label_at_start(&block).unwrap();
         assert_eq!(label.speaker, "Macron");
@@ -257,10 +383,15 @@ mod tests {
     #[test]
     fn directions() {
         let text = "But Ukraine—[applause]. Ukraine can stop Putin. (Laughter.) (the 1990 law)";
-        let found: Vec<&str> = stage_directions(text).into_iter().map(|r| &text[r]).collect();
+        let found: Vec<&str> = stage_directions(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
         assert_eq!(found, ["[applause]", "(Laughter.)"]);
         assert!(is_stage_direction_block("[Applause]"));
-        assert!(is_stage_direction_block("[Before speaking, the President presented his remarks.]"));
+        assert!(is_stage_direction_block(
+            "[Before speaking, the President presented his remarks.]"
+        ));
         assert!(is_stage_direction_block("(Applause.) (Laughter.)"));
         assert!(!is_stage_direction_block("Good evening. [Laughter]"));
         assert!(!is_stage_direction_block("(see the appendix)"));
