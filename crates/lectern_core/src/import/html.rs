@@ -440,6 +440,8 @@ fn normalise_levels(blocks: &mut [RawBlock]) {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     fn read_html(
@@ -476,10 +478,14 @@ mod tests {
 
     #[test]
     fn listing_page_is_refused() {
-        let links = (0..200)
-            .map(|i| format!("<li><a href=\"/s/{i}\">Speech number {i} of the year</a></li>"))
-            .collect::<Vec<_>>()
-            .join("");
+        let mut links = String::new();
+        for i in 0..200 {
+            write!(
+                links,
+                "<li><a href=\"/s/{i}\">Speech number {i} of the year</a></li>"
+            )
+            .unwrap();
+        }
         let html = format!("<html><body><h1>All speeches</h1><ul>{links}</ul></body></html>");
         assert!(matches!(read_html(&html), Err(ImportError::NotASpeech(_))));
     }
