@@ -1,0 +1,4 @@
+//! Integration tests for the file-system boundary: scanning, loading and checking real
+//! folders built in a temporary directory.
+
+mod check;

@@ -1,0 +1,169 @@
+//! The command line as scripts use it: exit codes and the documented JSON shapes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn lectern(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run lectern")
+}
+
+fn json_lines(output: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect()
+}
+
+#[test]
+fn inspect_json_on_the_seed() {
+    let output = lectern(&[
+        "inspect",
+        "--json",
+        "--text",
+        "sample_archive/mi5/000_dd9ed34a99eb1f64.txt",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let docs = json_lines(&output);
+    assert_eq!(docs.len(), 1);
+    let doc = &docs[0];
+    assert_eq!(
+        doc["title"],
+        "Director General Ken McCallum gives latest threat update"
+    );
+    assert_eq!(doc["date"], "2024-10-08");
+    assert_eq!(doc["provenance"]["title"], "in_text");
+    assert_eq!(doc["provenance"]["date"], "in_text");
+    let sections: Vec<&str> = doc["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .map(|s| s["title"].as_str().expect("title"))
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            "Introduction",
+            "Counter Terrorism",
+            "State Threats",
+            "Conclusion"
+        ]
+    );
+    // Section offsets are code points into the text.
+    let text = doc["text"].as_str().expect("text");
+    let chars: Vec<char> = text.chars().collect();
+    for section in doc["sections"].as_array().expect("sections") {
+        let start = usize::try_from(section["start"].as_u64().expect("start")).expect("fits");
+        let title = section["title"].as_str().expect("title");
+        let at: String = chars[start..start + title.chars().count()].iter().collect();
+        assert_eq!(at, title);
+    }
+    for key in [
+        "path",
+        "speakers",
+        "place",
+        "source_url",
+        "paragraphs",
+        "words",
+        "warnings",
+        "content_hash",
+    ] {
+        assert!(doc.get(key).is_some(), "inspect JSON lacks {key}");
+    }
+}
+
+#[test]
+fn inspect_uses_the_catalogue_above_the_file() {
+    let output = lectern(&[
+        "inspect",
+        "--json",
+        "sample_archive/sotu/1790-Washington-1.txt",
+    ]);
+    assert!(output.status.success());
+    let doc = &json_lines(&output)[0];
+    assert_eq!(doc["date"], "1790-01-08");
+    assert_eq!(doc["speakers"][0], "George Washington");
+    assert_eq!(doc["provenance"]["date"], "catalogue");
+}
+
+#[test]
+fn inspect_fails_with_a_reason_for_a_non_speech() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let png = dir.path().join("scan.txt");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0").expect("write");
+    let good =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_archive/markdown/gettysburg-address.md");
+    let output = lectern(&[
+        "inspect",
+        "--json",
+        png.to_str().expect("utf-8"),
+        good.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("not a text file: looks like a PNG image"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("scan.txt"),
+        "the error names the file: {stderr}"
+    );
+    assert_eq!(
+        json_lines(&output).len(),
+        1,
+        "the good file is still printed"
+    );
+}
+
+#[test]
+fn check_json_shape_and_exit_codes() {
+    let output = lectern(&["check", "--json", "sample_archive"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let documents = report["documents"].as_array().expect("documents");
+    assert!(documents.iter().all(|d| d.get("path").is_some()
+        && d.get("status").is_some()
+        && d.get("reason").is_some()));
+    assert_eq!(report["summary"]["failed"], 0);
+    assert!(report["summary"]["imported"].as_u64().expect("count") >= 25);
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("good.txt"), "A speech of some words.").expect("write");
+    std::fs::write(dir.path().join("bad.txt"), b"PK\x03\x04zip").expect("write");
+    let output = lectern(&["check", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a failed file makes check exit 1"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("bad.txt: not a text file: looks like a ZIP archive"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2 files: 1 imported, 0 skipped, 1 failed"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn check_refuses_a_missing_folder() {
+    let output = lectern(&["check", "no/such/folder"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a folder: no/such/folder"));
+}

@@ -1,0 +1,4 @@
+//! End-to-end tests of the `lectern` binary on the sample archive.
+
+mod cli;
+mod seed;
