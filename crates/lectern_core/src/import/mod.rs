@@ -12,6 +12,7 @@ mod html;
 mod inline;
 mod markdown;
 mod plain;
+mod scrape;
 mod structure;
 
 use std::borrow::Cow;

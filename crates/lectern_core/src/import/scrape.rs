@@ -1,0 +1,159 @@
+//! Page chrome in web pages saved as text.
+//!
+//! A page saved from the web carries its site around the speech: a breadcrumb, navigation
+//! written as `Label (/link)` lines, cookie and copyright notices, and a footer of related
+//! links. These rules recognise that chrome line by line; the footer is cut from its first
+//! marker ("Back to …", "Related …") once the speech has begun. Everything removed is counted
+//! so the importer can say so in a warning.
+
+use crate::import::plain::{Chunk, heading_marker, is_prose};
+
+/// Counts `(…)` groups that hold a link target: `(/news)`, `(https://…)`.
+fn link_targets(line: &str) -> (usize, String) {
+    let mut count = 0;
+    let mut rest_text = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('(') {
+        rest_text.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find(')');
+        let target = close.map(|c| &after[..c]);
+        let is_link = target.is_some_and(|t| {
+            (t.starts_with('/')
+                || t.starts_with("http://")
+                || t.starts_with("https://")
+                || t.starts_with('#'))
+                && !t.contains(' ')
+        });
+        if let (true, Some(c)) = (is_link, close) {
+            count += 1;
+            rest = &after[c + 1..];
+        } else {
+            rest_text.push('(');
+            rest = after;
+        }
+    }
+    rest_text.push_str(rest);
+    (count, rest_text)
+}
+
+/// `Label (/link)`, `(https://…)`, `About Us (/about) Careers (/careers)` — a navigation line.
+fn is_link_line(line: &str) -> bool {
+    let (links, rest) = link_targets(line);
+    if links == 0 {
+        return false;
+    }
+    let words = rest.split_whitespace().count();
+    let sentence = rest.trim_end().ends_with(['.', '!', '?']) && words > 8;
+    words <= 9 * links && !sentence
+}
+
+fn is_breadcrumb(line: &str) -> bool {
+    let trimmed = line.trim();
+    let separators = trimmed.matches(" > ").count()
+        + trimmed.matches(" › ").count()
+        + trimmed.matches(" » ").count();
+    separators >= 1
+        && (trimmed.contains("(/") || trimmed.starts_with("Home"))
+        && trimmed.split_whitespace().count() <= 40
+}
+
+fn is_chrome_line(line: &str) -> bool {
+    const CHROME: &[&str] = &[
+        "crown copyright",
+        "all rights reserved",
+        "cookie policy",
+        "cookie preferences",
+        "cookie settings",
+        "we use cookies",
+        "accept all cookies",
+        "accept cookies",
+        "reject cookies",
+        "skip to main content",
+        "skip to content",
+        "share this page",
+        "print this page",
+        "back to top",
+        "subscribe to our newsletter",
+        "sign up to our newsletter",
+        "follow us on",
+        "privacy notice",
+        "privacy policy",
+        "terms and conditions",
+        "accessibility statement",
+    ];
+    let trimmed = line.trim();
+    let lower = trimmed.to_lowercase();
+    trimmed.starts_with('©')
+        || trimmed.starts_with("(c) ")
+        || (trimmed.split_whitespace().count() <= 15 && CHROME.iter().any(|c| lower.contains(c)))
+}
+
+fn is_footer_marker(line: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "back to ",
+        "related ",
+        "related:",
+        "see also",
+        "more news",
+        "more from",
+        "read more",
+        "view all",
+        "share this",
+        "you may also",
+        "further reading",
+        "tags:",
+        "topics:",
+        "latest news",
+        "more speeches",
+        "explore more",
+        "recommended",
+    ];
+    let trimmed = line.trim();
+    let lower = trimmed.to_lowercase();
+    trimmed.split_whitespace().count() <= 10 && MARKERS.iter().any(|m| lower.starts_with(m))
+}
+
+pub(crate) fn looks_scraped(chunks: &[Chunk<'_>]) -> bool {
+    let lines = || chunks.iter().flat_map(|c| c.lines.iter().copied());
+    let headings = lines().filter(|l| heading_marker(l).is_some()).count();
+    let link_lines = lines().filter(|l| is_link_line(l)).count();
+    let breadcrumb = chunks
+        .iter()
+        .take(5)
+        .flat_map(|c| c.lines.iter())
+        .any(|l| is_breadcrumb(l));
+    let anchors = lines().any(|l| l.contains("<a href") || l.contains("<a\thref"));
+    headings >= 1 || link_lines >= 2 || breadcrumb || anchors
+}
+
+/// Removes breadcrumbs, navigation and link lines, chrome lines, and everything from the
+/// footer on. Returns how many lines were removed.
+pub(crate) fn remove_chrome(chunks: &mut Vec<Chunk<'_>>) -> usize {
+    let mut removed = 0;
+    let mut prose_seen = 0;
+    let mut cut_at = None;
+    for (i, chunk) in chunks.iter().enumerate() {
+        let first = chunk.lines[0];
+        if prose_seen >= 3 && is_footer_marker(first) {
+            cut_at = Some(i);
+            break;
+        }
+        if is_prose(&chunk.lines.join(" ")) {
+            prose_seen += 1;
+        }
+    }
+    if let Some(cut) = cut_at {
+        removed += chunks[cut..].iter().map(|c| c.lines.len()).sum::<usize>();
+        chunks.truncate(cut);
+    }
+    for (i, chunk) in chunks.iter_mut().enumerate() {
+        let before = chunk.lines.len();
+        chunk.lines.retain(|line| {
+            !(is_link_line(line) || is_chrome_line(line) || (i < 5 && is_breadcrumb(line)))
+        });
+        removed += before - chunk.lines.len();
+    }
+    chunks.retain(|chunk| !chunk.lines.is_empty());
+    removed
+}
