@@ -359,8 +359,13 @@ const STOPWORDS: &[(&str, &[&str])] = &[
 ];
 
 pub fn guess_language(text: &str) -> Option<&'static str> {
-    const SAMPLE_CHARS: usize = 4000;
-    let sample: String = text.chars().take(SAMPLE_CHARS).collect();
+    // A couple of paragraphs are plenty; this runs for every imported file.
+    const SAMPLE_BYTES: usize = 1500;
+    let end = (0..=SAMPLE_BYTES.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let sample = &text[..end];
     let (mut cjk, mut kana, mut hangul, mut cyrillic, mut letters) = (0, 0, 0, 0, 0);
     for c in sample.chars() {
         match c {
@@ -388,16 +393,30 @@ pub fn guess_language(text: &str) -> Option<&'static str> {
     if cyrillic * 2 > total {
         return Some("ru");
     }
-    let lower = sample.to_lowercase();
-    let words: Vec<&str> = lower
+    let mut scores = [0usize; STOPWORDS.len()];
+    let mut words = 0;
+    for word in sample
         .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .collect();
+        .filter(|w| !w.is_empty() && w.len() <= 6)
+    {
+        words += 1;
+        let lower;
+        let word = if word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+            lower = word.to_lowercase();
+            lower.as_str()
+        } else {
+            word
+        };
+        for (score, (_, stops)) in scores.iter_mut().zip(STOPWORDS) {
+            *score += usize::from(stops.contains(&word));
+        }
+    }
     let (best, score) = STOPWORDS
         .iter()
-        .map(|(lang, stops)| (*lang, words.iter().filter(|w| stops.contains(w)).count()))
-        .max_by_key(|&(_, score)| score)?;
-    (score * 20 >= words.len().max(1)).then_some(best)
+        .zip(scores)
+        .map(|((lang, _), score)| (*lang, score))
+        .max_by_key(|&(_, s)| s)?;
+    (score * 20 >= words.max(1)).then_some(best)
 }
 
 #[cfg(test)]

@@ -58,13 +58,57 @@ impl BlockBuilder {
     }
 
     pub fn push_str(&mut self, s: &str) {
-        for word_or_space in split_keep_whitespace(s) {
-            if word_or_space.starts_with(char::is_whitespace) {
-                self.pending_space = true;
-            } else {
-                self.flush_space();
-                self.text.push_str(word_or_space);
+        if has_unusual_space(s) {
+            let plain: String = s
+                .chars()
+                .map(|c| if c.is_whitespace() { ' ' } else { c })
+                .collect();
+            self.push_spaced(&plain);
+        } else {
+            self.push_spaced(s);
+        }
+    }
+
+    /// Appends `s`, whose only white space is ASCII space, tab, line feed or carriage return.
+    /// Runs of text with single spaces are copied whole; only irregular white space (line
+    /// breaks, tabs, double spaces, spaces at either end) is looked at.
+    fn push_spaced(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        let mut next_break = None::<usize>;
+        let mut next_double = None::<usize>;
+        while i < bytes.len() {
+            let run_start = i;
+            while i < bytes.len() && matches!(bytes[i], b' ' | b'\n' | b'\t' | b'\r') {
+                i += 1;
             }
+            if i > run_start {
+                self.pending_space = true;
+            }
+            if i >= bytes.len() {
+                break;
+            }
+            if next_break.is_none_or(|p| p < i) {
+                next_break = Some(
+                    memchr::memchr3(b'\n', b'\t', b'\r', &bytes[i..])
+                        .map_or(bytes.len(), |p| i + p),
+                );
+            }
+            if next_double.is_none_or(|p| p < i) {
+                next_double =
+                    Some(memchr::memmem::find(&bytes[i..], b"  ").map_or(bytes.len(), |p| i + p));
+            }
+            let end = next_break
+                .unwrap_or(bytes.len())
+                .min(next_double.unwrap_or(bytes.len()));
+            let segment = &s[i..end];
+            let trimmed = segment.trim_end_matches(' ');
+            self.flush_space();
+            self.text.push_str(trimmed);
+            if trimmed.len() < segment.len() {
+                self.pending_space = true;
+            }
+            i = end;
         }
     }
 
@@ -79,7 +123,8 @@ impl BlockBuilder {
 
     /// A forced line break inside the block (a `<br>`, a hard break); kept as a single `\n`.
     pub fn push_line_break(&mut self) {
-        if !self.text.is_empty() {
+        // A block never holds a blank line: that is what separates blocks.
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
             self.text.push('\n');
             self.pending_space = false;
         }
@@ -162,19 +207,41 @@ impl BlockBuilder {
     }
 }
 
-/// Splits into alternating runs of whitespace and non-whitespace.
-fn split_keep_whitespace(s: &str) -> impl Iterator<Item = &str> {
-    let mut rest = s;
-    std::iter::from_fn(move || {
-        let first = rest.chars().next()?;
-        let ws = first.is_whitespace();
-        let end = rest
-            .find(|c: char| c.is_whitespace() != ws)
-            .unwrap_or(rest.len());
-        let (run, tail) = rest.split_at(end);
-        rest = tail;
-        Some(run)
-    })
+/// Whether `s` holds white space other than ASCII space, tab, line feed and carriage return
+/// (no-break spaces, form feeds, ideographic spaces…). Only the lead bytes such characters
+/// can start with are decoded.
+fn has_unusual_space(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if memchr::memchr2(0x0B, 0x0C, bytes).is_some() {
+        return true;
+    }
+    if s.is_ascii() {
+        return false;
+    }
+    let decodes_to_space = |i: usize| {
+        s.get(i..)
+            .and_then(|t| t.chars().next())
+            .is_some_and(char::is_whitespace)
+    };
+    memchr::memchr3_iter(0xC2, 0xE2, 0xE1, bytes).any(decodes_to_space)
+        || memchr::memchr_iter(0xE3, bytes).any(decodes_to_space)
+}
+
+/// Words in a canonical text laid out from `blocks` blocks: whitespace-separated tokens, as
+/// `wc -w` counts them. The text's only separators are single spaces, single line breaks
+/// inside blocks and the blank line between blocks, so counting separator bytes is enough.
+pub(crate) fn count_words(text: &str, blocks: usize) -> usize {
+    if text.is_empty() {
+        return 0;
+    }
+    let separators = text.bytes().filter(|&b| b == b' ' || b == b'\n').count();
+    let words = separators + 1 - blocks.saturating_sub(1);
+    debug_assert_eq!(
+        words,
+        text.split_whitespace().count(),
+        "separators are single"
+    );
+    words
 }
 
 /// Lays the blocks out as a canonical text and derives the document's structure.
@@ -191,6 +258,7 @@ pub(crate) fn assemble(
     let mut inlines = Vec::new();
     let mut char_pos = 0;
     let mut paragraph_number = 0;
+    let mut heading_titles = Vec::new();
 
     for raw in raw_blocks {
         if !text.is_empty() {
@@ -199,32 +267,44 @@ pub(crate) fn assemble(
         }
         let block_start = char_pos;
         let block_chars = char_count(&raw.text);
-        // Byte → char conversion within the block; blocks are small enough for a local index.
-        let local = CharIndex::new(&raw.text);
-        let to_span = |start: usize, end: usize| {
-            CharSpan::new(
-                block_start + local.char_offset(&raw.text, start),
-                block_start + local.char_offset(&raw.text, end),
-            )
-        };
         let mut kind = match raw.kind {
             RawKind::Heading(level) => BlockKind::Heading { level },
             RawKind::Paragraph => BlockKind::Paragraph,
             RawKind::Quote => BlockKind::Quote,
             RawKind::ListItem => BlockKind::ListItem,
         };
-        if !raw.is_heading() {
-            for direction in structure::stage_directions(&raw.text) {
+        let (directions, label) = if raw.is_heading() {
+            (Vec::new(), None)
+        } else {
+            let directions = structure::stage_directions(&raw.text);
+            let whole = structure::is_stage_direction_block(&raw.text, &directions);
+            let label = (!whole && raw.kind == RawKind::Paragraph)
+                .then(|| speaker_labels.label_at_start(&raw))
+                .flatten();
+            if whole {
+                kind = BlockKind::StageDirection;
+            }
+            (directions, label)
+        };
+        if raw.is_heading() {
+            heading_titles.push(raw.text.clone());
+        }
+        if !directions.is_empty() || label.is_some() || !raw.marks.is_empty() {
+            // Byte → char conversion within the block; blocks are small enough for a local index.
+            let local = CharIndex::new(&raw.text);
+            let to_span = |start: usize, end: usize| {
+                CharSpan::new(
+                    block_start + local.char_offset(&raw.text, start),
+                    block_start + local.char_offset(&raw.text, end),
+                )
+            };
+            for direction in directions {
                 inlines.push(Inline {
                     span: to_span(direction.start, direction.end),
                     kind: InlineKind::StageDirection,
                 });
             }
-            if structure::is_stage_direction_block(&raw.text) {
-                kind = BlockKind::StageDirection;
-            } else if raw.kind == RawKind::Paragraph
-                && let Some(label) = speaker_labels.label_at_start(&raw)
-            {
+            if let Some(label) = label {
                 let span = to_span(label.range.start, label.range.end);
                 inlines.push(Inline {
                     span,
@@ -235,12 +315,12 @@ pub(crate) fn assemble(
                     label: span,
                 };
             }
-        }
-        for mark in &raw.marks {
-            inlines.push(Inline {
-                span: to_span(mark.start, mark.end),
-                kind: mark.kind.clone(),
-            });
+            for mark in &raw.marks {
+                inlines.push(Inline {
+                    span: to_span(mark.start, mark.end),
+                    kind: mark.kind.clone(),
+                });
+            }
         }
         let number = if matches!(kind, BlockKind::Heading { .. }) {
             None
@@ -258,8 +338,9 @@ pub(crate) fn assemble(
     }
 
     inlines.sort_by_key(|i| (i.span.start, std::cmp::Reverse(i.span.end)));
-    let sections = outline(&blocks, &text, char_pos);
+    let sections = outline(&blocks, heading_titles, char_pos);
     let content_hash = ContentHash::of(&text);
+    let words = count_words(&text, blocks.len());
     let index = CharIndex::new(&text);
     debug_assert_eq!(index.char_len(), char_pos);
     Document {
@@ -271,14 +352,14 @@ pub(crate) fn assemble(
         warnings,
         format,
         content_hash,
+        words,
         index,
     }
 }
 
 /// Sections from heading blocks: each runs to the end of the last block before the next
 /// heading of the same or a lower level.
-fn outline(blocks: &[Block], text: &str, text_chars: usize) -> Vec<Section> {
-    let index = CharIndex::new(text);
+fn outline(blocks: &[Block], titles: Vec<String>, text_chars: usize) -> Vec<Section> {
     let headings: Vec<(usize, u8)> = blocks
         .iter()
         .enumerate()
@@ -288,7 +369,7 @@ fn outline(blocks: &[Block], text: &str, text_chars: usize) -> Vec<Section> {
         })
         .collect();
     let mut sections = Vec::with_capacity(headings.len());
-    for (n, &(block_index, level)) in headings.iter().enumerate() {
+    for (n, (&(block_index, level), title)) in headings.iter().zip(titles).enumerate() {
         let heading = blocks[block_index].span;
         let next = headings[n + 1..]
             .iter()
@@ -299,7 +380,7 @@ fn outline(blocks: &[Block], text: &str, text_chars: usize) -> Vec<Section> {
             _ => blocks.last().map_or(text_chars, |b| b.span.end),
         };
         sections.push(Section {
-            title: index.slice(text, heading).to_owned(),
+            title,
             level,
             heading,
             span: CharSpan::new(heading.start, end.max(heading.end)),

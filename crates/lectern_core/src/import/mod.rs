@@ -159,37 +159,78 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
 
 /// Normalises line ends to `\n`, removes invisible characters that would break search and
 /// anchoring (soft hyphen, zero-width space, BOMs inside the text, stray control characters),
-/// turns no-break spaces into spaces, and composes to NFC. Text that needs none of this is
-/// borrowed as is.
+/// turns every kind of space into a plain space, and composes to NFC. Text that needs none of
+/// this is borrowed as is.
+///
+/// This runs over every byte of every file, so it scans bytes and only decodes characters
+/// outside ASCII; the common text with a few dashes and curly quotes is copied in runs.
 pub(crate) fn clean_source(text: &str) -> Cow<'_, str> {
-    let needs_char_pass =
-        !text.is_ascii() || text.bytes().any(|b| b < 0x20 && b != b'\n' && b != b'\t');
-    if !needs_char_pass {
+    let bytes = text.as_bytes();
+    let Some(first) = bytes.iter().position(|&b| needs_attention(b)) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut maybe_denormal = false;
+    let mut copied_to = 0;
+    let mut i = first;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !needs_attention(b) {
+            i += 1;
+            continue;
+        }
+        let (replacement, len): (Option<char>, usize) = if b < 0x80 {
+            match b {
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => (None, 1),
+                b'\r' => (Some('\n'), 1),
+                _ => (None, 1),
+            }
+        } else {
+            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+                break;
+            };
+            let len = c.len_utf8();
+            match c {
+                '\u{2028}' | '\u{2029}' | '\u{0085}' => (Some('\n'), len),
+                '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}' => (None, len),
+                c if c.is_whitespace() => (Some(' '), len),
+                c if c.is_control() => (None, len),
+                c => {
+                    maybe_denormal |= may_need_composition(c);
+                    i += len;
+                    continue;
+                }
+            }
+        };
+        out.push_str(&text[copied_to..i]);
+        if let Some(r) = replacement {
+            out.push(r);
+        }
+        changed = true;
+        i += len;
+        copied_to = i;
+    }
+    if !changed && !maybe_denormal {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push('\n');
-            }
-            '\u{2028}' | '\u{2029}' => out.push('\n'),
-            '\u{00A0}' | '\u{202F}' | '\u{2007}' | '\u{3000}' => out.push(' '),
-            '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}' => {}
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
+    out.push_str(&text[copied_to.min(text.len())..]);
+    if maybe_denormal && is_nfc_quick(out.chars()) != unicode_normalization::IsNormalized::Yes {
+        return Cow::Owned(out.nfc().collect());
     }
-    if is_nfc_quick(out.chars()) == unicode_normalization::IsNormalized::Yes {
-        Cow::Owned(out)
-    } else {
-        Cow::Owned(out.nfc().collect())
-    }
+    Cow::Owned(out)
+}
+
+/// Bytes the cleaner must look at: anything outside ASCII, and ASCII control characters
+/// other than line feed and tab.
+fn needs_attention(b: u8) -> bool {
+    b >= 0x80 || (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F
+}
+
+/// Characters that can take part in canonical composition. Latin-1, general punctuation and
+/// most symbols never do, so texts with only dashes and curly quotes skip the NFC pass.
+fn may_need_composition(c: char) -> bool {
+    !matches!(c, '\u{80}'..='\u{2FF}' | '\u{2000}'..='\u{20CF}' | '\u{2100}'..='\u{2FFF}')
 }
 
 #[cfg(test)]

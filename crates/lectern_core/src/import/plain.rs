@@ -121,7 +121,7 @@ pub(crate) fn heading_marker(line: &str) -> Option<(u8, &str)> {
 }
 
 pub(crate) fn is_prose(text: &str) -> bool {
-    text.split_whitespace().count() >= 8 && ends_sentence(text)
+    ends_sentence(text) && text.split_whitespace().nth(7).is_some()
 }
 
 /// Ends with punctuation that closes a sentence, a clause or a quotation.
@@ -153,10 +153,13 @@ fn take_date_lines(chunks: &mut Vec<Chunk<'_>>, candidates: &mut Candidates) {
             continue;
         }
         let line = chunk.lines[0].trim();
-        let lower = line.to_lowercase();
+        if line.len() > 200 {
+            continue;
+        }
         let lead = LEADS.iter().find(|lead| {
-            lower.starts_with(*lead)
-                && lower[lead.len()..]
+            line.get(..lead.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(lead))
+                && line[lead.len()..]
                     .trim_start()
                     .starts_with([':', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
         });
@@ -190,7 +193,13 @@ struct Para {
 impl Para {
     fn into_block(self, markdown: bool) -> Option<RawBlock> {
         let mut builder = BlockBuilder::new();
-        push_inline(&mut builder, &self.text, markdown);
+        let has_markup = memchr::memchr2(b'<', b'&', self.text.as_bytes()).is_some()
+            || (markdown && self.text.bytes().any(|b| matches!(b, b'*' | b'_' | b'[')));
+        if has_markup {
+            push_inline(&mut builder, &self.text, markdown);
+        } else {
+            builder.push_str(&self.text);
+        }
         let kind = self.kind;
         let mut block = builder.finish(kind)?;
         if block.is_heading() {
@@ -354,21 +363,26 @@ fn flatten_headings(paragraphs: &mut [Para]) {
 /// Accepted only when the document has several, or the line is in capitals or numbered. A
 /// title-like first line is the document's title instead.
 fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
+    // Cheap tests first: most paragraphs are far too long to be headings.
     let is_candidate = |i: usize, p: &Para| -> bool {
-        let next_is_prose = paragraphs.get(i + 1).is_some_and(|n| {
-            n.kind == RawKind::Paragraph
-                && is_prose(&n.text)
-                && n.text.split_whitespace().count() >= 15
-        });
-        let prev_closed = i == 0
-            || paragraphs
-                .get(i - 1)
-                .is_some_and(|p| ends_sentence(&p.text));
-        p.kind == RawKind::Paragraph
+        let shaped = p.kind == RawKind::Paragraph
+            && p.text.len() <= MAX_HEADING_BYTES
             && !p.text.contains('\n')
-            && heading_shape(&p.text)
-            && next_is_prose
-            && prev_closed
+            && heading_shape(&p.text);
+        let next_is_prose = || {
+            paragraphs.get(i + 1).is_some_and(|n| {
+                n.kind == RawKind::Paragraph
+                    && is_prose(&n.text)
+                    && n.text.split_whitespace().nth(14).is_some()
+            })
+        };
+        let prev_closed = || {
+            i == 0
+                || paragraphs
+                    .get(i - 1)
+                    .is_some_and(|p| ends_sentence(&p.text))
+        };
+        shaped && next_is_prose() && prev_closed()
     };
     let candidates_at: Vec<usize> = (0..paragraphs.len())
         .filter(|&i| is_candidate(i, &paragraphs[i]))
@@ -394,6 +408,9 @@ fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
     }
 }
 
+/// Longer lines are never headings (80 chars of up to four bytes).
+const MAX_HEADING_BYTES: usize = 320;
+
 const MINOR: &[&str] = &[
     "a", "an", "the", "and", "or", "of", "in", "on", "to", "for", "at", "by", "with", "from", "de",
     "la", "le", "et", "du", "des",
@@ -401,6 +418,9 @@ const MINOR: &[&str] = &[
 
 fn heading_shape(text: &str) -> bool {
     let t = text.trim();
+    if ends_sentence(t) || t.ends_with(',') {
+        return false;
+    }
     let words: Vec<&str> = t.split_whitespace().collect();
     if t.chars().count() > 80
         || words.is_empty()

@@ -8,6 +8,15 @@
 
 use crate::import::plain::{Chunk, heading_marker, is_prose};
 
+/// Quick test for `(/`, `(http` or `(#` anywhere in the line.
+fn has_link_target(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    memchr::memchr_iter(b'(', bytes).any(|i| {
+        let rest = &bytes[i + 1..];
+        rest.starts_with(b"/") || rest.starts_with(b"http") || rest.starts_with(b"#")
+    })
+}
+
 /// Counts `(…)` groups that hold a link target: `(/news)`, `(https://…)`.
 fn link_targets(line: &str) -> (usize, String) {
     let mut count = 0;
@@ -39,6 +48,9 @@ fn link_targets(line: &str) -> (usize, String) {
 
 /// `Label (/link)`, `(https://…)`, `About Us (/about) Careers (/careers)` — a navigation line.
 fn is_link_line(line: &str) -> bool {
+    if !has_link_target(line) {
+        return false;
+    }
     let (links, rest) = link_targets(line);
     if links == 0 {
         return false;
@@ -49,6 +61,9 @@ fn is_link_line(line: &str) -> bool {
 }
 
 fn is_breadcrumb(line: &str) -> bool {
+    if line.len() > 1000 || !(line.contains('>') || line.contains('›') || line.contains('»')) {
+        return false;
+    }
     let trimmed = line.trim();
     let separators = trimmed.matches(" > ").count()
         + trimmed.matches(" › ").count()
@@ -83,10 +98,15 @@ fn is_chrome_line(line: &str) -> bool {
         "accessibility statement",
     ];
     let trimmed = line.trim();
+    if trimmed.starts_with('©') || trimmed.starts_with("(c) ") {
+        return true;
+    }
+    // Chrome lines are short; prose that mentions cookies is not chrome.
+    if trimmed.len() > 160 || trimmed.split_whitespace().nth(15).is_some() {
+        return false;
+    }
     let lower = trimmed.to_lowercase();
-    trimmed.starts_with('©')
-        || trimmed.starts_with("(c) ")
-        || (trimmed.split_whitespace().count() <= 15 && CHROME.iter().any(|c| lower.contains(c)))
+    CHROME.iter().any(|c| lower.contains(c))
 }
 
 fn is_footer_marker(line: &str) -> bool {
@@ -110,8 +130,12 @@ fn is_footer_marker(line: &str) -> bool {
         "recommended",
     ];
     let trimmed = line.trim();
-    let lower = trimmed.to_lowercase();
-    trimmed.split_whitespace().count() <= 10 && MARKERS.iter().any(|m| lower.starts_with(m))
+    trimmed.split_whitespace().nth(10).is_none()
+        && MARKERS.iter().any(|m| {
+            trimmed
+                .get(..m.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(m))
+        })
 }
 
 pub(crate) fn looks_scraped(chunks: &[Chunk<'_>]) -> bool {
@@ -123,7 +147,7 @@ pub(crate) fn looks_scraped(chunks: &[Chunk<'_>]) -> bool {
         .take(5)
         .flat_map(|c| c.lines.iter())
         .any(|l| is_breadcrumb(l));
-    let anchors = lines().any(|l| l.contains("<a href") || l.contains("<a\thref"));
+    let anchors = lines().any(|l| memchr::memmem::find(l.as_bytes(), b"<a ").is_some());
     headings >= 1 || link_lines >= 2 || breadcrumb || anchors
 }
 

@@ -128,19 +128,21 @@ pub(crate) fn stage_directions(text: &str) -> Vec<Range<usize>> {
 }
 
 /// A paragraph that consists of stage directions only.
-pub(crate) fn is_stage_direction_block(text: &str) -> bool {
-    let directions = stage_directions(text);
+pub(crate) fn is_stage_direction_block(text: &str, directions: &[Range<usize>]) -> bool {
     if directions.is_empty() {
         return false;
     }
-    let mut rest = String::with_capacity(text.len());
     let mut last = 0;
-    for d in &directions {
-        rest.push_str(&text[last..d.start]);
-        last = d.end;
+    for d in directions {
+        if text[last..d.start.max(last)]
+            .chars()
+            .any(char::is_alphanumeric)
+        {
+            return false;
+        }
+        last = last.max(d.end);
     }
-    rest.push_str(&text[last..]);
-    !rest.chars().any(char::is_alphanumeric)
+    !text[last..].chars().any(char::is_alphanumeric)
 }
 
 fn mentions_stage_word(inner: &str) -> bool {
@@ -260,9 +262,17 @@ fn colon_label(text: &str) -> Option<Label> {
 /// decides whether it counts.
 fn period_label_candidate(text: &str) -> Option<Label> {
     // Skip honorific periods ("Mr.") when looking for the label's end.
+    // Labels are short: look no further than the first 64 bytes.
+    let head_len = (0..=64.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let head = &text[..head_len];
     let mut search_from = 0;
     let end = loop {
-        let dot = search_from + text.get(search_from..)?.find(". ")?;
+        let dot = search_from
+            + memchr::memchr_iter(b'.', head.get(search_from..)?.as_bytes())
+                .find(|&d| head.as_bytes().get(search_from + d + 1) == Some(&b' '))?;
         let word_start = text[..dot].rfind(' ').map_or(0, |i| i + 1);
         let word = &text[word_start..=dot];
         if HONORIFICS.contains(&word) && word.ends_with('.') {
@@ -388,12 +398,13 @@ mod tests {
             .map(|r| &text[r])
             .collect();
         assert_eq!(found, ["[applause]", "(Laughter.)"]);
-        assert!(is_stage_direction_block("[Applause]"));
-        assert!(is_stage_direction_block(
+        let block = |t: &str| is_stage_direction_block(t, &stage_directions(t));
+        assert!(block("[Applause]"));
+        assert!(block(
             "[Before speaking, the President presented his remarks.]"
         ));
-        assert!(is_stage_direction_block("(Applause.) (Laughter.)"));
-        assert!(!is_stage_direction_block("Good evening. [Laughter]"));
-        assert!(!is_stage_direction_block("(see the appendix)"));
+        assert!(block("(Applause.) (Laughter.)"));
+        assert!(!block("Good evening. [Laughter]"));
+        assert!(!block("(see the appendix)"));
     }
 }

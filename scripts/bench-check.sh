@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Times `lectern check` on the 10,000-speech corpus side by side with ripgrep scanning the
+# same folder, and checks the performance goals: lectern's median within 3x rg's median and
+# lectern's peak memory under 730 MB. Exits 1 if a goal is missed.
+#
+# Usage: scripts/bench-check.sh [--runs N] [CORPUS_DIR]
+#   CORPUS_DIR  default: ${TMPDIR:-/tmp}/lectern-bench-corpus (built by bench-corpus.sh)
+#   --runs N    timed runs of each tool, alternating (default 5)
+#
+# Needs ripgrep and GNU time (Debian packages `ripgrep` and `time`); installs them when run
+# as root.
+set -euo pipefail
+export LC_ALL=C
+
+runs=5
+corpus="${TMPDIR:-/tmp}/lectern-bench-corpus"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --runs) runs=$2; shift 2 ;;
+    -h|--help) sed -n '2,/^set/s/^# \{0,1\}//p' "$0" | grep -v '^set'; exit 0 ;;
+    *) corpus=$1; shift ;;
+  esac
+done
+repo=$(cd "$(dirname "$0")/.." && pwd)
+
+need=()
+command -v rg >/dev/null || need+=(ripgrep)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "bench-check: needs ${need[*]}; install with: sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+echo "bench-check: building release binary"
+(cd "$repo" && cargo build --release --quiet)
+lectern="$repo/target/release/lectern"
+"$repo/scripts/bench-corpus.sh" "$repo/../shared/corpus/sotu" "$corpus"
+
+echo "bench-check: warming the page cache and checking the corpus once"
+find "$corpus" -type f -exec cat {} + >/dev/null
+rg -c -F "national security" "$corpus" >/dev/null
+summary=$("$lectern" check "$corpus" --json | grep -o '"summary":{[^}]*}' || true)
+echo "bench-check: $summary"
+if ! grep -q '"failed":0[,}]' <<<"$summary"; then
+  echo "bench-check: the corpus must check without failures:" >&2
+  "$lectern" check "$corpus" --quiet | grep FAILED | head -20 >&2 || true
+  exit 1
+fi
+
+# Appends "wall_seconds peak_kb" for one run of the command to the file named first.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+measure() {
+  local out=$1 start end
+  shift
+  start=$EPOCHREALTIME
+  /usr/bin/time -f '%M' -o "$tmp/rss" "$@" >/dev/null
+  end=$EPOCHREALTIME
+  echo "$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }') $(cat "$tmp/rss")" >>"$out"
+}
+
+echo "bench-check: $runs timed runs each, alternating"
+for _ in $(seq "$runs"); do
+  measure "$tmp/rg" rg -c -F "national security" "$corpus"
+  measure "$tmp/lectern" "$lectern" check "$corpus" --json
+done
+
+# Prints "median min peak_mb" for a results file.
+stats() {
+  sort -n "$1" | awk '{ t[NR] = $1; if ($2 > peak) peak = $2 }
+    END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+          printf "%.3f %.3f %.0f\n", m, t[1], peak / 1024 }'
+}
+read -r rg_med rg_min rg_peak < <(stats "$tmp/rg")
+read -r le_med le_min le_peak < <(stats "$tmp/lectern")
+ratio=$(awk -v a="$le_med" -v b="$rg_med" 'BEGIN { printf "%.2f", a / b }')
+verdict() { if awk "BEGIN { exit !($1) }"; then echo met; else echo MISSED; fi; }
+ratio_ok=$(verdict "$ratio <= 3")
+peak_ok=$(verdict "$le_peak < 730")
+
+echo
+printf '%-8s %9s %9s %8s\n' tool "median s" "min s" "peak MB"
+printf '%-8s %9s %9s %8s\n' rg "$rg_med" "$rg_min" "$rg_peak" lectern "$le_med" "$le_min" "$le_peak"
+echo
+echo "lectern/rg (median): ${ratio}x   goal <= 3x: $ratio_ok"
+echo "lectern peak memory: ${le_peak} MB   goal < 730 MB: $peak_ok"
+[ "$ratio_ok" = met ] && [ "$peak_ok" = met ]
