@@ -317,57 +317,52 @@ pub fn speaker_from_headline(title: &str) -> Option<String> {
 }
 
 /// A guess at the language of `text` from its commonest short words and its script.
-const STOPWORDS: &[(&str, &[&str])] = &[
-    (
-        "en",
-        &["the", "and", "of", "to", "is", "that", "we", "our", "in"],
-    ),
-    (
-        "fr",
-        &[
-            "le", "la", "les", "et", "des", "est", "nous", "que", "une", "du",
-        ],
-    ),
-    (
-        "de",
-        &[
-            "der", "die", "und", "das", "ist", "nicht", "wir", "ein", "zu", "den",
-        ],
-    ),
-    (
-        "es",
-        &[
-            "el", "la", "los", "y", "que", "es", "en", "las", "por", "del",
-        ],
-    ),
-    (
-        "it",
-        &[
-            "il", "di", "che", "non", "per", "una", "sono", "della", "gli",
-        ],
-    ),
-    (
-        "nl",
-        &[
-            "de", "het", "een", "en", "van", "dat", "niet", "wij", "zijn",
-        ],
-    ),
-    (
-        "pt",
-        &["o", "os", "que", "não", "uma", "para", "com", "dos", "nós"],
-    ),
-];
+/// The languages a guess can give, in the order of the bits of [`stopword_languages`].
+const LANGUAGES: [&str; 7] = ["en", "fr", "de", "es", "it", "nl", "pt"];
+
+/// Which languages count `word` (lower case) among their commonest words, as bits over
+/// [`LANGUAGES`].
+fn stopword_languages(word: &str) -> u8 {
+    const EN: u8 = 1;
+    const FR: u8 = 1 << 1;
+    const DE: u8 = 1 << 2;
+    const ES: u8 = 1 << 3;
+    const IT: u8 = 1 << 4;
+    const NL: u8 = 1 << 5;
+    const PT: u8 = 1 << 6;
+    match word {
+        "the" | "and" | "of" | "to" | "is" | "that" | "we" | "our" => EN,
+        "in" => EN,
+        "le" | "les" | "et" | "est" | "nous" | "une" | "du" => FR,
+        "la" => FR | ES,
+        "des" => FR,
+        "que" => FR | ES | PT,
+        "der" | "die" | "und" | "das" | "ist" | "nicht" | "wir" | "ein" | "zu" | "den" => DE,
+        "el" | "los" | "y" | "es" | "las" | "por" | "del" => ES,
+        "en" => ES | NL,
+        "de" => NL,
+        "il" | "di" | "che" | "non" | "per" | "sono" | "della" | "gli" => IT,
+        "una" => IT | PT,
+        "het" | "een" | "van" | "dat" | "niet" | "wij" | "zijn" => NL,
+        "o" | "os" | "não" | "para" | "com" | "dos" | "nós" => PT,
+        _ => 0,
+    }
+}
 
 pub fn guess_language(text: &str) -> Option<&'static str> {
     // A couple of paragraphs are plenty; this runs for every imported file.
-    const SAMPLE_BYTES: usize = 1500;
+    const SAMPLE_BYTES: usize = 1000;
     let end = (0..=SAMPLE_BYTES.min(text.len()))
         .rev()
         .find(|&i| text.is_char_boundary(i))
         .unwrap_or(0);
     let sample = &text[..end];
     let (mut cjk, mut kana, mut hangul, mut cyrillic, mut letters) = (0, 0, 0, 0, 0);
-    for c in sample.chars() {
+    let ascii = sample.is_ascii();
+    if ascii {
+        letters = sample.bytes().filter(u8::is_ascii_alphabetic).count();
+    }
+    for c in sample.chars().filter(|_| !ascii) {
         match c {
             '\u{3040}'..='\u{30ff}' => kana += 1,
             '\u{4e00}'..='\u{9fff}' => cjk += 1,
@@ -393,7 +388,7 @@ pub fn guess_language(text: &str) -> Option<&'static str> {
     if cyrillic * 2 > total {
         return Some("ru");
     }
-    let mut scores = [0usize; STOPWORDS.len()];
+    let mut scores = [0usize; LANGUAGES.len()];
     let mut words = 0;
     for word in sample
         .split(|c: char| !c.is_alphabetic())
@@ -407,14 +402,15 @@ pub fn guess_language(text: &str) -> Option<&'static str> {
         } else {
             word
         };
-        for (score, (_, stops)) in scores.iter_mut().zip(STOPWORDS) {
-            *score += usize::from(stops.contains(&word));
+        let languages = stopword_languages(word);
+        for (bit, score) in scores.iter_mut().enumerate() {
+            *score += usize::from(languages >> bit & 1);
         }
     }
-    let (best, score) = STOPWORDS
+    let (best, score) = LANGUAGES
         .iter()
         .zip(scores)
-        .map(|((lang, _), score)| (*lang, score))
+        .map(|(lang, score)| (*lang, score))
         .max_by_key(|&(_, s)| s)?;
     (score * 20 >= words.max(1)).then_some(best)
 }

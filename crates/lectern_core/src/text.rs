@@ -62,13 +62,32 @@ impl CharIndex {
                 checkpoints: Vec::new(),
             };
         }
+        let bytes = text.as_bytes();
         let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_CHARS + 1);
         let mut char_len = 0;
-        for (byte_offset, _) in text.char_indices() {
-            if char_len % CHECKPOINT_CHARS == 0 {
-                checkpoints.push(byte_offset);
+        let mut i = 0;
+        while i < bytes.len() {
+            // `char_len` is a multiple of CHECKPOINT_CHARS here, at the start of a char.
+            checkpoints.push(i);
+            // An ASCII run of CHECKPOINT_CHARS bytes is CHECKPOINT_CHARS chars: skip it whole.
+            if bytes
+                .get(i..i + CHECKPOINT_CHARS)
+                .is_some_and(<[u8]>::is_ascii)
+            {
+                i += CHECKPOINT_CHARS;
+                char_len += CHECKPOINT_CHARS;
+                continue;
             }
-            char_len += 1;
+            let mut chars = 0;
+            while i < bytes.len() && chars < CHECKPOINT_CHARS {
+                i += 1;
+                // Continuation bytes (0b10xxxxxx) belong to the char before them.
+                while i < bytes.len() && (bytes[i] as i8) < -0x40 {
+                    i += 1;
+                }
+                chars += 1;
+            }
+            char_len += chars;
         }
         Self {
             char_len,

@@ -42,6 +42,10 @@ impl RawBlock {
     }
 }
 
+/// Searching for a double space is done for every paragraph; build the searcher once.
+static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+
 /// Builds one block's text, folding every run of whitespace into one space and trimming the
 /// ends, while inline marks are opened and closed at the current position.
 #[derive(Debug, Default)]
@@ -95,8 +99,11 @@ impl BlockBuilder {
                 );
             }
             if next_double.is_none_or(|p| p < i) {
-                next_double =
-                    Some(memchr::memmem::find(&bytes[i..], b"  ").map_or(bytes.len(), |p| i + p));
+                next_double = Some(
+                    DOUBLE_SPACE
+                        .find(&bytes[i..])
+                        .map_or(bytes.len(), |p| i + p),
+                );
             }
             let end = next_break
                 .unwrap_or(bytes.len())
@@ -234,7 +241,8 @@ pub(crate) fn count_words(text: &str, blocks: usize) -> usize {
     if text.is_empty() {
         return 0;
     }
-    let separators = text.bytes().filter(|&b| b == b' ' || b == b'\n').count();
+    let bytes = text.as_bytes();
+    let separators = bytecount::count(bytes, b' ') + bytecount::count(bytes, b'\n');
     let words = separators + 1 - blocks.saturating_sub(1);
     debug_assert_eq!(
         words,

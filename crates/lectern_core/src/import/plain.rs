@@ -80,7 +80,11 @@ fn chunks(text: &str) -> Vec<Chunk<'_>> {
     let mut current: Vec<&str> = Vec::new();
     let mut blank = 0;
     let mut blank_before = 0;
-    for line in text.split('\n') {
+    let mut line_start = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for line_end in ends {
+        let line = &text[line_start..line_end];
+        line_start = line_end + 1;
         if line.trim().is_empty() {
             if !current.is_empty() {
                 chunks.push(Chunk {
@@ -93,6 +97,8 @@ fn chunks(text: &str) -> Vec<Chunk<'_>> {
         } else {
             if current.is_empty() {
                 blank_before = blank;
+                // Most chunks are one line (a paragraph per line).
+                current.reserve_exact(1);
             }
             current.push(line);
         }
@@ -225,12 +231,8 @@ fn is_list_marker(line: &str) -> bool {
 /// `THE PRESIDENT: …`, `Q: …` at the start of a line: a new turn even without a blank line.
 fn starts_turn(line: &str) -> bool {
     let t = line.trim_start();
-    let Some(colon) = t
-        .char_indices()
-        .take(40)
-        .find(|&(_, c)| c == ':')
-        .map(|(i, _)| i)
-    else {
+    let head = &t.as_bytes()[..t.len().min(40)];
+    let Some(colon) = memchr::memchr(b':', head) else {
         return false;
     };
     let label = &t[..colon];

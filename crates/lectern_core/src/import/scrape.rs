@@ -147,7 +147,8 @@ pub(crate) fn looks_scraped(chunks: &[Chunk<'_>]) -> bool {
         .take(5)
         .flat_map(|c| c.lines.iter())
         .any(|l| is_breadcrumb(l));
-    let anchors = lines().any(|l| memchr::memmem::find(l.as_bytes(), b"<a ").is_some());
+    let anchors =
+        lines().any(|l| memchr::memchr(b'<', l.as_bytes()).is_some() && l.contains("<a "));
     headings >= 1 || link_lines >= 2 || breadcrumb || anchors
 }
 

@@ -104,20 +104,29 @@ const HONORIFICS: &[&str] = &[
 
 /// Byte ranges of the stage directions inside a paragraph.
 pub(crate) fn stage_directions(text: &str) -> Vec<Range<usize>> {
+    /// Directions are short; a bracket that does not close within this many bytes is prose.
+    const MAX_INNER: usize = 80;
+    let bytes = text.as_bytes();
     let mut found = Vec::new();
-    for (open, close) in [('[', ']'), ('(', ')')] {
+    for (open, close) in [(b'[', b']'), (b'(', b')')] {
         let mut from = 0;
-        while let Some(rel) = text[from..].find(open) {
-            let start = from + rel;
-            let Some(len) = text[start..].find(close) else {
-                break;
+        for start in memchr::memchr_iter(open, bytes) {
+            if start < from {
+                continue;
+            }
+            let window = &bytes[start + 1..bytes.len().min(start + 2 + MAX_INNER)];
+            let end = match memchr::memchr(close, window) {
+                Some(rel) => start + 1 + rel + 1,
+                // Square brackets around a whole paragraph are an editor's note about the room.
+                None if open == b'[' && start == 0 && bytes.last() == Some(&b']') => {
+                    found.push(0..bytes.len());
+                    break;
+                }
+                None => continue,
             };
-            let end = start + len + close.len_utf8();
-            let inner = &text[start + open.len_utf8()..end - close.len_utf8()];
-            let whole_paragraph = start == 0 && end == text.len();
-            // Square brackets around a whole paragraph are an editor's note about the room;
-            // otherwise only the vocabulary of the room counts.
-            if (open == '[' && whole_paragraph && inner.len() > 1) || mentions_stage_word(inner) {
+            let inner = &text[start + 1..end - 1];
+            let whole_paragraph = start == 0 && end == bytes.len();
+            if (open == b'[' && whole_paragraph && inner.len() > 1) || mentions_stage_word(inner) {
                 found.push(start..end);
             }
             from = end;
@@ -149,17 +158,14 @@ fn mentions_stage_word(inner: &str) -> bool {
     if inner.len() > 80 {
         return false;
     }
-    let lower = inner.to_lowercase();
-    lower
-        .split(|c: char| !c.is_alphanumeric() && c != '-' && !is_cjk(c))
-        .any(|word| STAGE_WORDS.contains(&word))
-        || STAGE_WORDS
-            .iter()
-            .any(|w| w.chars().any(is_cjk) && lower.contains(w))
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
+    let ascii_hit = inner
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .any(|word| STAGE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)));
+    ascii_hit
+        || (!inner.is_ascii()
+            && STAGE_WORDS
+                .iter()
+                .any(|w| !w.is_ascii() && inner.to_lowercase().contains(w)))
 }
 
 /// A speaker label found at the start of a paragraph.
@@ -228,16 +234,8 @@ fn strong_label(block: &RawBlock) -> Option<Label> {
 /// `THE PRESIDENT: …`, `Mr. Speaker: …`, `Q: …` — a short name followed by a colon and
 /// more text.
 fn colon_label(text: &str) -> Option<Label> {
-    let colon = text
-        .get(..64.min(text.len()))
-        .and_then(|head| head.find(':'))
-        .or_else(|| {
-            // `get` fails inside a multi-byte char; fall back to a char-safe search.
-            text.char_indices()
-                .take(64)
-                .find(|&(_, c)| c == ':')
-                .map(|(i, _)| i)
-        })?;
+    let head = head(text, 64);
+    let colon = memchr::memchr(b':', head.as_bytes())?;
     let name = text[..colon].trim_end();
     let after = &text[colon + 1..];
     if !after.starts_with(' ') || !after.chars().any(char::is_alphanumeric) {
@@ -294,6 +292,15 @@ fn period_label_candidate(text: &str) -> Option<Label> {
         range: 0..end + 1,
         speaker: name.to_owned(),
     })
+}
+
+/// The longest prefix of `text` of at most `max_bytes` bytes that ends on a char boundary.
+fn head(text: &str, max_bytes: usize) -> &str {
+    let end = (0..=max_bytes.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    &text[..end]
 }
 
 /// Capitalised words (connectives allowed), letters, periods, apostrophes and hyphens only.
