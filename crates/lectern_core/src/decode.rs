@@ -64,7 +64,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     if bytes.starts_with(b"\xFE\xFF") {
         return Ok(decode_utf16(bytes, UTF_16BE, TextEncoding::Utf16Be));
     }
-    if let Some(encoding) = sniff_bomless_utf16(bytes) {
+    let first_nul = memchr::memchr(0, bytes);
+    if let Some(encoding) = first_nul.and_then(|_| sniff_bomless_utf16(bytes)) {
         let (label, enc) = match encoding {
             TextEncoding::Utf16Le => ("UTF-16LE", UTF_16LE),
             _ => ("UTF-16BE", UTF_16BE),
@@ -76,7 +77,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
         ));
         return Ok(decoded);
     }
-    if let Some(offset) = memchr::memchr(0, bytes) {
+    if let Some(offset) = first_nul {
         return Err(DecodeError::NulByte(offset));
     }
     decode_utf8_or_fallback(bytes, TextEncoding::Utf8)

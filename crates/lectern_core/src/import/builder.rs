@@ -61,6 +61,13 @@ impl BlockBuilder {
         Self::default()
     }
 
+    pub fn with_capacity(bytes: usize) -> Self {
+        Self {
+            text: String::with_capacity(bytes),
+            ..Self::default()
+        }
+    }
+
     pub fn push_str(&mut self, s: &str) {
         if has_unusual_space(s) {
             let plain: String = s

@@ -10,6 +10,8 @@
 //! Heading detection in plain text is conservative: a false heading breaks the outline and
 //! citations, a missed one only costs a jump target.
 
+use std::borrow::Cow;
+
 use crate::date::find_date_in_text;
 use crate::document::{Provenance, SourceFormat, Warning, WarningKind};
 use crate::import::builder::{BlockBuilder, RawBlock, RawKind};
@@ -190,15 +192,16 @@ fn take_date_lines(chunks: &mut Vec<Chunk<'_>>, candidates: &mut Candidates) {
 
 /// A paragraph (or heading) on its way to becoming a block.
 #[derive(Debug)]
-struct Para {
+struct Para<'a> {
     kind: RawKind,
-    text: String,
+    /// Borrowed from the source when the paragraph is one line, as most are.
+    text: Cow<'a, str>,
     blank_before: usize,
 }
 
-impl Para {
+impl Para<'_> {
     fn into_block(self, markdown: bool) -> Option<RawBlock> {
-        let mut builder = BlockBuilder::new();
+        let mut builder = BlockBuilder::with_capacity(self.text.len());
         let has_markup = memchr::memchr2(b'<', b'&', self.text.as_bytes()).is_some()
             || (markdown && self.text.bytes().any(|b| matches!(b, b'*' | b'_' | b'[')));
         if has_markup {
@@ -244,10 +247,22 @@ fn starts_turn(line: &str) -> bool {
                 .all(|c| c.is_alphabetic() || " .'-".contains(c)))
 }
 
-fn to_paragraphs(chunks: Vec<Chunk<'_>>, scraped: bool) -> Vec<Para> {
+fn to_paragraphs(chunks: Vec<Chunk<'_>>, scraped: bool) -> Vec<Para<'_>> {
     let mut paragraphs = Vec::with_capacity(chunks.len());
     for chunk in chunks {
         let mut blank_before = chunk.blank_before;
+        if let [line] = chunk.lines[..]
+            && !is_list_marker(line)
+            && !(scraped && heading_marker(line).is_some())
+            && !(line.starts_with("    ") || line.starts_with('\t'))
+        {
+            paragraphs.push(Para {
+                kind: RawKind::Paragraph,
+                text: Cow::Borrowed(line.trim()),
+                blank_before,
+            });
+            continue;
+        }
         let indented = !scraped
             && chunk
                 .lines
@@ -264,7 +279,7 @@ fn to_paragraphs(chunks: Vec<Chunk<'_>>, scraped: bool) -> Vec<Para> {
                 if !current.trim().is_empty() {
                     out.push(Para {
                         kind,
-                        text: std::mem::take(current),
+                        text: Cow::Owned(std::mem::take(current)),
                         blank_before: *blank_before,
                     });
                     *blank_before = 0;
@@ -281,7 +296,7 @@ fn to_paragraphs(chunks: Vec<Chunk<'_>>, scraped: bool) -> Vec<Para> {
                 );
                 paragraphs.push(Para {
                     kind: RawKind::Heading(level),
-                    text: title.to_owned(),
+                    text: Cow::Borrowed(title),
                     blank_before,
                 });
                 blank_before = 0;
@@ -477,8 +492,9 @@ fn rejoin_splits(paragraphs: &mut Vec<Para>) -> usize {
             && prev.text.split_whitespace().count() >= 3
             && continues(&p)
         {
-            prev.text.push('\n');
-            prev.text.push_str(&p.text);
+            let text = prev.text.to_mut();
+            text.push('\n');
+            text.push_str(&p.text);
             joined += 1;
             continue;
         }
