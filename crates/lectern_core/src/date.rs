@@ -212,6 +212,22 @@ pub fn find_date_in_text(text: &str) -> Option<(PartialDate, std::ops::Range<usi
     None
 }
 
+/// A line that is only a date, perhaps with a place: "December 8, 1863",
+/// "Paris, le 8 octobre 2024". Such a dateline is metadata, not speech.
+pub fn dateline(line: &str) -> Option<PartialDate> {
+    if line.len() > 80 || line.split_whitespace().nth(7).is_some() {
+        return None;
+    }
+    let (date, range) = find_date_in_text(line)?;
+    let rest = format!("{} {}", &line[..range.start], &line[range.end..]);
+    let rest_words = rest
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    let sentence = rest.trim_end().ends_with(['.', '!', '?']) && rest_words > 0;
+    (rest_words <= 3 && !sentence).then_some(date)
+}
+
 /// `2024年10月8日` within the word at `start..end`.
 fn parse_cjk_date(
     text: &str,
@@ -303,6 +319,24 @@ mod tests {
         assert_eq!(PartialDate::parse_iso("1790-13"), None);
         assert_eq!(PartialDate::parse_iso("17900"), None);
         assert_eq!(PartialDate::parse_iso(""), None);
+    }
+
+    #[test]
+    fn datelines() {
+        assert_eq!(
+            dateline("December 8, 1863")
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("1863-12-08")
+        );
+        assert_eq!(
+            dateline("Paris, le 8 octobre 2024")
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2024-10-08")
+        );
+        assert_eq!(dateline("On December 8, 1863 we met and talked."), None);
+        assert_eq!(dateline("Fellow citizens"), None);
     }
 
     #[test]

@@ -56,6 +56,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
         return Err(DecodeError::Binary(kind));
     }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        if let Some(offset) = memchr::memchr(0, rest) {
+            return Err(DecodeError::NulByte(offset + 3));
+        }
         return decode_utf8_or_fallback(rest, TextEncoding::Utf8Bom);
     }
     if bytes.starts_with(b"\xFF\xFE") {

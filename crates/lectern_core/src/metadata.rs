@@ -228,31 +228,42 @@ pub fn from_filename(relative_path: &str, candidates: &mut Candidates) {
 
 /// "Remarks by the President at …" as a title gives a speaker: "the President".
 pub fn speaker_from_title(title: &str) -> Option<String> {
-    let lower = title.to_lowercase();
-    for lead in [
+    const LEADS: &[&str] = &[
         "remarks by ",
         "remarks of ",
         "address by ",
         "speech by ",
         "statement by ",
         "lecture by ",
-    ] {
-        if let Some(pos) = lower.find(lead) {
-            let after = &title[pos + lead.len()..];
-            let end = [
-                " at ", " on ", " in ", " to ", " before ", " for ", ",", ":", " —", " -",
-            ]
+    ];
+    const STOPS: &[&str] = &[
+        " at ", " on ", " in ", " to ", " before ", " for ", ",", ":", " —", " -",
+    ];
+    for lead in LEADS {
+        // The leads are ASCII, so a match starts on a char boundary of `title` itself.
+        let Some(pos) = find_ascii_case_insensitive(title, lead) else {
+            continue;
+        };
+        let after = &title[pos + lead.len()..];
+        let end = STOPS
             .iter()
             .filter_map(|stop| after.find(stop))
             .min()
             .unwrap_or(after.len());
-            let speaker = after[..end].trim();
-            if !speaker.is_empty() && speaker.split_whitespace().count() <= 8 {
-                return Some(speaker.to_owned());
-            }
+        let speaker = after[..end].trim();
+        if !speaker.is_empty() && speaker.split_whitespace().count() <= 8 {
+            return Some(speaker.to_owned());
         }
     }
     None
+}
+
+/// Byte position of the ASCII `needle` in `haystack`, ignoring ASCII case.
+fn find_ascii_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// "Director General Ken `McCallum` gives latest threat update" gives a speaker:
@@ -331,19 +342,16 @@ fn stopword_languages(word: &str) -> u8 {
     const NL: u8 = 1 << 5;
     const PT: u8 = 1 << 6;
     match word {
-        "the" | "and" | "of" | "to" | "is" | "that" | "we" | "our" => EN,
-        "in" => EN,
-        "le" | "les" | "et" | "est" | "nous" | "une" | "du" => FR,
+        "the" | "and" | "of" | "to" | "is" | "that" | "we" | "our" | "in" => EN,
+        "le" | "les" | "et" | "est" | "nous" | "une" | "du" | "des" => FR,
         "la" => FR | ES,
-        "des" => FR,
         "que" => FR | ES | PT,
         "der" | "die" | "und" | "das" | "ist" | "nicht" | "wir" | "ein" | "zu" | "den" => DE,
         "el" | "los" | "y" | "es" | "las" | "por" | "del" => ES,
         "en" => ES | NL,
-        "de" => NL,
         "il" | "di" | "che" | "non" | "per" | "sono" | "della" | "gli" => IT,
         "una" => IT | PT,
-        "het" | "een" | "van" | "dat" | "niet" | "wij" | "zijn" => NL,
+        "de" | "het" | "een" | "van" | "dat" | "niet" | "wij" | "zijn" => NL,
         "o" | "os" | "não" | "para" | "com" | "dos" | "nós" => PT,
         _ => 0,
     }

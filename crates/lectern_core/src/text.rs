@@ -82,7 +82,7 @@ impl CharIndex {
             while i < bytes.len() && chars < CHECKPOINT_CHARS {
                 i += 1;
                 // Continuation bytes (0b10xxxxxx) belong to the char before them.
-                while i < bytes.len() && (bytes[i] as i8) < -0x40 {
+                while i < bytes.len() && bytes[i].cast_signed() < -0x40 {
                     i += 1;
                 }
                 chars += 1;

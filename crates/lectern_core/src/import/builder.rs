@@ -11,6 +11,7 @@ use crate::document::{
 use crate::document::{SourceFormat, Warning};
 use crate::import::structure;
 use crate::text::{CharIndex, CharSpan, char_count};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// What kind of block an importer found, before speaker turns are recognised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,10 +70,17 @@ impl BlockBuilder {
     }
 
     pub fn push_str(&mut self, s: &str) {
-        if has_unusual_space(s) {
+        if has_unusual_chars(s) {
+            // Text that did not pass through `clean_source` (character references decoded by
+            // a reader) may hold invisible characters and exotic spaces.
             let plain: String = s
                 .chars()
-                .map(|c| if c.is_whitespace() { ' ' } else { c })
+                .filter_map(|c| match c {
+                    c if is_invisible(c) => None,
+                    c if c.is_whitespace() => Some(' '),
+                    c if c.is_control() => None,
+                    c => Some(c),
+                })
                 .collect();
             self.push_spaced(&plain);
         } else {
@@ -129,6 +137,8 @@ impl BlockBuilder {
     pub fn push_char(&mut self, c: char) {
         if c.is_whitespace() {
             self.pending_space = true;
+        } else if is_invisible(c) || c.is_control() {
+            // Nothing to show and nothing to search for.
         } else {
             self.flush_space();
             self.text.push(c);
@@ -137,15 +147,24 @@ impl BlockBuilder {
 
     /// A forced line break inside the block (a `<br>`, a hard break); kept as a single `\n`.
     pub fn push_line_break(&mut self) {
-        // A block never holds a blank line: that is what separates blocks.
+        // A block never holds a blank line (that is what separates blocks) nor a space
+        // before a line break; marks opened at that space start after the break instead.
+        let trimmed = self.text.trim_end_matches(' ').len();
+        self.text.truncate(trimmed);
+        for (start, _) in &mut self.open {
+            *start = (*start).min(trimmed);
+        }
+        for mark in &mut self.marks {
+            mark.end = mark.end.min(trimmed);
+        }
         if !self.text.is_empty() && !self.text.ends_with('\n') {
             self.text.push('\n');
-            self.pending_space = false;
         }
+        self.pending_space = false;
     }
 
     fn flush_space(&mut self) {
-        if self.pending_space && !self.text.is_empty() && !self.text.ends_with('\n') {
+        if self.pending_space && !self.text.is_empty() && !self.text.ends_with(['\n', ' ']) {
             self.text.push(' ');
         }
         self.pending_space = false;
@@ -197,6 +216,7 @@ impl BlockBuilder {
     /// Finishes the block, or `None` when it holds no text.
     pub fn finish(mut self, kind: RawKind) -> Option<RawBlock> {
         self.close_all();
+        self.compose();
         let trimmed_len = self.text.trim_end().len();
         self.text.truncate(trimmed_len);
         if self.text.is_empty() {
@@ -215,6 +235,40 @@ impl BlockBuilder {
         })
     }
 
+    /// Composes the text to NFC when a reader's decoded characters left it decomposed
+    /// (`cafe&#x301;`). Each run between mark boundaries is composed on its own, so marks
+    /// keep their places.
+    fn compose(&mut self) {
+        if self.text.is_ascii()
+            || !self.text.chars().any(crate::import::may_need_composition)
+            || is_nfc_quick(self.text.chars()) == IsNormalized::Yes
+        {
+            return;
+        }
+        let mut boundaries: Vec<usize> = self.marks.iter().flat_map(|m| [m.start, m.end]).collect();
+        boundaries.extend([0, self.text.len()]);
+        boundaries.sort_unstable();
+        boundaries.dedup();
+        let mut composed = String::with_capacity(self.text.len());
+        let mut moved = Vec::with_capacity(boundaries.len());
+        for pair in boundaries.windows(2) {
+            moved.push((pair[0], composed.len()));
+            composed.extend(self.text[pair[0]..pair[1]].nfc());
+        }
+        moved.push((self.text.len(), composed.len()));
+        let to_new = |old: usize| {
+            moved
+                .iter()
+                .find(|(o, _)| *o == old)
+                .map_or(old, |(_, n)| *n)
+        };
+        for mark in &mut self.marks {
+            mark.start = to_new(mark.start);
+            mark.end = to_new(mark.end);
+        }
+        self.text = composed;
+    }
+
     /// Takes the finished block and leaves an empty builder behind.
     pub fn take(&mut self, kind: RawKind) -> Option<RawBlock> {
         std::mem::take(self).finish(kind)
@@ -224,21 +278,32 @@ impl BlockBuilder {
 /// Whether `s` holds white space other than ASCII space, tab, line feed and carriage return
 /// (no-break spaces, form feeds, ideographic spaces…). Only the lead bytes such characters
 /// can start with are decoded.
-fn has_unusual_space(s: &str) -> bool {
+fn has_unusual_chars(s: &str) -> bool {
     let bytes = s.as_bytes();
-    if memchr::memchr2(0x0B, 0x0C, bytes).is_some() {
+    if bytes
+        .iter()
+        .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F)
+    {
         return true;
     }
     if s.is_ascii() {
         return false;
     }
-    let decodes_to_space = |i: usize| {
+    let unusual = |i: usize| {
         s.get(i..)
             .and_then(|t| t.chars().next())
-            .is_some_and(char::is_whitespace)
+            .is_some_and(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
     };
-    memchr::memchr3_iter(0xC2, 0xE2, 0xE1, bytes).any(decodes_to_space)
-        || memchr::memchr_iter(0xE3, bytes).any(decodes_to_space)
+    memchr::memchr3_iter(0xC2, 0xE2, 0xE1, bytes).any(unusual)
+        || memchr::memchr2_iter(0xE3, 0xEF, bytes).any(unusual)
+}
+
+/// Characters with no width that would split words for search and anchoring.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}'
+    )
 }
 
 /// Words in a canonical text laid out from `blocks` blocks: whitespace-separated tokens, as

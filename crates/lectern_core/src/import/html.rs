@@ -351,13 +351,15 @@ impl Page {
             .find_map(|sep| page_title.split_once(sep).map(|(t, _)| t.to_owned()))
             .unwrap_or(page_title);
         candidates.add_title(page_title, Provenance::InText);
-        for block in blocks.iter().take(6) {
-            if block.text.split_whitespace().count() <= 6
-                && let Some((date, _)) = find_date_in_text(&block.text)
-            {
-                candidates.add_date(date, Provenance::InText);
-                break;
-            }
+        // A dateline paragraph near the top is metadata, not speech.
+        let dateline = blocks.iter().take(6).enumerate().find_map(|(i, b)| {
+            (!b.is_heading())
+                .then(|| crate::date::dateline(&b.text).map(|d| (i, d)))
+                .flatten()
+        });
+        if let Some((i, date)) = dateline {
+            candidates.add_date(date, Provenance::InText);
+            blocks.remove(i);
         }
         normalise_levels(&mut blocks);
         Ok(blocks)

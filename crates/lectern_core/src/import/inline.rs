@@ -67,6 +67,31 @@ fn tag(out: &mut BlockBuilder, s: &str, markdown: bool) -> Option<usize> {
     }
 }
 
+/// One inline HTML tag handed over on its own (as Markdown readers do): opens or closes
+/// the mark it stands for; any other tag is dropped.
+pub(crate) fn push_lone_tag(out: &mut BlockBuilder, tag: &str) {
+    let tag = tag.trim();
+    let Some((name, closing, len)) = parse_tag_head(tag) else {
+        return;
+    };
+    match (name.as_str(), closing) {
+        ("a", false) => {
+            if let Some(url) = attribute(&tag[..len], "href").filter(|u| is_usable_url(u)) {
+                out.open_mark(InlineKind::Link {
+                    url: decode_entities(&url),
+                });
+            }
+        }
+        ("a", true) => out.close_mark(&InlineKind::Link { url: String::new() }),
+        ("em" | "i", false) => out.open_mark(InlineKind::Emphasis),
+        ("em" | "i", true) => out.close_mark(&InlineKind::Emphasis),
+        ("strong" | "b", false) => out.open_mark(InlineKind::Strong),
+        ("strong" | "b", true) => out.close_mark(&InlineKind::Strong),
+        ("br", _) => out.push_line_break(),
+        _ => {}
+    }
+}
+
 /// `<name …>` or `</name>` at the start of `s`: the lower-case name, whether it closes, and
 /// the tag's length in bytes. `None` when `<` does not open a tag (`a < b`).
 fn parse_tag_head(s: &str) -> Option<(String, bool, usize)> {

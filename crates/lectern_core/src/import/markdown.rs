@@ -9,7 +9,7 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 use crate::document::{InlineKind, Provenance, Warning};
 use crate::import::builder::{BlockBuilder, RawBlock, RawKind};
 use crate::import::frontmatter;
-use crate::import::inline::push_inline;
+use crate::import::inline::{push_inline, push_lone_tag};
 use crate::metadata::Candidates;
 
 pub(crate) fn read(
@@ -60,7 +60,7 @@ impl Reader {
             }
             Event::SoftBreak => self.current.push_char(' '),
             Event::HardBreak => self.current.push_line_break(),
-            Event::InlineHtml(html) => push_inline(&mut self.current, &html, false),
+            Event::InlineHtml(html) => push_lone_tag(&mut self.current, &html),
             Event::Html(html) => {
                 // An HTML block: keep its words as a paragraph of its own.
                 self.flush();

@@ -196,7 +196,7 @@ pub(crate) fn clean_source(text: &str) -> Cow<'_, str> {
             let len = c.len_utf8();
             match c {
                 '\u{2028}' | '\u{2029}' | '\u{0085}' => (Some('\n'), len),
-                '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}' => (None, len),
+                c if builder::is_invisible(c) => (None, len),
                 c if c.is_whitespace() => (Some(' '), len),
                 c if c.is_control() => (None, len),
                 c => {
@@ -251,7 +251,7 @@ fn needs_attention(b: u8) -> bool {
 
 /// Characters that can take part in canonical composition. Latin-1, general punctuation and
 /// most symbols never do, so texts with only dashes and curly quotes skip the NFC pass.
-fn may_need_composition(c: char) -> bool {
+pub(crate) fn may_need_composition(c: char) -> bool {
     !matches!(c, '\u{80}'..='\u{2FF}' | '\u{2000}'..='\u{20CF}' | '\u{2100}'..='\u{2FFF}')
 }
 

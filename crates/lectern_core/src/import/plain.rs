@@ -138,8 +138,8 @@ fn ends_sentence(text: &str) -> bool {
     last.is_some_and(|c| ".!?:;…\"”’')]—–-".contains(c))
 }
 
-/// "Published date: 08 Oct 2024" near the top becomes the date (and leaves the text); a short
-/// dateline such as "December 8, 1863" gives the date and stays.
+/// "Published date: 08 Oct 2024" or a dateline such as "December 8, 1863" near the top
+/// becomes the date and leaves the text, so ¶ numbers count the speech alone.
 fn take_date_lines(chunks: &mut Vec<Chunk<'_>>, candidates: &mut Candidates) {
     const LEADS: &[&str] = &[
         "published date",
@@ -178,10 +178,9 @@ fn take_date_lines(chunks: &mut Vec<Chunk<'_>>, candidates: &mut Candidates) {
             remove = Some(i);
             break;
         }
-        if line.split_whitespace().count() <= 6
-            && let Some((date, _)) = find_date_in_text(line)
-        {
+        if let Some(date) = crate::date::dateline(line) {
             candidates.add_date(date, Provenance::InText);
+            remove = Some(i);
             break;
         }
     }
@@ -382,7 +381,10 @@ fn flatten_headings(paragraphs: &mut [Para]) {
 fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
     // Cheap tests first: most paragraphs are far too long to be headings.
     let is_candidate = |i: usize, p: &Para| -> bool {
-        let shaped = p.kind == RawKind::Paragraph
+        // "2. FOREIGN ECONOMIC POLICY" reads as a list item but is a numbered heading.
+        let kind_fits = p.kind == RawKind::Paragraph
+            || (p.kind == RawKind::ListItem && is_numbered(&p.text) && is_capitals(&p.text));
+        let shaped = kind_fits
             && p.text.len() <= MAX_HEADING_BYTES
             && !p.text.contains('\n')
             && heading_shape(&p.text);

@@ -210,8 +210,10 @@ impl SpeakerLabels {
         let honorific = HONORIFICS
             .iter()
             .any(|h| label.speaker.starts_with(&format!("{h} ")));
+        // A name in capitals opens a turn only when it does so more than once: a lone
+        // "TOTAL." is a table row, a lone "HARRY S. TRUMAN" a signature.
         let repeated = self.repeated.get(&label.speaker).copied().unwrap_or(0) >= 2;
-        (known_role || audience || (honorific && repeated) || is_all_caps(&label.speaker))
+        (known_role || audience || ((honorific || is_all_caps(&label.speaker)) && repeated))
             .then_some(label)
     }
 }
@@ -242,7 +244,12 @@ fn colon_label(text: &str) -> Option<Label> {
         return None;
     }
     let single_letter = matches!(name, "Q" | "A");
-    if !(single_letter || (looks_like_name(name) && !name.contains(','))) {
+    if !(single_letter || (looks_like_name(name) && !name.contains(',') && plausible_name(name))) {
+        return None;
+    }
+    // "Expenditures: $65 billion" and "TOTAL: GROSS NATIONAL PRODUCT" are lines of a
+    // table, not a speaker and what they said.
+    if opens_figures(after) || !after.chars().any(char::is_lowercase) {
         return None;
     }
     // A colon after a long title-case run is usually a salutation or a heading-like lead-in
@@ -285,13 +292,33 @@ fn period_label_candidate(text: &str) -> Option<Label> {
     let name = &text[..end];
     let words = name.split_whitespace().count();
     let audience = name == "Audience members" || name == "Audience member";
-    if !(1..=4).contains(&words) || !(audience || looks_like_name(name)) {
+    if !(1..=4).contains(&words) || !(audience || looks_like_name(name)) || !plausible_name(name) {
+        return None;
+    }
+    if opens_figures(&text[end + 1..]) {
         return None;
     }
     Some(Label {
         range: 0..end + 1,
         speaker: name.to_owned(),
     })
+}
+
+/// Rules out label-shaped text that is not a name: roman numerals ("II."), a trailing
+/// initial ("HARRY S."), punctuation at the end ("ART.--").
+fn plausible_name(name: &str) -> bool {
+    let last_word = name.split_whitespace().last().unwrap_or("");
+    let roman = name.chars().all(|c| "IVXLCDM".contains(c));
+    let ends_in_letter = name.chars().last().is_some_and(char::is_alphabetic);
+    let initial = last_word.chars().count() == 1;
+    ends_in_letter && !roman && !initial
+}
+
+/// Text that starts with a number or an amount.
+fn opens_figures(after: &str) -> bool {
+    after
+        .trim_start()
+        .starts_with(|c: char| c.is_ascii_digit() || "$£€¥%".contains(c))
 }
 
 /// The longest prefix of `text` of at most `max_bytes` bytes that ends on a char boundary.
@@ -380,6 +407,17 @@ mod tests {
             Some("Mr. Smith."),
         );
         check_label(&["Mr. Smith. Yes."], 0, None);
+        check_label(&["ART.--. Every State shall be bound."], 0, None);
+        check_label(&["II. The economy has grown.", "II. Again."], 0, None);
+        check_label(&["HARRY S. TRUMAN"], 0, None);
+        check_label(&["TOTAL. 4,000 5,000", "TOTAL. 7,000"], 0, None);
+        check_label(&["Expenditures: $65 billion in all."], 0, None);
+        check_label(
+            &["THE PRESIDENT. Thank you.", "THE PRESIDENT. Go on."],
+            1,
+            Some("THE PRESIDENT."),
+        );
+        check_label(&["MR. SMITH. One thing."], 0, None);
     }
 
     #[test]

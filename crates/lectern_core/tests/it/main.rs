@@ -1,0 +1,8 @@
+//! Integration tests of the importers on hostile inputs, arbitrary inputs, and the real
+//! files of the sample archive.
+
+mod hostile;
+mod outline;
+mod props;
+mod sample;
+mod support;
