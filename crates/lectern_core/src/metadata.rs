@@ -398,17 +398,22 @@ pub fn guess_language(text: &str) -> Option<&'static str> {
     }
     let mut scores = [0usize; LANGUAGES.len()];
     let mut words = 0;
+    let mut buffer = [0u8; 6];
     for word in sample
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty() && w.len() <= 6)
     {
         words += 1;
         let lower;
-        let word = if word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+        let word = if word.is_ascii() {
+            // Lower-case short ASCII words on the stack: this runs for every word sampled.
+            for (to, from) in buffer.iter_mut().zip(word.bytes()) {
+                *to = from.to_ascii_lowercase();
+            }
+            std::str::from_utf8(&buffer[..word.len()]).unwrap_or("")
+        } else {
             lower = word.to_lowercase();
             lower.as_str()
-        } else {
-            word
         };
         let languages = stopword_languages(word);
         for (bit, score) in scores.iter_mut().enumerate() {

@@ -55,6 +55,8 @@ pub(crate) struct BlockBuilder {
     marks: Vec<RawMark>,
     open: Vec<(usize, InlineKind)>,
     pending_space: bool,
+    /// Whether text arrived that `clean_source` has not composed to NFC.
+    check_composition: bool,
 }
 
 impl BlockBuilder {
@@ -70,22 +72,35 @@ impl BlockBuilder {
     }
 
     pub fn push_str(&mut self, s: &str) {
+        // Text from a reader may hold decomposed characters made by character references.
+        self.check_composition = true;
         if has_unusual_chars(s) {
-            // Text that did not pass through `clean_source` (character references decoded by
-            // a reader) may hold invisible characters and exotic spaces.
-            let plain: String = s
-                .chars()
-                .filter_map(|c| match c {
-                    c if is_invisible(c) => None,
-                    c if c.is_whitespace() => Some(' '),
-                    c if c.is_control() => None,
-                    c => Some(c),
-                })
-                .collect();
-            self.push_spaced(&plain);
+            self.push_filtered(s);
         } else {
             self.push_spaced(s);
         }
+    }
+
+    /// Appends text that already went through `clean_source` (no control characters, no
+    /// invisible characters, no exotic spaces), skipping the test for them.
+    pub fn push_clean_str(&mut self, s: &str) {
+        debug_assert!(!has_unusual_chars(s), "not clean: {s:?}");
+        self.push_spaced(s);
+    }
+
+    /// Text that did not pass through `clean_source` (character references decoded by a
+    /// reader) may hold invisible characters and exotic spaces: drop or replace them.
+    fn push_filtered(&mut self, s: &str) {
+        let plain: String = s
+            .chars()
+            .filter_map(|c| match c {
+                c if is_invisible(c) => None,
+                c if c.is_whitespace() => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect();
+        self.push_spaced(&plain);
     }
 
     /// Appends `s`, whose only white space is ASCII space, tab, line feed or carriage return.
@@ -135,6 +150,7 @@ impl BlockBuilder {
     }
 
     pub fn push_char(&mut self, c: char) {
+        self.check_composition = true;
         if c.is_whitespace() {
             self.pending_space = true;
         } else if is_invisible(c) || c.is_control() {
@@ -239,7 +255,8 @@ impl BlockBuilder {
     /// (`cafe&#x301;`). Each run between mark boundaries is composed on its own, so marks
     /// keep their places.
     fn compose(&mut self) {
-        if self.text.is_ascii()
+        if !self.check_composition
+            || self.text.is_ascii()
             || !self.text.chars().any(crate::import::may_need_composition)
             || is_nfc_quick(self.text.chars()) == IsNormalized::Yes
         {
@@ -275,15 +292,25 @@ impl BlockBuilder {
     }
 }
 
-/// Whether `s` holds white space other than ASCII space, tab, line feed and carriage return
-/// (no-break spaces, form feeds, ideographic spaces…). Only the lead bytes such characters
-/// can start with are decoded.
+/// Whether `s` holds characters the canonical text must not: control characters, invisible
+/// characters, or white space other than ASCII space, tab, line feed and carriage return
+/// (no-break spaces, ideographic spaces…). Only the lead bytes such characters can start
+/// with are decoded.
 fn has_unusual_chars(s: &str) -> bool {
     let bytes = s.as_bytes();
-    if bytes
-        .iter()
-        .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F)
-    {
+    // Branch-free per byte, whole blocks at a time, so the compiler vectorises the test.
+    let is_control = |b: u8| {
+        u8::from(b < 0x20) & u8::from(b != b'\t') & u8::from(b != b'\n') & u8::from(b != b'\r')
+            | u8::from(b == 0x7F)
+    };
+    let blocks = bytes.chunks_exact(32);
+    let in_tail = blocks.remainder().iter().any(|&b| is_control(b) != 0);
+    let in_blocks = || {
+        blocks
+            .clone()
+            .any(|block| block.iter().fold(0u8, |any, &b| any | is_control(b)) != 0)
+    };
+    if in_tail || in_blocks() {
         return true;
     }
     if s.is_ascii() {

@@ -206,7 +206,8 @@ impl Para<'_> {
         if has_markup {
             push_inline(&mut builder, &self.text, markdown);
         } else {
-            builder.push_str(&self.text);
+            // Plain text was cleaned as a whole before it was split into paragraphs.
+            builder.push_clean_str(&self.text);
         }
         let kind = self.kind;
         let mut block = builder.finish(kind)?;

@@ -139,17 +139,29 @@ fn is_footer_marker(line: &str) -> bool {
 }
 
 pub(crate) fn looks_scraped(chunks: &[Chunk<'_>]) -> bool {
-    let lines = || chunks.iter().flat_map(|c| c.lines.iter().copied());
-    let headings = lines().filter(|l| heading_marker(l).is_some()).count();
-    let link_lines = lines().filter(|l| is_link_line(l)).count();
-    let breadcrumb = chunks
-        .iter()
-        .take(5)
-        .flat_map(|c| c.lines.iter())
-        .any(|l| is_breadcrumb(l));
-    let anchors =
-        lines().any(|l| memchr::memchr(b'<', l.as_bytes()).is_some() && l.contains("<a "));
-    headings >= 1 || link_lines >= 2 || breadcrumb || anchors
+    // One pass over the lines; most lines of plain prose hold neither `(` nor `<` and are
+    // dismissed by a single search.
+    let mut link_lines = 0;
+    for (i, chunk) in chunks.iter().enumerate() {
+        for line in &chunk.lines {
+            if heading_marker(line).is_some() || (i < 5 && is_breadcrumb(line)) {
+                return true;
+            }
+            if memchr::memchr2(b'(', b'<', line.as_bytes()).is_none() {
+                continue;
+            }
+            if line.contains("<a ") {
+                return true;
+            }
+            if is_link_line(line) {
+                link_lines += 1;
+                if link_lines >= 2 {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Removes breadcrumbs, navigation and link lines, chrome lines, and everything from the

@@ -108,27 +108,30 @@ pub(crate) fn stage_directions(text: &str) -> Vec<Range<usize>> {
     const MAX_INNER: usize = 80;
     let bytes = text.as_bytes();
     let mut found = Vec::new();
-    for (open, close) in [(b'[', b']'), (b'(', b')')] {
-        let mut from = 0;
-        for start in memchr::memchr_iter(open, bytes) {
-            if start < from {
-                continue;
+    let mut from = 0;
+    for start in memchr::memchr2_iter(b'[', b'(', bytes) {
+        if start < from {
+            continue;
+        }
+        let (open, close) = if bytes[start] == b'[' {
+            (b'[', b']')
+        } else {
+            (b'(', b')')
+        };
+        let window = &bytes[start + 1..bytes.len().min(start + 2 + MAX_INNER)];
+        let end = match memchr::memchr(close, window) {
+            Some(rel) => start + 1 + rel + 1,
+            // Square brackets around a whole paragraph are an editor's note about the room.
+            None if open == b'[' && start == 0 && bytes.last() == Some(&b']') => {
+                found.push(0..bytes.len());
+                break;
             }
-            let window = &bytes[start + 1..bytes.len().min(start + 2 + MAX_INNER)];
-            let end = match memchr::memchr(close, window) {
-                Some(rel) => start + 1 + rel + 1,
-                // Square brackets around a whole paragraph are an editor's note about the room.
-                None if open == b'[' && start == 0 && bytes.last() == Some(&b']') => {
-                    found.push(0..bytes.len());
-                    break;
-                }
-                None => continue,
-            };
-            let inner = &text[start + 1..end - 1];
-            let whole_paragraph = start == 0 && end == bytes.len();
-            if (open == b'[' && whole_paragraph && inner.len() > 1) || mentions_stage_word(inner) {
-                found.push(start..end);
-            }
+            None => continue,
+        };
+        let inner = &text[start + 1..end - 1];
+        let whole_paragraph = start == 0 && end == bytes.len();
+        if (open == b'[' && whole_paragraph && inner.len() > 1) || mentions_stage_word(inner) {
+            found.push(start..end);
             from = end;
         }
     }
