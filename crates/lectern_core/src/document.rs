@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +15,7 @@ use crate::date::PartialDate;
 use crate::text::{CharIndex, CharSpan};
 
 /// One speech, imported.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Document {
     /// The canonical display text: blocks separated by a blank line, whitespace normalised,
     /// NFC, no invisible characters. Offsets everywhere are code points into this.
@@ -31,23 +32,48 @@ pub struct Document {
     pub content_hash: ContentHash,
     /// Words: whitespace-separated tokens.
     pub(crate) words: usize,
-    pub(crate) index: CharIndex,
+    /// Length of `text` in code points.
+    pub(crate) char_len: usize,
+    /// Built on first use: many documents are only summarised, never sliced.
+    pub(crate) index: OnceLock<CharIndex>,
 }
+
+/// Equality of the document itself; whether its index has been built yet does not count.
+impl PartialEq for Document {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+            && self.metadata == other.metadata
+            && self.blocks == other.blocks
+            && self.sections == other.sections
+            && self.inlines == other.inlines
+            && self.warnings == other.warnings
+            && self.format == other.format
+            && self.content_hash == other.content_hash
+            && self.words == other.words
+            && self.char_len == other.char_len
+    }
+}
+
+impl Eq for Document {}
 
 impl Document {
     /// Length of the canonical text in code points.
     pub fn char_len(&self) -> usize {
-        self.index.char_len()
+        self.char_len
     }
 
     /// The text covered by `span` (code points).
     pub fn slice(&self, span: CharSpan) -> &str {
-        self.index.slice(&self.text, span)
+        self.index().slice(&self.text, span)
     }
 
     /// Byte offset of a code-point offset, for callers that must index the `String`.
     pub fn byte_offset(&self, char_offset: usize) -> usize {
-        self.index.byte_offset(&self.text, char_offset)
+        self.index().byte_offset(&self.text, char_offset)
+    }
+
+    fn index(&self) -> &CharIndex {
+        self.index.get_or_init(|| CharIndex::new(&self.text))
     }
 
     /// Paragraphs (not headings), each with its ¶ number.

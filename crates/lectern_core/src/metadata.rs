@@ -359,7 +359,7 @@ fn stopword_languages(word: &str) -> u8 {
 
 pub fn guess_language(text: &str) -> Option<&'static str> {
     // A couple of paragraphs are plenty; this runs for every imported file.
-    const SAMPLE_BYTES: usize = 1000;
+    const SAMPLE_BYTES: usize = 600;
     let end = (0..=SAMPLE_BYTES.min(text.len()))
         .rev()
         .find(|&i| text.is_char_boundary(i))
@@ -370,7 +370,7 @@ pub fn guess_language(text: &str) -> Option<&'static str> {
     if ascii {
         letters = sample.bytes().filter(u8::is_ascii_alphabetic).count();
     }
-    for c in sample.chars().filter(|_| !ascii) {
+    for c in if ascii { "" } else { sample }.chars() {
         match c {
             '\u{3040}'..='\u{30ff}' => kana += 1,
             '\u{4e00}'..='\u{9fff}' => cjk += 1,

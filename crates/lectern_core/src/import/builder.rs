@@ -448,8 +448,7 @@ pub(crate) fn assemble(
     let sections = outline(&blocks, heading_titles, char_pos);
     let content_hash = ContentHash::of(&text);
     let words = count_words(&text, blocks.len());
-    let index = CharIndex::new(&text);
-    debug_assert_eq!(index.char_len(), char_pos);
+    let index = std::sync::OnceLock::new();
     Document {
         text,
         metadata,
@@ -460,6 +459,7 @@ pub(crate) fn assemble(
         format,
         content_hash,
         words,
+        char_len: char_pos,
         index,
     }
 }
