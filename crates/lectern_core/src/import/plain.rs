@@ -57,9 +57,10 @@ pub(crate) fn read(
             },
         ));
     }
+    let screen = Screen::of(text);
     let blocks = paragraphs
         .into_iter()
-        .filter_map(|p| p.into_block(scraped))
+        .filter_map(|p| p.into_block(scraped, screen))
         .collect();
     let format = if scraped {
         SourceFormat::ScrapedText
@@ -189,6 +190,27 @@ fn take_date_lines(chunks: &mut Vec<Chunk<'_>>, candidates: &mut Candidates) {
     }
 }
 
+/// What a whole document holds, found with one search each, so that paragraphs of a
+/// document without them skip the per-paragraph searches.
+#[derive(Clone, Copy, Debug)]
+struct Screen {
+    /// `<` or `&`: inline HTML or character references may be present.
+    markup: bool,
+    /// Tabs, carriage returns or double spaces: white space needs folding.
+    irregular_space: bool,
+}
+
+impl Screen {
+    fn of(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        Self {
+            markup: memchr::memchr2(b'<', b'&', bytes).is_some(),
+            irregular_space: memchr::memchr2(b'\t', b'\r', bytes).is_some()
+                || memchr::memmem::find(bytes, b"  ").is_some(),
+        }
+    }
+}
+
 /// A paragraph (or heading) on its way to becoming a block.
 #[derive(Debug)]
 struct Para<'a> {
@@ -199,10 +221,20 @@ struct Para<'a> {
 }
 
 impl Para<'_> {
-    fn into_block(self, markdown: bool) -> Option<RawBlock> {
-        let mut builder = BlockBuilder::with_capacity(self.text.len());
-        let has_markup = memchr::memchr2(b'<', b'&', self.text.as_bytes()).is_some()
+    fn into_block(self, markdown: bool, screen: Screen) -> Option<RawBlock> {
+        let has_markup = (screen.markup
+            && memchr::memchr2(b'<', b'&', self.text.as_bytes()).is_some())
             || (markdown && self.text.bytes().any(|b| matches!(b, b'*' | b'_' | b'[')));
+        if !has_markup && !screen.irregular_space && !self.text.contains('\n') {
+            // A trimmed line of a document without tabs or double spaces is already folded.
+            let text = self.text.into_owned();
+            return (!text.is_empty()).then_some(RawBlock {
+                kind: self.kind,
+                text,
+                marks: Vec::new(),
+            });
+        }
+        let mut builder = BlockBuilder::with_capacity(self.text.len());
         if has_markup {
             push_inline(&mut builder, &self.text, markdown);
         } else {
