@@ -12,6 +12,8 @@
 
 use std::borrow::Cow;
 
+use smallvec::SmallVec;
+
 use crate::date::find_date_in_text;
 use crate::document::{Provenance, SourceFormat, Warning, WarningKind};
 use crate::import::builder::{BlockBuilder, RawBlock, RawKind};
@@ -73,14 +75,15 @@ pub(crate) fn read(
 /// Consecutive non-blank lines.
 #[derive(Debug)]
 pub(crate) struct Chunk<'a> {
-    pub lines: Vec<&'a str>,
+    /// Most chunks are one line (a paragraph per line): stored inline, no allocation.
+    pub lines: SmallVec<[&'a str; 1]>,
     /// Blank lines between this chunk and the previous one.
     pub blank_before: usize,
 }
 
 fn chunks(text: &str) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
+    let mut current: SmallVec<[&str; 1]> = SmallVec::new();
     let mut blank = 0;
     let mut blank_before = 0;
     let mut line_start = 0;
@@ -100,8 +103,6 @@ fn chunks(text: &str) -> Vec<Chunk<'_>> {
         } else {
             if current.is_empty() {
                 blank_before = blank;
-                // Most chunks are one line (a paragraph per line).
-                current.reserve_exact(1);
             }
             current.push(line);
         }
