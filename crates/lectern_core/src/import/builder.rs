@@ -5,6 +5,8 @@
 //! [`assemble`] then recognises speaker turns and stage directions, numbers paragraphs, builds
 //! the outline, and lays everything out as one canonical text with code-point spans.
 
+use std::borrow::Cow;
+
 use crate::document::{
     Block, BlockKind, ContentHash, Document, Inline, InlineKind, Metadata, Section,
 };
@@ -24,9 +26,10 @@ pub(crate) enum RawKind {
 
 /// A block of text with inline marks at byte offsets into `text`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct RawBlock {
+pub(crate) struct RawBlock<'a> {
     pub kind: RawKind,
-    pub text: String,
+    /// Borrowed from the source when a line needed no change, as most do.
+    pub text: Cow<'a, str>,
     pub marks: Vec<RawMark>,
 }
 
@@ -37,7 +40,7 @@ pub(crate) struct RawMark {
     pub kind: InlineKind,
 }
 
-impl RawBlock {
+impl RawBlock<'_> {
     pub fn is_heading(&self) -> bool {
         matches!(self.kind, RawKind::Heading(_))
     }
@@ -230,7 +233,7 @@ impl BlockBuilder {
     }
 
     /// Finishes the block, or `None` when it holds no text.
-    pub fn finish(mut self, kind: RawKind) -> Option<RawBlock> {
+    pub fn finish(mut self, kind: RawKind) -> Option<RawBlock<'static>> {
         self.close_all();
         self.compose();
         let trimmed_len = self.text.trim_end().len();
@@ -246,7 +249,7 @@ impl BlockBuilder {
             .sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
         Some(RawBlock {
             kind,
-            text: self.text,
+            text: Cow::Owned(self.text),
             marks: self.marks,
         })
     }
@@ -287,7 +290,7 @@ impl BlockBuilder {
     }
 
     /// Takes the finished block and leaves an empty builder behind.
-    pub fn take(&mut self, kind: RawKind) -> Option<RawBlock> {
+    pub fn take(&mut self, kind: RawKind) -> Option<RawBlock<'static>> {
         std::mem::take(self).finish(kind)
     }
 }
@@ -351,9 +354,31 @@ pub(crate) fn count_words(text: &str, blocks: usize) -> usize {
     words
 }
 
+/// Shifts heading levels so the shallowest is 1, and closes gaps (`##` then `####`).
+pub(crate) fn normalise_levels(blocks: &mut [RawBlock<'_>]) {
+    let Some(min) = blocks
+        .iter()
+        .filter_map(|b| match b.kind {
+            RawKind::Heading(level) => Some(level),
+            _ => None,
+        })
+        .min()
+    else {
+        return;
+    };
+    let mut previous = 0;
+    for block in blocks.iter_mut() {
+        if let RawKind::Heading(level) = block.kind {
+            let level = (level - min + 1).min(previous + 1);
+            block.kind = RawKind::Heading(level);
+            previous = level;
+        }
+    }
+}
+
 /// Lays the blocks out as a canonical text and derives the document's structure.
 pub(crate) fn assemble(
-    raw_blocks: Vec<RawBlock>,
+    raw_blocks: Vec<RawBlock<'_>>,
     metadata: Metadata,
     format: SourceFormat,
     warnings: Vec<Warning>,
@@ -394,7 +419,7 @@ pub(crate) fn assemble(
             (directions, label)
         };
         if raw.is_heading() {
-            heading_titles.push(raw.text.clone());
+            heading_titles.push(raw.text.to_string());
         }
         if !directions.is_empty() || label.is_some() || !raw.marks.is_empty() {
             // Byte → char conversion within the block; blocks are small enough for a local index.

@@ -12,7 +12,7 @@ use html5gum::{DefaultEmitter, Token, Tokenizer};
 use crate::date::{PartialDate, find_date_in_text};
 use crate::document::{InlineKind, Provenance, Warning};
 use crate::import::ImportError;
-use crate::import::builder::{BlockBuilder, RawBlock, RawKind};
+use crate::import::builder::{BlockBuilder, RawBlock, RawKind, normalise_levels};
 use crate::metadata::Candidates;
 
 /// Elements whose whole subtree is never speech text.
@@ -96,7 +96,7 @@ pub(crate) fn read(
     text: &str,
     candidates: &mut Candidates,
     warnings: &mut Vec<Warning>,
-) -> Result<Vec<RawBlock>, ImportError> {
+) -> Result<Vec<RawBlock<'static>>, ImportError> {
     let mut emitter = DefaultEmitter::default();
     emitter.naively_switch_states(true);
     let mut page = Page::default();
@@ -120,7 +120,7 @@ struct Page {
     current: BlockBuilder,
     kind: Option<RawKind>,
     current_in_main: bool,
-    blocks: Vec<(RawBlock, bool)>,
+    blocks: Vec<(RawBlock<'static>, bool)>,
     in_title: bool,
     title: String,
     meta: Vec<(String, String)>,
@@ -302,9 +302,9 @@ impl Page {
         self.current_in_main = false;
     }
 
-    fn finish(self, candidates: &mut Candidates) -> Result<Vec<RawBlock>, ImportError> {
+    fn finish(self, candidates: &mut Candidates) -> Result<Vec<RawBlock<'static>>, ImportError> {
         let slot = usize::from(self.saw_main);
-        let mut blocks: Vec<RawBlock> = self
+        let mut blocks: Vec<RawBlock<'static>> = self
             .blocks
             .into_iter()
             .filter(|(_, in_main)| !self.saw_main || *in_main)
@@ -417,29 +417,6 @@ fn propose_meta(meta: &[(String, String)], candidates: &mut Candidates) {
     }
 }
 
-/// Heading levels shifted so the shallowest is 1, with gaps closed.
-fn normalise_levels(blocks: &mut [RawBlock]) {
-    let min = blocks
-        .iter()
-        .filter_map(|b| {
-            if let RawKind::Heading(l) = b.kind {
-                Some(l)
-            } else {
-                None
-            }
-        })
-        .min()
-        .unwrap_or(1);
-    let mut previous = 0;
-    for block in blocks.iter_mut() {
-        if let RawKind::Heading(level) = block.kind {
-            let level = (level - min + 1).min(previous + 1);
-            block.kind = RawKind::Heading(level);
-            previous = level;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::fmt::Write as _;
@@ -452,7 +429,10 @@ mod tests {
         let mut c = Candidates::default();
         let blocks = read(html, &mut c, &mut Vec::new())?;
         Ok((
-            blocks.into_iter().map(|b| (b.kind, b.text)).collect(),
+            blocks
+                .into_iter()
+                .map(|b| (b.kind, b.text.into_owned()))
+                .collect(),
             c.resolve(&mut Vec::new()),
         ))
     }

@@ -361,7 +361,7 @@ mod tests {
                 (block.text[m.start..m.end].to_owned(), kind)
             })
             .collect();
-        (block.text, marks)
+        (block.text.into_owned(), marks)
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::document::{InlineKind, Provenance, Warning};
-use crate::import::builder::{BlockBuilder, RawBlock, RawKind};
+use crate::import::builder::{BlockBuilder, RawBlock, RawKind, normalise_levels};
 use crate::import::frontmatter;
 use crate::import::inline::{push_inline, push_lone_tag};
 use crate::metadata::Candidates;
@@ -16,7 +16,7 @@ pub(crate) fn read(
     text: &str,
     candidates: &mut Candidates,
     warnings: &mut Vec<Warning>,
-) -> Vec<RawBlock> {
+) -> Vec<RawBlock<'static>> {
     let (fields, body) = frontmatter::split(text, warnings);
     frontmatter::propose(&fields, candidates, warnings);
     let mut reader = Reader::default();
@@ -33,7 +33,7 @@ pub(crate) fn read(
 
 #[derive(Default)]
 struct Reader {
-    blocks: Vec<RawBlock>,
+    blocks: Vec<RawBlock<'static>>,
     current: BlockBuilder,
     kind: Option<RawKind>,
     quote_depth: usize,
@@ -176,7 +176,7 @@ fn heading_level(level: HeadingLevel) -> u8 {
 }
 
 /// A level-1 heading before any paragraph is the title, when it is the only level-1 heading.
-fn take_title(blocks: &mut Vec<RawBlock>, candidates: &mut Candidates) {
+fn take_title(blocks: &mut Vec<RawBlock<'static>>, candidates: &mut Candidates) {
     let h1_count = blocks
         .iter()
         .filter(|b| b.kind == RawKind::Heading(1))
@@ -191,28 +191,6 @@ fn take_title(blocks: &mut Vec<RawBlock>, candidates: &mut Candidates) {
     }
 }
 
-/// Shifts heading levels so the shallowest is 1, and closes gaps (`##` then `####`).
-fn normalise_levels(blocks: &mut [RawBlock]) {
-    let Some(min) = blocks
-        .iter()
-        .filter_map(|b| match b.kind {
-            RawKind::Heading(l) => Some(l),
-            _ => None,
-        })
-        .min()
-    else {
-        return;
-    };
-    let mut previous = 0;
-    for block in blocks.iter_mut() {
-        if let RawKind::Heading(level) = block.kind {
-            let level = (level - min + 1).min(previous + 1);
-            block.kind = RawKind::Heading(level);
-            previous = level;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,7 +198,13 @@ mod tests {
     fn read_md(text: &str) -> (Vec<(RawKind, String)>, Candidates) {
         let mut c = Candidates::default();
         let blocks = read(text, &mut c, &mut Vec::new());
-        (blocks.into_iter().map(|b| (b.kind, b.text)).collect(), c)
+        (
+            blocks
+                .into_iter()
+                .map(|b| (b.kind, b.text.into_owned()))
+                .collect(),
+            c,
+        )
     }
 
     #[test]

@@ -22,11 +22,11 @@ use crate::import::scrape::{looks_scraped, remove_chrome};
 use crate::metadata::Candidates;
 
 /// Reads plain or scraped text into blocks, proposing in-text metadata.
-pub(crate) fn read(
-    text: &str,
+pub(crate) fn read<'a>(
+    text: &'a str,
     candidates: &mut Candidates,
     warnings: &mut Vec<Warning>,
-) -> (Vec<RawBlock>, SourceFormat) {
+) -> (Vec<RawBlock<'a>>, SourceFormat) {
     let chunks = chunks(text);
     let scraped = looks_scraped(&chunks);
     let mut chunks = chunks;
@@ -221,14 +221,14 @@ struct Para<'a> {
     blank_before: usize,
 }
 
-impl Para<'_> {
-    fn into_block(self, markdown: bool, screen: Screen) -> Option<RawBlock> {
+impl<'a> Para<'a> {
+    fn into_block(self, markdown: bool, screen: Screen) -> Option<RawBlock<'a>> {
         let has_markup = (screen.markup
             && memchr::memchr2(b'<', b'&', self.text.as_bytes()).is_some())
             || (markdown && self.text.bytes().any(|b| matches!(b, b'*' | b'_' | b'[')));
         if !has_markup && !screen.irregular_space && !self.text.contains('\n') {
             // A trimmed line of a document without tabs or double spaces is already folded.
-            let text = self.text.into_owned();
+            let text = self.text;
             return (!text.is_empty()).then_some(RawBlock {
                 kind: self.kind,
                 text,
@@ -555,7 +555,14 @@ mod tests {
         let mut c = Candidates::default();
         let mut w = Vec::new();
         let (blocks, _) = read(text, &mut c, &mut w);
-        (blocks.into_iter().map(|b| (b.kind, b.text)).collect(), c, w)
+        (
+            blocks
+                .into_iter()
+                .map(|b| (b.kind, b.text.into_owned()))
+                .collect(),
+            c,
+            w,
+        )
     }
 
     #[test]

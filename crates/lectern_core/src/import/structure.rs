@@ -187,7 +187,7 @@ pub(crate) struct SpeakerLabels {
 }
 
 impl SpeakerLabels {
-    pub fn collect(blocks: &[RawBlock]) -> Self {
+    pub fn collect(blocks: &[RawBlock<'_>]) -> Self {
         let mut repeated = BTreeMap::new();
         for block in blocks.iter().filter(|b| b.kind == RawKind::Paragraph) {
             if let Some(label) = period_label_candidate(&block.text) {
@@ -197,7 +197,7 @@ impl SpeakerLabels {
         Self { repeated }
     }
 
-    pub fn label_at_start(&self, block: &RawBlock) -> Option<Label> {
+    pub fn label_at_start(&self, block: &RawBlock<'_>) -> Option<Label> {
         if let Some(label) = strong_label(block) {
             return Some(label);
         }
@@ -222,7 +222,7 @@ impl SpeakerLabels {
 }
 
 /// `**Macron :**` — a strong run at the very start that ends in a colon.
-fn strong_label(block: &RawBlock) -> Option<Label> {
+fn strong_label(block: &RawBlock<'_>) -> Option<Label> {
     let mark = block
         .marks
         .iter()
@@ -359,10 +359,10 @@ mod tests {
     use super::*;
     use crate::import::builder::RawMark;
 
-    fn para(text: &str) -> RawBlock {
+    fn para(text: &str) -> RawBlock<'_> {
         RawBlock {
             kind: RawKind::Paragraph,
-            text: text.to_owned(),
+            text: text.into(),
             marks: Vec::new(),
         }
     }
@@ -427,7 +427,7 @@ mod tests {
     fn strong_label_with_space_before_colon() {
         let block = RawBlock {
             kind: RawKind::Paragraph,
-            text: "Macron : Mesdames et messieurs.".to_owned(),
+            text: "Macron : Mesdames et messieurs.".into(),
             marks: vec![RawMark {
                 start: 0,
                 end: 8,
