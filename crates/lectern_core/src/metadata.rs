@@ -399,8 +399,15 @@ pub fn guess_language(text: &str) -> Option<&'static str> {
     let mut scores = [0usize; LANGUAGES.len()];
     let mut words = 0;
     let mut buffer = [0u8; 6];
+    let is_separator = |c: char| {
+        if ascii {
+            !c.is_ascii_alphabetic()
+        } else {
+            !c.is_alphabetic()
+        }
+    };
     for word in sample
-        .split(|c: char| !c.is_alphabetic())
+        .split(is_separator)
         .filter(|w| !w.is_empty() && w.len() <= 6)
     {
         words += 1;

@@ -392,7 +392,7 @@ pub(crate) fn assemble(
     let mut paragraph_number = 0;
     let mut heading_titles = Vec::new();
 
-    for raw in raw_blocks {
+    for (block_index, raw) in raw_blocks.into_iter().enumerate() {
         if !text.is_empty() {
             text.push_str("\n\n");
             char_pos += 2;
@@ -411,7 +411,7 @@ pub(crate) fn assemble(
             let directions = structure::stage_directions(&raw.text);
             let whole = structure::is_stage_direction_block(&raw.text, &directions);
             let label = (!whole && raw.kind == RawKind::Paragraph)
-                .then(|| speaker_labels.label_at_start(&raw))
+                .then(|| speaker_labels.label_at_start(block_index, &raw))
                 .flatten();
             if whole {
                 kind = BlockKind::StageDirection;

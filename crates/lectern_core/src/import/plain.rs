@@ -28,7 +28,7 @@ pub(crate) fn read<'a>(
     warnings: &mut Vec<Warning>,
 ) -> (Vec<RawBlock<'a>>, SourceFormat) {
     let chunks = chunks(text);
-    let scraped = looks_scraped(&chunks);
+    let scraped = looks_scraped(text, &chunks);
     let mut chunks = chunks;
     let mut removed_lines = 0;
     if scraped {
@@ -226,7 +226,11 @@ impl<'a> Para<'a> {
         let has_markup = (screen.markup
             && memchr::memchr2(b'<', b'&', self.text.as_bytes()).is_some())
             || (markdown && self.text.bytes().any(|b| matches!(b, b'*' | b'_' | b'[')));
-        if !has_markup && !screen.irregular_space && !self.text.contains('\n') {
+        // A borrowed paragraph is one source line, so it holds no line break.
+        let one_line = matches!(self.text, Cow::Borrowed(_)) || !self.text.contains('\n');
+        let trimmed = !self.text.starts_with(char::is_whitespace)
+            && !self.text.ends_with(char::is_whitespace);
+        if !has_markup && !screen.irregular_space && one_line && trimmed {
             // A trimmed line of a document without tabs or double spaces is already folded.
             let text = self.text;
             return (!text.is_empty()).then_some(RawBlock {
@@ -492,7 +496,7 @@ fn heading_shape(text: &str) -> bool {
     {
         return false;
     }
-    if find_date_in_text(t).is_some() && words.len() <= 4 {
+    if words.len() <= 4 && find_date_in_text(t).is_some() {
         return false;
     }
     is_capitals(t)

@@ -138,22 +138,25 @@ fn is_footer_marker(line: &str) -> bool {
         })
 }
 
-pub(crate) fn looks_scraped(chunks: &[Chunk<'_>]) -> bool {
-    // One pass over the lines; most lines of plain prose hold neither `(` nor `<` and are
-    // dismissed by a single search.
+pub(crate) fn looks_scraped(text: &str, chunks: &[Chunk<'_>]) -> bool {
+    // Whole-text searches first: most plain prose has no link targets and no anchors, and
+    // then only the cheap per-line tests remain.
+    let may_link = has_link_target(text);
+    let may_anchor = memchr::memchr_iter(b'<', text.as_bytes()).any(|i| {
+        text.as_bytes()
+            .get(i + 1..i + 3)
+            .is_some_and(|b| b.eq_ignore_ascii_case(b"a "))
+    });
+    if may_anchor {
+        return true;
+    }
     let mut link_lines = 0;
     for (i, chunk) in chunks.iter().enumerate() {
         for line in &chunk.lines {
             if heading_marker(line).is_some() || (i < 5 && is_breadcrumb(line)) {
                 return true;
             }
-            if memchr::memchr2(b'(', b'<', line.as_bytes()).is_none() {
-                continue;
-            }
-            if line.contains("<a ") {
-                return true;
-            }
-            if is_link_line(line) {
+            if may_link && is_link_line(line) {
                 link_lines += 1;
                 if link_lines >= 2 {
                     return true;

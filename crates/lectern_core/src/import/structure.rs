@@ -161,14 +161,28 @@ fn mentions_stage_word(inner: &str) -> bool {
     if inner.len() > 80 {
         return false;
     }
+    let mut buffer = [0u8; 16];
     let ascii_hit = inner
         .split(|c: char| !c.is_alphanumeric() && c != '-')
-        .any(|word| STAGE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)));
+        .any(|word| {
+            // Lower-case on the stack; stage words are short.
+            if !word.is_ascii() || word.len() > buffer.len() || word.len() < 3 {
+                return false;
+            }
+            for (to, from) in buffer.iter_mut().zip(word.bytes()) {
+                *to = from.to_ascii_lowercase();
+            }
+            is_stage_word(&buffer[..word.len()])
+        });
     ascii_hit
         || (!inner.is_ascii()
             && STAGE_WORDS
                 .iter()
                 .any(|w| !w.is_ascii() && inner.to_lowercase().contains(w)))
+}
+
+fn is_stage_word(lower: &[u8]) -> bool {
+    std::str::from_utf8(lower).is_ok_and(|word| STAGE_WORDS.contains(&word))
 }
 
 /// A speaker label found at the start of a paragraph.
@@ -183,36 +197,53 @@ pub(crate) struct Label {
 /// it opens at least two paragraphs, which separates `Audience members.` from a sentence.
 #[derive(Debug, Default)]
 pub(crate) struct SpeakerLabels {
+    /// The `Name.` candidate at the start of each block, by block index.
+    candidates: Vec<Option<Label>>,
+    /// How many paragraphs each candidate name opens.
     repeated: BTreeMap<String, usize>,
 }
 
 impl SpeakerLabels {
     pub fn collect(blocks: &[RawBlock<'_>]) -> Self {
         let mut repeated = BTreeMap::new();
-        for block in blocks.iter().filter(|b| b.kind == RawKind::Paragraph) {
-            if let Some(label) = period_label_candidate(&block.text) {
-                *repeated.entry(label.speaker).or_insert(0) += 1;
-            }
+        let candidates: Vec<Option<Label>> = blocks
+            .iter()
+            .map(|block| {
+                let label = (block.kind == RawKind::Paragraph)
+                    .then(|| period_label_candidate(&block.text))
+                    .flatten();
+                if let Some(label) = &label {
+                    *repeated.entry(label.speaker.clone()).or_insert(0) += 1;
+                }
+                label
+            })
+            .collect();
+        Self {
+            candidates,
+            repeated,
         }
-        Self { repeated }
     }
 
-    pub fn label_at_start(&self, block: &RawBlock<'_>) -> Option<Label> {
+    /// The speaker label opening `block`, the block at `index` of those collected.
+    pub fn label_at_start(&self, index: usize, block: &RawBlock<'_>) -> Option<Label> {
         if let Some(label) = strong_label(block) {
             return Some(label);
         }
         if let Some(label) = colon_label(&block.text) {
             return Some(label);
         }
-        let label = period_label_candidate(&block.text)?;
+        let label = self.candidates.get(index)?.clone()?;
         let known_role = label
             .speaker
             .strip_prefix("The ")
             .is_some_and(|role| ROLES.contains(&role.to_lowercase().as_str()));
         let audience = label.speaker.starts_with("Audience");
-        let honorific = HONORIFICS
-            .iter()
-            .any(|h| label.speaker.starts_with(&format!("{h} ")));
+        let honorific = HONORIFICS.iter().any(|h| {
+            label
+                .speaker
+                .strip_prefix(h)
+                .is_some_and(|rest| rest.starts_with(' '))
+        });
         // A name in capitals opens a turn only when it does so more than once: a lone
         // "TOTAL." is a table row, a lone "HARRY S. TRUMAN" a signature.
         let repeated = self.repeated.get(&label.speaker).copied().unwrap_or(0) >= 2;
@@ -372,7 +403,7 @@ mod tests {
         let blocks: Vec<RawBlock> = doc.iter().map(|t| para(t)).collect();
         let labels = SpeakerLabels::collect(&blocks);
         let found = labels
-            .label_at_start(&blocks[index])
+            .label_at_start(index, &blocks[index])
             .map(|l| blocks[index].text[l.range].to_owned());
         assert_eq!(found.as_deref(), expect, "in {:?}", doc[index]);
     }
@@ -434,7 +465,9 @@ mod tests {
                 kind: InlineKind::Strong,
             }],
         };
-        let label = SpeakerLabels::default().label_at_start(&block).unwrap();
+        let label = SpeakerLabels::collect(std::slice::from_ref(&block))
+            .label_at_start(0, &block)
+            .unwrap();
         assert_eq!(label.speaker, "Macron");
     }
 
