@@ -93,7 +93,7 @@ fn to_json<'a>(path: &str, doc: &'a Document, with_text: bool) -> InspectJson<'a
             .collect(),
         paragraphs: doc.paragraphs().count(),
         words: doc.word_count(),
-        content_hash: doc.content_hash.to_string(),
+        content_hash: doc.content_hash().to_string(),
         warnings: doc.warnings.iter().map(|w| w.message.as_str()).collect(),
         text: with_text.then_some(doc.text.as_str()),
     }
@@ -150,7 +150,7 @@ fn write_human(
         doc.format.as_str().replace('_', " "),
         doc.word_count(),
         doc.paragraphs().count(),
-        doc.content_hash
+        doc.content_hash()
     )?;
     if !doc.sections.is_empty() {
         writeln!(out, "  sections")?;

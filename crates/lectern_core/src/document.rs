@@ -29,7 +29,8 @@ pub struct Document {
     pub inlines: Vec<Inline>,
     pub warnings: Vec<Warning>,
     pub format: SourceFormat,
-    pub content_hash: ContentHash,
+    /// Computed on first use, like the index.
+    pub(crate) content_hash: OnceLock<ContentHash>,
     /// Words: whitespace-separated tokens.
     pub(crate) words: usize,
     /// Length of `text` in code points.
@@ -48,7 +49,6 @@ impl PartialEq for Document {
             && self.inlines == other.inlines
             && self.warnings == other.warnings
             && self.format == other.format
-            && self.content_hash == other.content_hash
             && self.words == other.words
             && self.char_len == other.char_len
     }
@@ -70,6 +70,13 @@ impl Document {
     /// Byte offset of a code-point offset, for callers that must index the `String`.
     pub fn byte_offset(&self, char_offset: usize) -> usize {
         self.index().byte_offset(&self.text, char_offset)
+    }
+
+    /// A hash of the canonical text, to tell whether a source changed under its annotations.
+    pub fn content_hash(&self) -> ContentHash {
+        *self
+            .content_hash
+            .get_or_init(|| ContentHash::of(&self.text))
     }
 
     fn index(&self) -> &CharIndex {

@@ -359,7 +359,7 @@ fn stopword_languages(word: &str) -> u8 {
 
 pub fn guess_language(text: &str) -> Option<&'static str> {
     // A couple of paragraphs are plenty; this runs for every imported file.
-    const SAMPLE_BYTES: usize = 600;
+    const SAMPLE_BYTES: usize = 400;
     let end = (0..=SAMPLE_BYTES.min(text.len()))
         .rev()
         .find(|&i| text.is_char_boundary(i))

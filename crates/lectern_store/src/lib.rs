@@ -12,4 +12,4 @@ pub use load::{
     CheckEntry, CheckReport, CheckStatus, LoadError, Loaded, Progress, Summary, check,
     find_catalogue_for, load_archive, load_file, read_catalogue,
 };
-pub use scan::{EntryKind, ScanEntry, scan};
+pub use scan::{EntryKind, ScanEntry, scan, walk};

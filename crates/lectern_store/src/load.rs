@@ -12,7 +12,7 @@ use lectern_core::{Catalogue, Document, ImportError, import};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::scan::{EntryKind, io_reason, relative_path, scan};
+use crate::scan::{EntryKind, ScanEntry, io_reason, relative_path, scan, walk};
 
 /// Why a file could not be loaded. Messages name the reason; callers add the path.
 #[derive(Debug, thiserror::Error)]
@@ -260,66 +260,47 @@ pub struct Progress<'a> {
     pub current: &'a str,
 }
 
-/// Checks every file of the archive at `root` without keeping the documents.
+/// Checks every file of the archive at `root` without keeping the documents. Files are
+/// read while the walk goes on, so the walk costs no time of its own.
 pub fn check(root: &Path) -> CheckReport {
-    run(root, false, &|_| {}).report
+    let (catalogue, mut entries) = read_catalogue(root);
+    let lines: Vec<CheckEntry> = walk(root)
+        .par_bridge()
+        .map_init(Vec::new, |buffer, entry| {
+            process(entry, &catalogue, buffer, false)
+        })
+        .filter_map(|outcome| outcome.map(|(line, _)| line))
+        .collect();
+    entries.extend(lines);
+    CheckReport::from_entries(entries)
 }
 
 /// Loads every speech of the archive at `root`, reporting progress as files finish.
 pub fn load_archive(root: &Path, on_progress: &(dyn Fn(Progress<'_>) + Sync)) -> Loaded {
-    run(root, true, on_progress)
-}
-
-fn run(root: &Path, keep: bool, on_progress: &(dyn Fn(Progress<'_>) + Sync)) -> Loaded {
     let (catalogue, mut entries) = read_catalogue(root);
     let scanned = scan(root);
-    let mut speeches = Vec::new();
-    for entry in scanned {
-        match entry.kind {
-            EntryKind::Speech => speeches.push(entry),
-            EntryKind::CatalogueCandidate => {}
-            EntryKind::Skipped(reason) => entries.push(CheckEntry::new(
-                entry.relative,
-                CheckStatus::Skipped,
-                Some(reason),
-            )),
-            EntryKind::Failed(reason) => entries.push(CheckEntry::new(
-                entry.relative,
-                CheckStatus::Failed,
-                Some(reason),
-            )),
-        }
-    }
-    let total = speeches.len();
+    let total = scanned
+        .iter()
+        .filter(|e| e.kind == EntryKind::Speech)
+        .count();
     let done = AtomicUsize::new(0);
-    let results: Vec<(CheckEntry, Option<(String, Document)>)> = speeches
+    let results: Vec<(CheckEntry, Option<(String, Document)>)> = scanned
         .into_par_iter()
         .map_init(Vec::new, |buffer, entry| {
-            let outcome = match load_file_with(&entry.path, &entry.relative, &catalogue, buffer) {
-                Ok(doc) => {
-                    let line = CheckEntry::imported(entry.relative.clone(), &doc);
-                    (line, keep.then(|| (entry.relative.clone(), doc)))
-                }
-                Err(err) => {
-                    let status = if err.is_skip() {
-                        CheckStatus::Skipped
-                    } else {
-                        CheckStatus::Failed
-                    };
-                    (
-                        CheckEntry::new(entry.relative.clone(), status, Some(err.to_string())),
-                        None,
-                    )
-                }
-            };
-            let done = done.fetch_add(1, Ordering::Relaxed) + 1;
-            on_progress(Progress {
-                done,
-                total,
-                current: &entry.relative,
-            });
+            let is_speech = entry.kind == EntryKind::Speech;
+            let relative = entry.relative.clone();
+            let outcome = process(entry, &catalogue, buffer, true);
+            if is_speech {
+                let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+                on_progress(Progress {
+                    done,
+                    total,
+                    current: &relative,
+                });
+            }
             outcome
         })
+        .flatten()
         .collect();
     let mut documents = Vec::new();
     for (line, doc) in results {
@@ -331,4 +312,45 @@ fn run(root: &Path, keep: bool, on_progress: &(dyn Fn(Progress<'_>) + Sync)) -> 
         documents,
         report: CheckReport::from_entries(entries),
     }
+}
+
+/// What became of one scanned entry: its report line and, when `keep` is set, the document.
+/// `None` for catalogue candidates, which [`read_catalogue`] reports.
+fn process(
+    entry: ScanEntry,
+    catalogue: &Catalogue,
+    buffer: &mut Vec<u8>,
+    keep: bool,
+) -> Option<(CheckEntry, Option<(String, Document)>)> {
+    let outcome = match entry.kind {
+        EntryKind::CatalogueCandidate => return None,
+        EntryKind::Skipped(reason) => (
+            CheckEntry::new(entry.relative, CheckStatus::Skipped, Some(reason)),
+            None,
+        ),
+        EntryKind::Failed(reason) => (
+            CheckEntry::new(entry.relative, CheckStatus::Failed, Some(reason)),
+            None,
+        ),
+        EntryKind::Speech => {
+            match load_file_with(&entry.path, &entry.relative, catalogue, buffer) {
+                Ok(doc) => {
+                    let line = CheckEntry::imported(entry.relative.clone(), &doc);
+                    (line, keep.then(|| (entry.relative, doc)))
+                }
+                Err(err) => {
+                    let status = if err.is_skip() {
+                        CheckStatus::Skipped
+                    } else {
+                        CheckStatus::Failed
+                    };
+                    (
+                        CheckEntry::new(entry.relative, status, Some(err.to_string())),
+                        None,
+                    )
+                }
+            }
+        }
+    };
+    Some(outcome)
 }

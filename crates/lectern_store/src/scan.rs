@@ -54,55 +54,61 @@ fn is_archive_documentation(name: &str) -> bool {
 /// Scans `root` recursively, following symbolic links (loops are reported, not followed).
 /// Hidden files and folders and Lectern's own files are left out entirely. Sorted by path.
 pub fn scan(root: &Path) -> Vec<ScanEntry> {
-    let mut entries = Vec::new();
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for item in walker {
-        match item {
-            Ok(entry) => {
-                if entry.file_type().is_dir() {
-                    continue;
-                }
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if is_lectern_file(&name) {
-                    continue;
-                }
-                let relative = relative_path(root, entry.path());
-                let kind = classify(&name, &relative, entry.depth(), entry.file_type().is_file());
-                entries.push(ScanEntry {
-                    path: entry.into_path(),
-                    relative,
-                    kind,
-                });
-            }
-            Err(err) => {
-                let path = err
-                    .path()
-                    .map_or_else(|| root.to_path_buf(), Path::to_path_buf);
-                let reason = if let Some(ancestor) = err.loop_ancestor() {
-                    format!(
-                        "symbolic link loop back to {}",
-                        relative_path(root, ancestor)
-                    )
-                } else if let Some(io) = err.io_error() {
-                    format!("cannot read: {}", io_reason(io))
-                } else {
-                    err.to_string()
-                };
-                let relative = relative_path(root, &path);
-                entries.push(ScanEntry {
-                    path,
-                    relative,
-                    kind: EntryKind::Failed(reason),
-                });
-            }
-        }
-    }
+    let mut entries: Vec<ScanEntry> = walk(root).collect();
     entries.sort_by(|a, b| a.relative.cmp(&b.relative));
     entries
+}
+
+/// The entries of [`scan`] as the walk finds them, unsorted, so loading can start before the
+/// walk ends.
+pub fn walk(root: &Path) -> impl Iterator<Item = ScanEntry> + Send + '_ {
+    walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(move |item| entry(root, item))
+}
+
+fn entry(root: &Path, item: walkdir::Result<walkdir::DirEntry>) -> Option<ScanEntry> {
+    match item {
+        Ok(entry) => {
+            if entry.file_type().is_dir() {
+                return None;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if is_lectern_file(&name) {
+                return None;
+            }
+            let relative = relative_path(root, entry.path());
+            let kind = classify(&name, &relative, entry.depth(), entry.file_type().is_file());
+            Some(ScanEntry {
+                path: entry.into_path(),
+                relative,
+                kind,
+            })
+        }
+        Err(err) => {
+            let path = err
+                .path()
+                .map_or_else(|| root.to_path_buf(), Path::to_path_buf);
+            let reason = if let Some(ancestor) = err.loop_ancestor() {
+                format!(
+                    "symbolic link loop back to {}",
+                    relative_path(root, ancestor)
+                )
+            } else if let Some(io) = err.io_error() {
+                format!("cannot read: {}", io_reason(io))
+            } else {
+                err.to_string()
+            };
+            let relative = relative_path(root, &path);
+            Some(ScanEntry {
+                path,
+                relative,
+                kind: EntryKind::Failed(reason),
+            })
+        }
+    }
 }
 
 fn classify(name: &str, relative: &str, depth: usize, is_file: bool) -> EntryKind {

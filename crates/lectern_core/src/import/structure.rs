@@ -181,8 +181,43 @@ fn mentions_stage_word(inner: &str) -> bool {
                 .any(|w| !w.is_ascii() && inner.to_lowercase().contains(w)))
 }
 
+/// Whether a lower-case ASCII word is one of the ASCII [`STAGE_WORDS`] (a `match` compiles
+/// to a length switch, which matters: this runs for every word in every parenthesis).
 fn is_stage_word(lower: &[u8]) -> bool {
-    std::str::from_utf8(lower).is_ok_and(|word| STAGE_WORDS.contains(&word))
+    matches!(
+        lower,
+        b"applause"
+            | b"laughter"
+            | b"laughs"
+            | b"laughing"
+            | b"cheers"
+            | b"cheering"
+            | b"booing"
+            | b"boos"
+            | b"boo"
+            | b"inaudible"
+            | b"crosstalk"
+            | b"cross-talk"
+            | b"audience"
+            | b"silence"
+            | b"pause"
+            | b"music"
+            | b"chanting"
+            | b"chants"
+            | b"interruption"
+            | b"interrupted"
+            | b"ovation"
+            | b"sighs"
+            | b"groans"
+            | b"shouts"
+            | b"noise"
+            | b"applaudissements"
+            | b"rires"
+            | b"beifall"
+            | b"heiterkeit"
+            | b"aplausos"
+            | b"risas"
+    )
 }
 
 /// A speaker label found at the start of a paragraph.
@@ -469,6 +504,14 @@ mod tests {
             .label_at_start(0, &block)
             .unwrap();
         assert_eq!(label.speaker, "Macron");
+    }
+
+    #[test]
+    fn stage_word_match_agrees_with_the_list() {
+        for word in STAGE_WORDS.iter().filter(|w| w.is_ascii()) {
+            assert!(is_stage_word(word.as_bytes()), "{word}");
+        }
+        assert!(!is_stage_word(b"appendix"));
     }
 
     #[test]

@@ -201,7 +201,7 @@ proptest! {
         };
         if let (Ok(x), Ok(y)) = (run(path, a.as_bytes()), run(path, b.as_bytes())) {
             prop_assert_eq!(
-                x.content_hash == y.content_hash,
+                x.content_hash() == y.content_hash(),
                 x.text == y.text,
                 "{:?} vs {:?}",
                 x.text,

@@ -122,7 +122,7 @@ pub fn assert_well_formed(doc: &Document) {
         starts.len() - 1,
         "char_len disagrees with the text"
     );
-    assert_eq!(doc.content_hash, ContentHash::of(&doc.text), "stale hash");
+    assert_eq!(doc.content_hash(), ContentHash::of(&doc.text), "stale hash");
     assert_eq!(
         doc.word_count(),
         doc.text.split_whitespace().count(),
