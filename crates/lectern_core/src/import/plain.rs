@@ -424,7 +424,7 @@ fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
             || (p.kind == RawKind::ListItem && is_numbered(&p.text) && is_capitals(&p.text));
         let shaped = kind_fits
             && p.text.len() <= MAX_HEADING_BYTES
-            && !p.text.contains('\n')
+            && (matches!(p.text, Cow::Borrowed(_)) || !p.text.contains('\n'))
             && heading_shape(&p.text);
         let next_is_prose = || {
             paragraphs.get(i + 1).is_some_and(|n| {

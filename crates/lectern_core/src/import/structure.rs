@@ -106,6 +106,8 @@ const HONORIFICS: &[&str] = &[
 pub(crate) fn stage_directions(text: &str) -> Vec<Range<usize>> {
     /// Directions are short; a bracket that does not close within this many bytes is prose.
     const MAX_INNER: usize = 80;
+    /// Parentheses hold asides of every kind; the room's are a few words: "(Laughter.)".
+    const MAX_INNER_PAREN: usize = 40;
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut from = 0;
@@ -118,7 +120,12 @@ pub(crate) fn stage_directions(text: &str) -> Vec<Range<usize>> {
         } else {
             (b'(', b')')
         };
-        let window = &bytes[start + 1..bytes.len().min(start + 2 + MAX_INNER)];
+        let max_inner = if open == b'(' {
+            MAX_INNER_PAREN
+        } else {
+            MAX_INNER
+        };
+        let window = &bytes[start + 1..bytes.len().min(start + 2 + max_inner)];
         let end = match memchr::memchr(close, window) {
             Some(rel) => start + 1 + rel + 1,
             // Square brackets around a whole paragraph are an editor's note about the room.
@@ -335,6 +342,11 @@ fn colon_label(text: &str) -> Option<Label> {
 /// `The President. …`, `Audience members. …`, `MR. SMITH. …` as a candidate; the caller
 /// decides whether it counts.
 fn period_label_candidate(text: &str) -> Option<Label> {
+    // Names start with a capital (or a non-ASCII letter); most paragraphs fail here.
+    let first = *text.as_bytes().first()?;
+    if !(first.is_ascii_uppercase() || first >= 0x80) {
+        return None;
+    }
     // Skip honorific periods ("Mr.") when looking for the label's end.
     // Labels are short: look no further than the first 64 bytes.
     let head_len = (0..=64.min(text.len()))
