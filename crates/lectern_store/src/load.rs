@@ -46,11 +46,10 @@ fn read_source_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), LoadError> {
     if len > MAX_FILE_BYTES {
         return Err(ImportError::TooLarge { bytes: len }.into());
     }
-    bytes.reserve(len as usize + 1);
-    // `take` guards against a file that grows while it is read.
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(bytes)
-        .map_err(io)?;
+    bytes.reserve(len as usize);
+    // Read what the file held when it was opened: stopping at that length spares a read
+    // call per file, and a file growing meanwhile is never read without bound.
+    file.take(len).read_to_end(bytes).map_err(io)?;
     Ok(())
 }
 
@@ -260,6 +259,11 @@ pub struct Progress<'a> {
     pub current: &'a str,
 }
 
+thread_local! {
+    /// One read buffer per worker thread, reused for every file it reads.
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Checks every file of the archive at `root` without keeping the documents. Files are
 /// read while the walk goes on, so the walk costs no time of its own.
 pub fn check(root: &Path) -> CheckReport {
@@ -286,10 +290,11 @@ pub fn load_archive(root: &Path, on_progress: &(dyn Fn(Progress<'_>) + Sync)) ->
     let done = AtomicUsize::new(0);
     let results: Vec<(CheckEntry, Option<(String, Document)>)> = scanned
         .into_par_iter()
-        .map_init(Vec::new, |buffer, entry| {
+        .map(|entry| {
             let is_speech = entry.kind == EntryKind::Speech;
             let relative = entry.relative.clone();
-            let outcome = process(entry, &catalogue, buffer, true);
+            let outcome =
+                READ_BUFFER.with_borrow_mut(|buffer| process(entry, &catalogue, buffer, true));
             if is_speech {
                 let done = done.fetch_add(1, Ordering::Relaxed) + 1;
                 on_progress(Progress {
