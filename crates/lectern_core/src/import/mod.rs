@@ -232,7 +232,7 @@ fn next_attention(bytes: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     while i + BLOCK <= bytes.len() {
         let block = &bytes[i..i + BLOCK];
-        if block.iter().fold(false, |any, &b| any | needs_attention(b)) {
+        if block.iter().fold(0u8, |any, &b| any | attention_bit(b)) != 0 {
             break;
         }
         i += BLOCK;
@@ -246,7 +246,14 @@ fn next_attention(bytes: &[u8], from: usize) -> Option<usize> {
 /// Bytes the cleaner must look at: anything outside ASCII, and ASCII control characters
 /// other than line feed and tab.
 fn needs_attention(b: u8) -> bool {
-    b >= 0x80 || (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F
+    attention_bit(b) != 0
+}
+
+/// [`needs_attention`] without branches, so whole blocks test in vector instructions.
+fn attention_bit(b: u8) -> u8 {
+    u8::from(b >= 0x80)
+        | (u8::from(b < 0x20) & u8::from(b != b'\n') & u8::from(b != b'\t'))
+        | u8::from(b == 0x7F)
 }
 
 /// Characters that can take part in canonical composition. Latin-1, general punctuation and
