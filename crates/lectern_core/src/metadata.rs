@@ -416,33 +416,32 @@ pub fn guess_language(text: &str) -> Option<&'static str> {
     }
     let mut scores = [0usize; LANGUAGES.len()];
     let mut words = 0;
-    let mut buffer = [0u8; 6];
-    let is_separator = |c: char| {
-        if ascii {
-            !c.is_ascii_alphabetic()
-        } else {
-            !c.is_alphabetic()
-        }
-    };
-    for word in sample
-        .split(is_separator)
-        .filter(|w| !w.is_empty() && w.len() <= 6)
-    {
+    let mut count = |word: &str| {
         words += 1;
-        let lower;
-        let word = if word.is_ascii() {
-            // Lower-case short ASCII words on the stack: this runs for every word sampled.
-            for (to, from) in buffer.iter_mut().zip(word.bytes()) {
-                *to = from.to_ascii_lowercase();
-            }
-            std::str::from_utf8(&buffer[..word.len()]).unwrap_or("")
-        } else {
-            lower = word.to_lowercase();
-            lower.as_str()
-        };
         let languages = stopword_languages(word);
         for (bit, score) in scores.iter_mut().enumerate() {
             *score += usize::from(languages >> bit & 1);
+        }
+    };
+    if ascii {
+        // Words of ASCII letters, lower-cased on the stack: this runs for every file.
+        let mut buffer = [0u8; 6];
+        for word in sample
+            .as_bytes()
+            .split(|b| !b.is_ascii_alphabetic())
+            .filter(|w| (1..=6).contains(&w.len()))
+        {
+            for (to, from) in buffer.iter_mut().zip(word) {
+                *to = from.to_ascii_lowercase();
+            }
+            count(std::str::from_utf8(&buffer[..word.len()]).unwrap_or(""));
+        }
+    } else {
+        for word in sample
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty() && w.len() <= 6)
+        {
+            count(&word.to_lowercase());
         }
     }
     let (best, score) = LANGUAGES

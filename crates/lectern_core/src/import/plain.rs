@@ -136,8 +136,30 @@ pub(crate) fn is_prose(text: &str) -> bool {
 
 /// Ends with punctuation that closes a sentence, a clause or a quotation.
 fn ends_sentence(text: &str) -> bool {
-    let last = text.trim_end().trim_end_matches(['*', '_']).chars().last();
-    last.is_some_and(|c| ".!?:;…\"”’')]—–-".contains(c))
+    let last = text
+        .trim_end()
+        .trim_end_matches(['*', '_'])
+        .chars()
+        .next_back();
+    matches!(
+        last,
+        Some(
+            '.' | '!'
+                | '?'
+                | ':'
+                | ';'
+                | '…'
+                | '"'
+                | '”'
+                | '’'
+                | '\''
+                | ')'
+                | ']'
+                | '—'
+                | '–'
+                | '-'
+        )
+    )
 }
 
 /// "Published date: 08 Oct 2024" or a dateline such as "December 8, 1863" near the top

@@ -150,10 +150,16 @@ pub(crate) fn looks_scraped(text: &str, chunks: &[Chunk<'_>]) -> bool {
     if may_anchor {
         return true;
     }
+    // A `#` heading needs a `#` somewhere; without one only the breadcrumb near the top and
+    // link lines are left to look for.
+    let may_head = memchr::memchr(b'#', text.as_bytes()).is_some();
     let mut link_lines = 0;
     for (i, chunk) in chunks.iter().enumerate() {
+        if i >= 5 && !may_head && !may_link {
+            break;
+        }
         for line in &chunk.lines {
-            if heading_marker(line).is_some() || (i < 5 && is_breadcrumb(line)) {
+            if (may_head && heading_marker(line).is_some()) || (i < 5 && is_breadcrumb(line)) {
                 return true;
             }
             if may_link && is_link_line(line) {
