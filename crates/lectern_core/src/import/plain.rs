@@ -91,7 +91,8 @@ fn chunks(text: &str) -> Vec<Chunk<'_>> {
     for line_end in ends {
         let line = &text[line_start..line_end];
         line_start = line_end + 1;
-        if line.trim().is_empty() {
+        // Cleaning left only ASCII white space, so a blank line is ASCII white space throughout.
+        if line.bytes().all(|b| b.is_ascii_whitespace()) {
             if !current.is_empty() {
                 chunks.push(Chunk {
                     lines: std::mem::take(&mut current),
@@ -442,10 +443,12 @@ fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
     // Cheap tests first: most paragraphs are far too long to be headings.
     let is_candidate = |i: usize, p: &Para| -> bool {
         // "2. FOREIGN ECONOMIC POLICY" reads as a list item but is a numbered heading.
-        let kind_fits = p.kind == RawKind::Paragraph
-            || (p.kind == RawKind::ListItem && is_numbered(&p.text) && is_capitals(&p.text));
-        let shaped = kind_fits
-            && p.text.len() <= MAX_HEADING_BYTES
+        let kind_fits = || {
+            p.kind == RawKind::Paragraph
+                || (p.kind == RawKind::ListItem && is_numbered(&p.text) && is_capitals(&p.text))
+        };
+        let shaped = p.text.len() <= MAX_HEADING_BYTES
+            && kind_fits()
             && (matches!(p.text, Cow::Borrowed(_)) || !p.text.contains('\n'))
             && heading_shape(&p.text);
         let next_is_prose = || {
@@ -497,16 +500,11 @@ const MINOR: &[&str] = &[
 
 fn heading_shape(text: &str) -> bool {
     let t = text.trim();
-    if ends_sentence(t) || t.ends_with(',') {
+    if t.len() > MAX_HEADING_BYTES || ends_sentence(t) || t.ends_with(',') {
         return false;
     }
-    let words: Vec<&str> = t.split_whitespace().collect();
-    if t.chars().count() > 80
-        || words.is_empty()
-        || words.len() > 10
-        || ends_sentence(t)
-        || t.ends_with(',')
-    {
+    let word_count = t.split_whitespace().count();
+    if word_count == 0 || word_count > 10 || t.chars().count() > 80 {
         return false;
     }
     let Some(first) = t.chars().next() else {
@@ -518,14 +516,14 @@ fn heading_shape(text: &str) -> bool {
     {
         return false;
     }
-    if words.len() <= 4 && find_date_in_text(t).is_some() {
+    if word_count <= 4 && find_date_in_text(t).is_some() {
         return false;
     }
     is_capitals(t)
-        || words.iter().all(|w| {
+        || t.split_whitespace().all(|w| {
             let first = w.chars().next();
             first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_alphabetic())
-                || MINOR.contains(&w.to_lowercase().as_str())
+                || MINOR.iter().any(|minor| minor.eq_ignore_ascii_case(w))
         })
 }
 
