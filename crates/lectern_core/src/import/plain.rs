@@ -18,7 +18,7 @@ use crate::date::find_date_in_text;
 use crate::document::{Provenance, SourceFormat, Warning, WarningKind};
 use crate::import::builder::{BlockBuilder, RawBlock, RawKind};
 use crate::import::inline::push_inline;
-use crate::import::scrape::{looks_scraped, remove_chrome};
+use crate::import::scrape::{lines, looks_scraped, remove_chrome};
 use crate::metadata::Candidates;
 
 /// Reads plain or scraped text into blocks, proposing in-text metadata.
@@ -27,21 +27,22 @@ pub(crate) fn read<'a>(
     candidates: &mut Candidates,
     warnings: &mut Vec<Warning>,
 ) -> (Vec<RawBlock<'a>>, SourceFormat) {
-    let chunks = chunks(text);
-    let scraped = looks_scraped(text, &chunks);
-    let mut chunks = chunks;
+    let scraped = looks_scraped(text);
     let mut removed_lines = 0;
-    if scraped {
+    let mut paragraphs = if scraped {
+        let mut chunks = chunks(text);
         removed_lines += remove_chrome(&mut chunks);
-    }
-    take_date_lines(&mut chunks, candidates);
-    let mut paragraphs = to_paragraphs(chunks, scraped);
-    if scraped {
+        let mut paragraphs = to_paragraphs(chunks, true);
+        take_date_lines(&mut paragraphs, candidates);
         take_title(&mut paragraphs, candidates);
         flatten_headings(&mut paragraphs);
+        paragraphs
     } else {
+        let mut paragraphs = plain_paragraphs(text);
+        take_date_lines(&mut paragraphs, candidates);
         detect_headings(&mut paragraphs, candidates);
-    }
+        paragraphs
+    };
     let rejoined = rejoin_splits(&mut paragraphs);
     if removed_lines > 0 {
         warnings.push(Warning::new(
@@ -86,13 +87,8 @@ fn chunks(text: &str) -> Vec<Chunk<'_>> {
     let mut current: SmallVec<[&str; 1]> = SmallVec::new();
     let mut blank = 0;
     let mut blank_before = 0;
-    let mut line_start = 0;
-    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
-    for line_end in ends {
-        let line = &text[line_start..line_end];
-        line_start = line_end + 1;
-        // Cleaning left only ASCII white space, so a blank line is ASCII white space throughout.
-        if line.bytes().all(|b| b.is_ascii_whitespace()) {
+    for line in lines(text) {
+        if is_blank(line) {
             if !current.is_empty() {
                 chunks.push(Chunk {
                     lines: std::mem::take(&mut current),
@@ -115,6 +111,41 @@ fn chunks(text: &str) -> Vec<Chunk<'_>> {
         });
     }
     chunks
+}
+
+/// Paragraphs of plain text straight from its lines, as [`to_paragraphs`] makes them from
+/// [`chunks`] but without building the chunks: this is the path most files take.
+fn plain_paragraphs(text: &str) -> Vec<Para<'_>> {
+    let mut paragraphs = Vec::with_capacity(text.len() / 256);
+    let mut current: SmallVec<[&str; 4]> = SmallVec::new();
+    let mut blank = 0;
+    let mut blank_before = 0;
+    let mut chunk = 0;
+    for line in lines(text) {
+        if is_blank(line) {
+            if !current.is_empty() {
+                chunk_paragraphs(&current, blank_before, chunk, false, &mut paragraphs);
+                current.clear();
+                chunk += 1;
+                blank = 0;
+            }
+            blank += 1;
+        } else {
+            if current.is_empty() {
+                blank_before = blank;
+            }
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        chunk_paragraphs(&current, blank_before, chunk, false, &mut paragraphs);
+    }
+    paragraphs
+}
+
+/// Cleaning left only ASCII white space, so a blank line is ASCII white space throughout.
+fn is_blank(line: &str) -> bool {
+    line.bytes().all(|b| b.is_ascii_whitespace())
 }
 
 pub(crate) fn heading_marker(line: &str) -> Option<(u8, &str)> {
@@ -165,7 +196,7 @@ fn ends_sentence(text: &str) -> bool {
 
 /// "Published date: 08 Oct 2024" or a dateline such as "December 8, 1863" near the top
 /// becomes the date and leaves the text, so ¶ numbers count the speech alone.
-fn take_date_lines(chunks: &mut Vec<Chunk<'_>>, candidates: &mut Candidates) {
+fn take_date_lines(paragraphs: &mut Vec<Para<'_>>, candidates: &mut Candidates) {
     const LEADS: &[&str] = &[
         "published date",
         "date published",
@@ -181,11 +212,15 @@ fn take_date_lines(chunks: &mut Vec<Chunk<'_>>, candidates: &mut Candidates) {
         "last updated",
     ];
     let mut remove = None;
-    for (i, chunk) in chunks.iter().enumerate().take(8) {
-        if chunk.lines.len() != 1 {
+    for (i, paragraph) in paragraphs
+        .iter()
+        .enumerate()
+        .take_while(|(_, p)| p.chunk < 8)
+    {
+        if !paragraph.one_line || paragraph.kind != RawKind::Paragraph {
             continue;
         }
-        let line = chunk.lines[0].trim();
+        let line = paragraph.text.trim();
         if line.len() > 200 {
             continue;
         }
@@ -210,7 +245,7 @@ fn take_date_lines(chunks: &mut Vec<Chunk<'_>>, candidates: &mut Candidates) {
         }
     }
     if let Some(i) = remove {
-        chunks.remove(i);
+        paragraphs.remove(i);
     }
 }
 
@@ -242,6 +277,10 @@ struct Para<'a> {
     /// Borrowed from the source when the paragraph is one line, as most are.
     text: Cow<'a, str>,
     blank_before: usize,
+    /// Which run of lines between blank lines the paragraph came from.
+    chunk: usize,
+    /// Whether that run was this one line.
+    one_line: bool,
 }
 
 impl<'a> Para<'a> {
@@ -309,102 +348,109 @@ fn starts_turn(line: &str) -> bool {
 
 fn to_paragraphs(chunks: Vec<Chunk<'_>>, scraped: bool) -> Vec<Para<'_>> {
     let mut paragraphs = Vec::with_capacity(chunks.len());
-    for chunk in chunks {
-        let mut blank_before = chunk.blank_before;
-        if let [line] = chunk.lines[..]
-            && !is_list_marker(line)
-            && !(scraped && heading_marker(line).is_some())
-            && !(line.starts_with("    ") || line.starts_with('\t'))
-        {
-            paragraphs.push(Para {
-                kind: RawKind::Paragraph,
-                text: Cow::Borrowed(line.trim()),
-                blank_before,
-            });
-            continue;
-        }
-        let indented = !scraped
-            && chunk
-                .lines
-                .iter()
-                .all(|l| l.starts_with("    ") || l.starts_with('\t'));
-        let mut current = String::new();
-        let mut current_kind = if indented {
-            RawKind::Quote
-        } else {
-            RawKind::Paragraph
-        };
-        let flush =
-            |current: &mut String, kind: RawKind, blank_before: &mut usize, out: &mut Vec<Para>| {
-                if !current.trim().is_empty() {
-                    out.push(Para {
-                        kind,
-                        text: Cow::Owned(std::mem::take(current)),
-                        blank_before: *blank_before,
-                    });
-                    *blank_before = 0;
-                }
-                current.clear();
-            };
-        for line in chunk.lines {
-            if let Some((level, title)) = heading_marker(line).filter(|_| scraped) {
-                flush(
-                    &mut current,
-                    current_kind,
-                    &mut blank_before,
-                    &mut paragraphs,
-                );
-                paragraphs.push(Para {
-                    kind: RawKind::Heading(level),
-                    text: Cow::Borrowed(title),
-                    blank_before,
-                });
-                blank_before = 0;
-                continue;
-            }
-            let list = is_list_marker(line);
-            if (list || starts_turn(line)) && !current.is_empty() {
-                flush(
-                    &mut current,
-                    current_kind,
-                    &mut blank_before,
-                    &mut paragraphs,
-                );
-            }
-            if list {
-                current_kind = RawKind::ListItem;
-                let t = line.trim_start();
-                let body = t.split_once(' ').map_or(t, |(marker, body)| {
-                    if marker.ends_with(['.', ')']) {
-                        t
-                    } else {
-                        body
-                    }
-                });
-                current.push_str(body);
-                continue;
-            }
-            if current.is_empty() && current_kind == RawKind::ListItem {
-                current_kind = RawKind::Paragraph;
-            }
-            if !current.is_empty() {
-                // A word broken at a hyphen stays joined; other line ends are spaces.
-                let joins_hyphen =
-                    current.ends_with('-') && line.trim_start().starts_with(char::is_lowercase);
-                if !joins_hyphen {
-                    current.push('\n');
-                }
-            }
-            current.push_str(line.trim());
-        }
-        flush(
-            &mut current,
-            current_kind,
-            &mut blank_before,
+    for (index, chunk) in chunks.iter().enumerate() {
+        chunk_paragraphs(
+            &chunk.lines,
+            chunk.blank_before,
+            index,
+            scraped,
             &mut paragraphs,
         );
     }
     paragraphs
+}
+
+/// The paragraphs of one chunk of lines (a run between blank lines), appended to `out`.
+fn chunk_paragraphs<'a>(
+    lines: &[&'a str],
+    blank_before: usize,
+    chunk: usize,
+    scraped: bool,
+    out: &mut Vec<Para<'a>>,
+) {
+    let mut blank_before = blank_before;
+    if let [line] = lines
+        && !is_list_marker(line)
+        && !(scraped && heading_marker(line).is_some())
+        && !(line.starts_with("    ") || line.starts_with('\t'))
+    {
+        out.push(Para {
+            kind: RawKind::Paragraph,
+            text: Cow::Borrowed(line.trim()),
+            blank_before,
+            chunk,
+            one_line: true,
+        });
+        return;
+    }
+    let indented = !scraped
+        && lines
+            .iter()
+            .all(|l| l.starts_with("    ") || l.starts_with('\t'));
+    let mut current = String::new();
+    let mut current_kind = if indented {
+        RawKind::Quote
+    } else {
+        RawKind::Paragraph
+    };
+    let flush =
+        |current: &mut String, kind: RawKind, blank_before: &mut usize, out: &mut Vec<Para<'a>>| {
+            if !current.trim().is_empty() {
+                out.push(Para {
+                    kind,
+                    text: Cow::Owned(std::mem::take(current)),
+                    blank_before: *blank_before,
+                    chunk,
+                    one_line: false,
+                });
+                *blank_before = 0;
+            }
+            current.clear();
+        };
+    for &line in lines {
+        if let Some((level, title)) = heading_marker(line).filter(|_| scraped) {
+            flush(&mut current, current_kind, &mut blank_before, out);
+            out.push(Para {
+                kind: RawKind::Heading(level),
+                text: Cow::Borrowed(title),
+                blank_before,
+                chunk,
+                one_line: lines.len() == 1,
+            });
+            blank_before = 0;
+            continue;
+        }
+        let list = is_list_marker(line);
+        if (list || starts_turn(line)) && !current.is_empty() {
+            flush(&mut current, current_kind, &mut blank_before, out);
+        }
+        if list {
+            current_kind = RawKind::ListItem;
+            let t = line.trim_start();
+            let body = t.split_once(' ').map_or(t, |(marker, body)| {
+                if marker.ends_with(['.', ')']) {
+                    t
+                } else {
+                    body
+                }
+            });
+            current.push_str(body);
+            continue;
+        }
+        if current.is_empty() && current_kind == RawKind::ListItem {
+            current_kind = RawKind::Paragraph;
+        }
+        if !current.is_empty() {
+            // A word broken at a hyphen stays joined; other line ends are spaces.
+            let joins_hyphen =
+                current.ends_with('-') && line.trim_start().starts_with(char::is_lowercase);
+            if !joins_hyphen {
+                current.push('\n');
+            }
+        }
+        current.push_str(line.trim());
+    }
+    flush(&mut current, current_kind, &mut blank_before, out);
 }
 
 /// The first level-1 heading, before any prose, is the document's title.

@@ -138,12 +138,13 @@ fn is_footer_marker(line: &str) -> bool {
         })
 }
 
-pub(crate) fn looks_scraped(text: &str, chunks: &[Chunk<'_>]) -> bool {
+pub(crate) fn looks_scraped(text: &str) -> bool {
     // Whole-text searches first: most plain prose has no link targets and no anchors, and
     // then only the cheap per-line tests remain.
+    let bytes = text.as_bytes();
     let may_link = has_link_target(text);
-    let may_anchor = memchr::memchr_iter(b'<', text.as_bytes()).any(|i| {
-        text.as_bytes()
+    let may_anchor = memchr::memchr_iter(b'<', bytes).any(|i| {
+        bytes
             .get(i + 1..i + 3)
             .is_some_and(|b| b.eq_ignore_ascii_case(b"a "))
     });
@@ -152,25 +153,43 @@ pub(crate) fn looks_scraped(text: &str, chunks: &[Chunk<'_>]) -> bool {
     }
     // A `#` heading needs a `#` somewhere; without one only the breadcrumb near the top and
     // link lines are left to look for.
-    let may_head = memchr::memchr(b'#', text.as_bytes()).is_some();
+    let may_head = memchr::memchr(b'#', bytes).is_some();
     let mut link_lines = 0;
-    for (i, chunk) in chunks.iter().enumerate() {
-        if i >= 5 && !may_head && !may_link {
+    let mut chunk = 0;
+    let mut in_chunk = false;
+    for line in lines(text) {
+        if line.bytes().all(|b| b.is_ascii_whitespace()) {
+            chunk += usize::from(in_chunk);
+            in_chunk = false;
+            continue;
+        }
+        in_chunk = true;
+        if chunk >= 5 && !may_head && !may_link {
             break;
         }
-        for line in &chunk.lines {
-            if (may_head && heading_marker(line).is_some()) || (i < 5 && is_breadcrumb(line)) {
+        if (may_head && heading_marker(line).is_some()) || (chunk < 5 && is_breadcrumb(line)) {
+            return true;
+        }
+        if may_link && is_link_line(line) {
+            link_lines += 1;
+            if link_lines >= 2 {
                 return true;
-            }
-            if may_link && is_link_line(line) {
-                link_lines += 1;
-                if link_lines >= 2 {
-                    return true;
-                }
             }
         }
     }
     false
+}
+
+/// The lines of `text`, without their line feeds.
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .chain(std::iter::once(text.len()))
+        .map(move |end| {
+            let line = &text[start..end];
+            start = end + 1;
+            line
+        })
 }
 
 /// Removes breadcrumbs, navigation and link lines, chrome lines, and everything from the
