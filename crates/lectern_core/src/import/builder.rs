@@ -334,16 +334,15 @@ pub(crate) fn is_invisible(c: char) -> bool {
     )
 }
 
-/// Words in a canonical text laid out from `blocks` blocks: whitespace-separated tokens, as
-/// `wc -w` counts them. The text's only separators are single spaces, single line breaks
-/// inside blocks and the blank line between blocks, so counting separator bytes is enough.
-pub(crate) fn count_words(text: &str, blocks: usize) -> usize {
+/// Words in a canonical text laid out from `blocks` blocks holding `line_breaks` line breaks
+/// among them: whitespace-separated tokens, as `wc -w` counts them. The text's only
+/// separators are single spaces, those line breaks, and the blank line between blocks, so
+/// counting spaces is enough.
+pub(crate) fn count_words(text: &str, blocks: usize, line_breaks: usize) -> usize {
     if text.is_empty() {
         return 0;
     }
-    let bytes = text.as_bytes();
-    let separators = bytecount::count(bytes, b' ') + bytecount::count(bytes, b'\n');
-    let words = separators + 1 - blocks.saturating_sub(1);
+    let words = bytecount::count(text.as_bytes(), b' ') + line_breaks + blocks;
     debug_assert_eq!(
         words,
         text.split_whitespace().count(),
@@ -389,6 +388,7 @@ pub(crate) fn assemble(
     let mut char_pos = 0;
     let mut paragraph_number = 0;
     let mut heading_titles = Vec::new();
+    let mut line_breaks = 0;
 
     for (block_index, raw) in raw_blocks.into_iter().enumerate() {
         if !text.is_empty() {
@@ -458,6 +458,10 @@ pub(crate) fn assemble(
             paragraph_number += 1;
             Some(paragraph_number)
         };
+        // A borrowed block is one source line; only built blocks can hold line breaks.
+        if let Cow::Owned(owned) = &raw.text {
+            line_breaks += bytecount::count(owned.as_bytes(), b'\n');
+        }
         text.push_str(&raw.text);
         char_pos += block_chars;
         blocks.push(Block {
@@ -470,7 +474,7 @@ pub(crate) fn assemble(
     inlines.sort_by_key(|i| (i.span.start, std::cmp::Reverse(i.span.end)));
     let sections = outline(&blocks, heading_titles, char_pos);
     let content_hash = std::sync::OnceLock::new();
-    let words = count_words(&text, blocks.len());
+    let words = count_words(&text, blocks.len(), line_breaks);
     let index = std::sync::OnceLock::new();
     Document {
         text,

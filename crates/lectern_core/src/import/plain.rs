@@ -27,7 +27,8 @@ pub(crate) fn read<'a>(
     candidates: &mut Candidates,
     warnings: &mut Vec<Warning>,
 ) -> (Vec<RawBlock<'a>>, SourceFormat) {
-    let scraped = looks_scraped(text);
+    let screen = Screen::of(text);
+    let scraped = looks_scraped(text, &screen);
     let mut removed_lines = 0;
     let mut paragraphs = if scraped {
         let mut chunks = chunks(text);
@@ -60,10 +61,9 @@ pub(crate) fn read<'a>(
             },
         ));
     }
-    let screen = Screen::of(text);
     let blocks = paragraphs
         .into_iter()
-        .filter_map(|p| p.into_block(scraped, screen))
+        .filter_map(|p| p.into_block(scraped, &screen))
         .collect();
     let format = if scraped {
         SourceFormat::ScrapedText
@@ -252,21 +252,61 @@ fn take_date_lines(paragraphs: &mut Vec<Para<'_>>, candidates: &mut Candidates) 
 /// What a whole document holds, found with one search each, so that paragraphs of a
 /// document without them skip the per-paragraph searches.
 #[derive(Clone, Copy, Debug)]
-struct Screen {
+pub(crate) struct Screen {
     /// `<` or `&`: inline HTML or character references may be present.
-    markup: bool,
+    pub markup: bool,
     /// Tabs, carriage returns or double spaces: white space needs folding.
-    irregular_space: bool,
+    pub irregular_space: bool,
+    /// `(/…`, `(http…` or `(#…`: lines of navigation links may be present.
+    pub link_target: bool,
+    /// `<a `: an HTML link, the mark of a page saved as text.
+    pub anchor: bool,
+    /// `#`: a Markdown-like heading may be present.
+    pub hash: bool,
 }
 
 impl Screen {
-    fn of(text: &str) -> Self {
+    /// One search for `(`, `<` and `#` and one for `&`, tab and carriage return (plus one for
+    /// a double space when needed) answer every question asked of the whole text.
+    pub(crate) fn of(text: &str) -> Self {
         let bytes = text.as_bytes();
-        Self {
-            markup: memchr::memchr2(b'<', b'&', bytes).is_some(),
-            irregular_space: memchr::memchr2(b'\t', b'\r', bytes).is_some()
-                || memchr::memmem::find(bytes, b"  ").is_some(),
+        let mut screen = Self {
+            markup: false,
+            irregular_space: false,
+            link_target: false,
+            anchor: false,
+            hash: false,
+        };
+        for i in memchr::memchr3_iter(b'(', b'<', b'#', bytes) {
+            let rest = &bytes[i + 1..];
+            match bytes[i] {
+                b'(' => {
+                    screen.link_target |= rest.starts_with(b"/")
+                        || rest.starts_with(b"http")
+                        || rest.starts_with(b"#");
+                }
+                b'<' => {
+                    screen.markup = true;
+                    screen.anchor |= rest.get(..2).is_some_and(|b| b.eq_ignore_ascii_case(b"a "));
+                }
+                _ => screen.hash = true,
+            }
+            if screen.link_target && screen.anchor && screen.hash {
+                break;
+            }
         }
+        for i in memchr::memchr3_iter(b'&', b'\t', b'\r', bytes) {
+            if bytes[i] == b'&' {
+                screen.markup = true;
+            } else {
+                screen.irregular_space = true;
+            }
+            if screen.markup && screen.irregular_space {
+                break;
+            }
+        }
+        screen.irregular_space |= memchr::memmem::find(bytes, b"  ").is_some();
+        screen
     }
 }
 
@@ -284,7 +324,7 @@ struct Para<'a> {
 }
 
 impl<'a> Para<'a> {
-    fn into_block(self, markdown: bool, screen: Screen) -> Option<RawBlock<'a>> {
+    fn into_block(self, markdown: bool, screen: &Screen) -> Option<RawBlock<'a>> {
         let has_markup = (screen.markup
             && memchr::memchr2(b'<', b'&', self.text.as_bytes()).is_some())
             || (markdown && self.text.bytes().any(|b| matches!(b, b'*' | b'_' | b'[')));

@@ -6,7 +6,7 @@
 //! marker ("Back to …", "Related …") once the speech has begun. Everything removed is counted
 //! so the importer can say so in a warning.
 
-use crate::import::plain::{Chunk, heading_marker, is_prose};
+use crate::import::plain::{Chunk, Screen, heading_marker, is_prose};
 
 /// Quick test for `(/`, `(http` or `(#` anywhere in the line.
 fn has_link_target(line: &str) -> bool {
@@ -138,22 +138,13 @@ fn is_footer_marker(line: &str) -> bool {
         })
 }
 
-pub(crate) fn looks_scraped(text: &str) -> bool {
-    // Whole-text searches first: most plain prose has no link targets and no anchors, and
-    // then only the cheap per-line tests remain.
-    let bytes = text.as_bytes();
-    let may_link = has_link_target(text);
-    let may_anchor = memchr::memchr_iter(b'<', bytes).any(|i| {
-        bytes
-            .get(i + 1..i + 3)
-            .is_some_and(|b| b.eq_ignore_ascii_case(b"a "))
-    });
-    if may_anchor {
+pub(crate) fn looks_scraped(text: &str, screen: &Screen) -> bool {
+    // The whole-text screen answers first: most plain prose has no link targets, anchors or
+    // `#`, and then only the breadcrumb near the top is left to look for.
+    if screen.anchor {
         return true;
     }
-    // A `#` heading needs a `#` somewhere; without one only the breadcrumb near the top and
-    // link lines are left to look for.
-    let may_head = memchr::memchr(b'#', bytes).is_some();
+    let (may_link, may_head) = (screen.link_target, screen.hash);
     let mut link_lines = 0;
     let mut chunk = 0;
     let mut in_chunk = false;
