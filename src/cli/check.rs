@@ -14,8 +14,8 @@ pub(super) fn run(archive: &Path, json: bool, quiet: bool) -> anyhow::Result<boo
     let started = Instant::now();
     let report = lectern_store::check(archive);
     let elapsed = started.elapsed();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Standard output flushes at every line end; reports are written in large blocks.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     if json {
         serde_json::to_writer(&mut out, &report)?;
         writeln!(out)?;
@@ -33,6 +33,7 @@ pub(super) fn run(archive: &Path, json: bool, quiet: bool) -> anyhow::Result<boo
             elapsed.as_secs_f64()
         )?;
     }
+    out.flush()?;
     Ok(report.summary.failed == 0)
 }
 

@@ -41,8 +41,8 @@ pub(super) fn run(
     with_text: bool,
 ) -> anyhow::Result<bool> {
     let mut all_ok = true;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Standard output flushes at every line end; reports are written in large blocks.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     for path in paths {
         let (catalogue, relative) = lectern_store::find_catalogue_for(path)
             .unwrap_or_else(|| (Catalogue::default(), path.to_string_lossy().into_owned()));
@@ -62,6 +62,7 @@ pub(super) fn run(
             }
         }
     }
+    out.flush()?;
     Ok(all_ok)
 }
 
