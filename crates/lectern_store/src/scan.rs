@@ -55,7 +55,7 @@ fn is_archive_documentation(name: &str) -> bool {
 /// Hidden files and folders and Lectern's own files are left out entirely. Sorted by path.
 pub fn scan(root: &Path) -> Vec<ScanEntry> {
     let mut entries: Vec<ScanEntry> = walk(root).collect();
-    entries.sort_by(|a, b| a.relative.cmp(&b.relative));
+    entries.sort_unstable_by(|a, b| a.relative.cmp(&b.relative));
     entries
 }
 
