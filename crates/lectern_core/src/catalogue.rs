@@ -5,6 +5,7 @@
 //! A CSV whose header names a file column is read as a catalogue; its rows are matched to
 //! documents by relative path, file name, or file stem.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::date::PartialDate;
@@ -120,7 +121,10 @@ impl Catalogue {
                 continue;
             };
             let entry = cols.entry(&record, line, &mut warnings);
-            if entries.insert(normalise_key(file), entry).is_some() {
+            if entries
+                .insert(normalise_key(file).into_owned(), entry)
+                .is_some()
+            {
                 warnings.push(Warning::new(
                     WarningKind::Markup,
                     format!("row {line}: {file:?} is listed twice; the later row wins"),
@@ -151,7 +155,7 @@ impl Catalogue {
         let path = normalise_key(relative_path);
         let name = path.rsplit('/').next().unwrap_or(&path);
         let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-        [path.as_str(), name, stem]
+        [path.as_ref(), name, stem]
             .into_iter()
             .find_map(|key| self.entries.get(key))
     }
@@ -213,11 +217,13 @@ impl Columns {
     }
 }
 
-fn normalise_key(key: &str) -> String {
-    key.trim()
-        .replace('\\', "/")
-        .trim_start_matches("./")
-        .to_owned()
+fn normalise_key(key: &str) -> Cow<'_, str> {
+    let key = key.trim();
+    if key.contains('\\') {
+        Cow::Owned(key.replace('\\', "/").trim_start_matches("./").to_owned())
+    } else {
+        Cow::Borrowed(key.trim_start_matches("./"))
+    }
 }
 
 #[cfg(test)]

@@ -341,36 +341,18 @@ fn stopword_languages(word: &str) -> u8 {
     const IT: u8 = 1 << 4;
     const NL: u8 = 1 << 5;
     const PT: u8 = 1 << 6;
-    // Dispatch on length first: a string `match` compares arm by arm, and this runs for
-    // every word sampled from every file.
-    match (word.len(), word) {
-        (1, "y") => ES,
-        (1, "o") => PT,
-        (2, "of" | "to" | "is" | "we" | "in") => EN,
-        (2, "le" | "et" | "du") => FR,
-        (2, "la") => FR | ES,
-        (2, "zu") => DE,
-        (2, "el" | "es") => ES,
-        (2, "en") => ES | NL,
-        (2, "il" | "di") => IT,
-        (2, "de") => NL,
-        (2, "os") => PT,
-        (3, "the" | "and" | "our") => EN,
-        (3, "les" | "est" | "une" | "des") => FR,
-        (3, "que") => FR | ES | PT,
-        (3, "der" | "die" | "und" | "das" | "ist" | "wir" | "ein" | "den") => DE,
-        (3, "los" | "las" | "por" | "del") => ES,
-        (3, "che" | "non" | "per" | "gli") => IT,
-        (3, "una") => IT | PT,
-        (3, "het" | "een" | "van" | "dat" | "wij") => NL,
-        (3, "com" | "dos") => PT,
-        (4, "that") => EN,
-        (4, "nous") => FR,
-        (4, "sono") => IT,
-        (4, "niet" | "zijn") => NL,
-        (4, "não" | "para" | "nós") => PT,
-        (5, "nicht") => DE,
-        (5, "della") => IT,
+    match word {
+        "the" | "and" | "of" | "to" | "is" | "that" | "we" | "our" | "in" => EN,
+        "le" | "les" | "et" | "est" | "nous" | "une" | "du" | "des" => FR,
+        "la" => FR | ES,
+        "que" => FR | ES | PT,
+        "der" | "die" | "und" | "das" | "ist" | "nicht" | "wir" | "ein" | "zu" | "den" => DE,
+        "el" | "los" | "y" | "es" | "las" | "por" | "del" => ES,
+        "en" => ES | NL,
+        "il" | "di" | "che" | "non" | "per" | "sono" | "della" | "gli" => IT,
+        "una" => IT | PT,
+        "de" | "het" | "een" | "van" | "dat" | "niet" | "wij" | "zijn" => NL,
+        "o" | "os" | "não" | "para" | "com" | "dos" | "nós" => PT,
         _ => 0,
     }
 }

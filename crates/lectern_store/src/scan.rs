@@ -37,18 +37,18 @@ pub(crate) fn is_lectern_file(name: &str) -> bool {
 
 /// Files that document an archive rather than belong to it.
 fn is_archive_documentation(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
-    matches!(
-        stem.as_str(),
-        "README"
-            | "LICENSE"
-            | "LICENCE"
-            | "COPYING"
-            | "SOURCES"
-            | "CHANGELOG"
-            | "NOTICE"
-            | "AUTHORS"
-    )
+    const NAMES: &[&str] = &[
+        "README",
+        "LICENSE",
+        "LICENCE",
+        "COPYING",
+        "SOURCES",
+        "CHANGELOG",
+        "NOTICE",
+        "AUTHORS",
+    ];
+    let stem = name.split('.').next().unwrap_or(name);
+    NAMES.iter().any(|n| n.eq_ignore_ascii_case(stem))
 }
 
 /// Scans `root` recursively, following symbolic links (loops are reported, not followed).
@@ -136,14 +136,14 @@ fn classify(name: &str, relative: &str, depth: usize, is_file: bool) -> EntryKin
 
 pub(crate) fn relative_path(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    if parts.is_empty() {
-        path.to_string_lossy().into_owned()
+    if relative.as_os_str().is_empty() {
+        return path.to_string_lossy().into_owned();
+    }
+    let text = relative.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        text.into_owned()
     } else {
-        parts.join("/")
+        text.replace(std::path::MAIN_SEPARATOR, "/")
     }
 }
 

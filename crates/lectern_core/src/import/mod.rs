@@ -67,14 +67,16 @@ impl ImportError {
 /// The formats a file name suggests.
 pub fn format_for_path(path: &str) -> Option<SourceFormat> {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, ext)| ext.to_ascii_lowercase());
-    match ext.as_deref() {
-        Some("md" | "markdown" | "mdown" | "mkd") => Some(SourceFormat::Markdown),
-        Some("html" | "htm" | "xhtml") => Some(SourceFormat::Html),
-        Some("txt" | "text") => Some(SourceFormat::PlainText),
-        _ => None,
+    let (_, ext) = name.rsplit_once('.')?;
+    let is = |candidates: &[&str]| candidates.iter().any(|c| c.eq_ignore_ascii_case(ext));
+    if is(&["md", "markdown", "mdown", "mkd"]) {
+        Some(SourceFormat::Markdown)
+    } else if is(&["html", "htm", "xhtml"]) {
+        Some(SourceFormat::Html)
+    } else if is(&["txt", "text"]) {
+        Some(SourceFormat::PlainText)
+    } else {
+        None
     }
 }
 

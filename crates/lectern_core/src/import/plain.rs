@@ -28,12 +28,12 @@ pub(crate) fn read<'a>(
     warnings: &mut Vec<Warning>,
 ) -> (Vec<RawBlock<'a>>, SourceFormat) {
     let screen = Screen::of(text);
-    let scraped = looks_scraped(text, &screen);
+    let scraped = looks_scraped(text, screen);
     let mut removed_lines = 0;
     let mut paragraphs = if scraped {
         let mut chunks = chunks(text);
         removed_lines += remove_chrome(&mut chunks);
-        let mut paragraphs = to_paragraphs(chunks, true);
+        let mut paragraphs = to_paragraphs(&chunks, true);
         take_date_lines(&mut paragraphs, candidates);
         take_title(&mut paragraphs, candidates);
         flatten_headings(&mut paragraphs);
@@ -63,7 +63,7 @@ pub(crate) fn read<'a>(
     }
     let blocks = paragraphs
         .into_iter()
-        .filter_map(|p| p.into_block(scraped, &screen))
+        .filter_map(|p| p.into_block(scraped, screen))
         .collect();
     let format = if scraped {
         SourceFormat::ScrapedText
@@ -252,6 +252,8 @@ fn take_date_lines(paragraphs: &mut Vec<Para<'_>>, candidates: &mut Candidates) 
 /// What a whole document holds, found with one search each, so that paragraphs of a
 /// document without them skip the per-paragraph searches.
 #[derive(Clone, Copy, Debug)]
+// Independent yes/no facts about one text, each answered by the same searches.
+#[allow(clippy::struct_excessive_bools)]
 pub(crate) struct Screen {
     /// `<` or `&`: inline HTML or character references may be present.
     pub markup: bool,
@@ -324,7 +326,7 @@ struct Para<'a> {
 }
 
 impl<'a> Para<'a> {
-    fn into_block(self, markdown: bool, screen: &Screen) -> Option<RawBlock<'a>> {
+    fn into_block(self, markdown: bool, screen: Screen) -> Option<RawBlock<'a>> {
         let has_markup = (screen.markup
             && memchr::memchr2(b'<', b'&', self.text.as_bytes()).is_some())
             || (markdown && self.text.bytes().any(|b| matches!(b, b'*' | b'_' | b'[')));
@@ -386,7 +388,7 @@ fn starts_turn(line: &str) -> bool {
                 .all(|c| c.is_alphabetic() || " .'-".contains(c)))
 }
 
-fn to_paragraphs(chunks: Vec<Chunk<'_>>, scraped: bool) -> Vec<Para<'_>> {
+fn to_paragraphs<'a>(chunks: &[Chunk<'a>], scraped: bool) -> Vec<Para<'a>> {
     let mut paragraphs = Vec::with_capacity(chunks.len());
     for (index, chunk) in chunks.iter().enumerate() {
         chunk_paragraphs(

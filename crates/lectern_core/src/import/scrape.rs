@@ -138,7 +138,7 @@ fn is_footer_marker(line: &str) -> bool {
         })
 }
 
-pub(crate) fn looks_scraped(text: &str, screen: &Screen) -> bool {
+pub(crate) fn looks_scraped(text: &str, screen: Screen) -> bool {
     // The whole-text screen answers first: most plain prose has no link targets, anchors or
     // `#`, and then only the breadcrumb near the top is left to look for.
     if screen.anchor {
