@@ -342,7 +342,7 @@ fn process(
             match load_file_with(&entry.path, &entry.relative, catalogue, buffer) {
                 Ok(doc) => {
                     let line = CheckEntry::imported(entry.relative.clone(), &doc);
-                    (line, keep.then(|| (entry.relative, doc)))
+                    (line, keep.then_some((entry.relative, doc)))
                 }
                 Err(err) => {
                     let status = if err.is_skip() {
