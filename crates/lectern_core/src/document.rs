@@ -83,6 +83,11 @@ impl Document {
         self.index.get_or_init(|| CharIndex::new(&self.text))
     }
 
+    /// Code-point offset of the character at (or containing) `byte_offset`.
+    pub fn char_offset(&self, byte_offset: usize) -> usize {
+        self.index().char_offset(&self.text, byte_offset)
+    }
+
     /// Paragraphs (not headings), each with its ¶ number.
     pub fn paragraphs(&self) -> impl Iterator<Item = &Block> {
         self.blocks.iter().filter(|b| b.number.is_some())

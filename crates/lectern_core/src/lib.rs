@@ -10,6 +10,7 @@
 //! Offsets into a document's canonical text are Unicode code points, end exclusive
 //! ([`CharSpan`]). Conversions to byte offsets happen inside ([`text::CharIndex`]).
 
+pub mod annotation;
 pub mod catalogue;
 pub mod date;
 pub mod decode;

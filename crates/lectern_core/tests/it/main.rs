@@ -5,4 +5,5 @@ mod hostile;
 mod outline;
 mod props;
 mod sample;
+mod sidecar;
 mod support;

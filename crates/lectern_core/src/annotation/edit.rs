@@ -1,0 +1,596 @@
+//! Every change to a notebook is a value: an [`Edit`] that applies to the state it was made
+//! on and has an exact inverse. Undo applies the inverse; redo applies the edit again.
+//!
+//! Edits check what they replace: removing an annotation names the annotation as it was,
+//! replacing one names both versions. An edit that no longer fits the state (the annotation
+//! changed meanwhile) is refused with an error instead of clobbering anything, which is what
+//! makes multi-level undo exact.
+
+use crate::annotation::{Annotation, AnnotationId, Notebook, SpeechNotes, TagDef, TagName};
+use crate::metadata::Overrides;
+
+/// One change to a [`Notebook`].
+// Edits are few and short-lived; boxing the annotations would only add noise.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    AddAnnotation {
+        speech: String,
+        annotation: Annotation,
+    },
+    RemoveAnnotation {
+        speech: String,
+        annotation: Annotation,
+    },
+    ReplaceAnnotation {
+        speech: String,
+        before: Annotation,
+        after: Annotation,
+    },
+    SetMemo {
+        speech: String,
+        before: String,
+        after: String,
+    },
+    SetSpeechTags {
+        speech: String,
+        before: Vec<TagName>,
+        after: Vec<TagName>,
+    },
+    SetOverrides {
+        speech: String,
+        before: Overrides,
+        after: Overrides,
+    },
+    DefineTag {
+        name: TagName,
+        def: TagDef,
+    },
+    UndefineTag {
+        name: TagName,
+        def: TagDef,
+    },
+    UpdateTag {
+        name: TagName,
+        before: TagDef,
+        after: TagDef,
+    },
+    /// Several edits as one undoable step, applied in order.
+    Batch(Vec<Edit>),
+}
+
+/// Why an edit does not fit the notebook it is applied to.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("annotation {0} already exists")]
+    DuplicateAnnotation(AnnotationId),
+    #[error("annotation {0} is not there as the edit expects")]
+    AnnotationChanged(AnnotationId),
+    #[error("the {field} of {speech} changed since the edit was made")]
+    SpeechChanged { speech: String, field: &'static str },
+    #[error("tag {0:?} already exists")]
+    DuplicateTag(String),
+    #[error("tag {0:?} is not there as the edit expects")]
+    TagChanged(String),
+}
+
+impl Edit {
+    /// The edit that undoes this one.
+    #[must_use]
+    pub fn inverse(&self) -> Edit {
+        match self.clone() {
+            Self::AddAnnotation { speech, annotation } => {
+                Self::RemoveAnnotation { speech, annotation }
+            }
+            Self::RemoveAnnotation { speech, annotation } => {
+                Self::AddAnnotation { speech, annotation }
+            }
+            Self::ReplaceAnnotation {
+                speech,
+                before,
+                after,
+            } => Self::ReplaceAnnotation {
+                speech,
+                before: after,
+                after: before,
+            },
+            Self::SetMemo {
+                speech,
+                before,
+                after,
+            } => Self::SetMemo {
+                speech,
+                before: after,
+                after: before,
+            },
+            Self::SetSpeechTags {
+                speech,
+                before,
+                after,
+            } => Self::SetSpeechTags {
+                speech,
+                before: after,
+                after: before,
+            },
+            Self::SetOverrides {
+                speech,
+                before,
+                after,
+            } => Self::SetOverrides {
+                speech,
+                before: after,
+                after: before,
+            },
+            Self::DefineTag { name, def } => Self::UndefineTag { name, def },
+            Self::UndefineTag { name, def } => Self::DefineTag { name, def },
+            Self::UpdateTag {
+                name,
+                before,
+                after,
+            } => Self::UpdateTag {
+                name,
+                before: after,
+                after: before,
+            },
+            Self::Batch(edits) => Self::Batch(edits.iter().rev().map(Edit::inverse).collect()),
+        }
+    }
+
+    /// Applies the edit, or changes nothing and says why it does not fit.
+    pub fn apply(&self, notebook: &mut Notebook) -> Result<(), EditError> {
+        if let Self::Batch(edits) = self {
+            // All or nothing: undo what was applied when a later edit does not fit.
+            for (i, edit) in edits.iter().enumerate() {
+                if let Err(err) = edit.apply(notebook) {
+                    for done in edits[..i].iter().rev() {
+                        let _ = done.inverse().apply(notebook);
+                    }
+                    return Err(err);
+                }
+            }
+            return Ok(());
+        }
+        self.apply_one(notebook)
+    }
+
+    fn apply_one(&self, notebook: &mut Notebook) -> Result<(), EditError> {
+        match self {
+            Self::AddAnnotation { speech, annotation } => {
+                let notes = notebook.speeches.entry(speech.clone()).or_default();
+                if notes.annotation(&annotation.id).is_some() {
+                    return Err(EditError::DuplicateAnnotation(annotation.id.clone()));
+                }
+                notes.annotations.push(annotation.clone());
+                notes.sort();
+            }
+            Self::RemoveAnnotation { speech, annotation } => {
+                let notes = notes_mut(notebook, speech);
+                let i = position_of(notes, annotation)?;
+                notes.annotations.remove(i);
+                prune(notebook, speech);
+            }
+            Self::ReplaceAnnotation {
+                speech,
+                before,
+                after,
+            } => {
+                let notes = notes_mut(notebook, speech);
+                let i = position_of(notes, before)?;
+                notes.annotations[i] = after.clone();
+                notes.sort();
+            }
+            Self::SetMemo {
+                speech,
+                before,
+                after,
+            } => {
+                set_field(notebook, speech, "memo", |n| &mut n.memo, before, after)?;
+            }
+            Self::SetSpeechTags {
+                speech,
+                before,
+                after,
+            } => {
+                set_field(notebook, speech, "tags", |n| &mut n.tags, before, after)?;
+            }
+            Self::SetOverrides {
+                speech,
+                before,
+                after,
+            } => {
+                set_field(
+                    notebook,
+                    speech,
+                    "metadata",
+                    |n| &mut n.overrides,
+                    before,
+                    after,
+                )?;
+            }
+            Self::DefineTag { name, def } => {
+                if notebook.vocabulary.tags.contains_key(name) {
+                    return Err(EditError::DuplicateTag(name.0.clone()));
+                }
+                notebook.vocabulary.tags.insert(name.clone(), def.clone());
+            }
+            Self::UndefineTag { name, def } => {
+                if notebook.vocabulary.tags.get(name) != Some(def) {
+                    return Err(EditError::TagChanged(name.0.clone()));
+                }
+                notebook.vocabulary.tags.remove(name);
+            }
+            Self::UpdateTag {
+                name,
+                before,
+                after,
+            } => {
+                let Some(current) = notebook
+                    .vocabulary
+                    .tags
+                    .get_mut(name)
+                    .filter(|d| *d == before)
+                else {
+                    return Err(EditError::TagChanged(name.0.clone()));
+                };
+                *current = after.clone();
+            }
+            Self::Batch(_) => self.apply(notebook)?,
+        }
+        Ok(())
+    }
+}
+
+/// The notes of `speech`, created empty if there are none yet.
+fn notes_mut<'a>(notebook: &'a mut Notebook, speech: &str) -> &'a mut SpeechNotes {
+    notebook.speeches.entry(speech.to_owned()).or_default()
+}
+
+/// Drops a speech's entry once nothing is left in it, so no empty sidecar is written.
+fn prune(notebook: &mut Notebook, speech: &str) {
+    if notebook
+        .speeches
+        .get(speech)
+        .is_some_and(SpeechNotes::is_empty)
+    {
+        notebook.speeches.remove(speech);
+    }
+}
+
+fn position_of(notes: &SpeechNotes, expected: &Annotation) -> Result<usize, EditError> {
+    notes
+        .annotations
+        .iter()
+        .position(|a| a.id == expected.id)
+        .filter(|&i| notes.annotations[i] == *expected)
+        .ok_or_else(|| EditError::AnnotationChanged(expected.id.clone()))
+}
+
+fn set_field<T: PartialEq + Clone>(
+    notebook: &mut Notebook,
+    speech: &str,
+    field: &'static str,
+    get: impl Fn(&mut SpeechNotes) -> &mut T,
+    before: &T,
+    after: &T,
+) -> Result<(), EditError> {
+    let slot = get(notes_mut(notebook, speech));
+    if slot != before {
+        prune(notebook, speech);
+        return Err(EditError::SpeechChanged {
+            speech: speech.to_owned(),
+            field,
+        });
+    }
+    *slot = after.clone();
+    prune(notebook, speech);
+    Ok(())
+}
+
+/// Renames a tag everywhere: its definition, every annotation and speech that uses it, and
+/// its children's parent. `None` when `from` does not exist or `to` already does.
+pub fn rename_tag(notebook: &Notebook, from: &TagName, to: &TagName) -> Option<Edit> {
+    let def = notebook.vocabulary.tags.get(from)?;
+    if notebook.vocabulary.tags.contains_key(to) {
+        return None;
+    }
+    let mut edits = vec![Edit::DefineTag {
+        name: to.clone(),
+        def: def.clone(),
+    }];
+    edits.extend(retag(notebook, from, Some(to)));
+    edits.push(Edit::UndefineTag {
+        name: from.clone(),
+        def: def.clone(),
+    });
+    Some(Edit::Batch(edits))
+}
+
+/// Merges `from` into `into`: everything tagged `from` is tagged `into`, and `from` goes.
+pub fn merge_tags(notebook: &Notebook, from: &TagName, into: &TagName) -> Option<Edit> {
+    let def = notebook.vocabulary.tags.get(from)?;
+    if from == into || !notebook.vocabulary.tags.contains_key(into) {
+        return None;
+    }
+    let mut edits = retag(notebook, from, Some(into));
+    edits.push(Edit::UndefineTag {
+        name: from.clone(),
+        def: def.clone(),
+    });
+    Some(Edit::Batch(edits))
+}
+
+/// Deletes a tag: it is taken off every annotation and speech (the annotations stay), and
+/// its children move up to its parent.
+pub fn delete_tag(notebook: &Notebook, name: &TagName) -> Option<Edit> {
+    let def = notebook.vocabulary.tags.get(name)?;
+    let mut edits = retag(notebook, name, def.parent.as_ref());
+    // Annotations keep their other tags; the tag itself is not moved to the parent.
+    for edit in &mut edits {
+        if let Edit::ReplaceAnnotation { before, after, .. } = edit {
+            after.tags.clone_from(&before.tags);
+            after.tags.retain(|t| t != name);
+        }
+        if let Edit::SetSpeechTags { before, after, .. } = edit {
+            after.clone_from(before);
+            after.retain(|t| t != name);
+        }
+    }
+    edits.push(Edit::UndefineTag {
+        name: name.clone(),
+        def: def.clone(),
+    });
+    Some(Edit::Batch(edits))
+}
+
+/// Edits that replace `from` by `to` (or drop it) on annotations and speeches, and re-parent
+/// `from`'s children to `to`.
+fn retag(notebook: &Notebook, from: &TagName, to: Option<&TagName>) -> Vec<Edit> {
+    let replace = |tags: &[TagName]| -> Vec<TagName> {
+        let mut tags: Vec<TagName> = tags
+            .iter()
+            .filter(|t| *t != from)
+            .cloned()
+            .chain(to.cloned())
+            .collect();
+        tags.sort();
+        tags.dedup();
+        tags
+    };
+    let mut edits = Vec::new();
+    for (speech, notes) in &notebook.speeches {
+        for annotation in notes.annotations.iter().filter(|a| a.has_tag(from)) {
+            let mut after = annotation.clone();
+            after.tags = replace(&annotation.tags);
+            edits.push(Edit::ReplaceAnnotation {
+                speech: speech.clone(),
+                before: annotation.clone(),
+                after,
+            });
+        }
+        if notes.tags.contains(from) {
+            edits.push(Edit::SetSpeechTags {
+                speech: speech.clone(),
+                before: notes.tags.clone(),
+                after: replace(&notes.tags),
+            });
+        }
+    }
+    for child in notebook.vocabulary.children(from) {
+        let before = notebook.vocabulary.tags[child].clone();
+        let after = TagDef {
+            parent: to.cloned(),
+            ..before.clone()
+        };
+        edits.push(Edit::UpdateTag {
+            name: child.clone(),
+            before,
+            after,
+        });
+    }
+    edits
+}
+
+/// Undo and redo stacks over a notebook. Any new edit clears the redo stack.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    undo: Vec<Edit>,
+    redo: Vec<Edit>,
+}
+
+impl History {
+    /// Applies `edit` and remembers it.
+    pub fn apply(&mut self, notebook: &mut Notebook, edit: Edit) -> Result<(), EditError> {
+        edit.apply(notebook)?;
+        self.undo.push(edit);
+        self.redo.clear();
+        Ok(())
+    }
+
+    /// Undoes the last edit; `Ok(false)` when there is nothing to undo.
+    pub fn undo(&mut self, notebook: &mut Notebook) -> Result<bool, EditError> {
+        let Some(edit) = self.undo.pop() else {
+            return Ok(false);
+        };
+        if let Err(err) = edit.inverse().apply(notebook) {
+            self.undo.push(edit);
+            return Err(err);
+        }
+        self.redo.push(edit);
+        Ok(true)
+    }
+
+    /// Redoes the last undone edit; `Ok(false)` when there is nothing to redo.
+    pub fn redo(&mut self, notebook: &mut Notebook) -> Result<bool, EditError> {
+        let Some(edit) = self.redo.pop() else {
+            return Ok(false);
+        };
+        if let Err(err) = edit.apply(notebook) {
+            self.redo.push(edit);
+            return Err(err);
+        }
+        self.undo.push(edit);
+        Ok(true)
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotation::{AnchorStatus, Target, TextQuote, Timestamp};
+    use crate::document::ContentHash;
+    use crate::text::CharSpan;
+
+    fn annotation(id: &str, start: usize, tags: &[&str]) -> Annotation {
+        Annotation {
+            id: AnnotationId(id.to_owned()),
+            target: Target {
+                span: CharSpan::new(start, start + 5),
+                quote: TextQuote {
+                    exact: "words".into(),
+                    ..TextQuote::default()
+                },
+                text_hash: ContentHash(7),
+            },
+            note: String::new(),
+            tags: tags.iter().map(|t| TagName::new(t)).collect(),
+            created: Timestamp::from_millis(1),
+            modified: Timestamp::from_millis(1),
+            author: None,
+            status: AnchorStatus::Exact,
+        }
+    }
+
+    fn notebook() -> Notebook {
+        let mut nb = Notebook::default();
+        for tag in ["security", "terrorism", "economy"] {
+            nb.vocabulary
+                .tags
+                .insert(TagName::new(tag), TagDef::default());
+        }
+        nb.vocabulary
+            .tags
+            .get_mut(&TagName::new("terrorism"))
+            .unwrap()
+            .parent = Some(TagName::new("security"));
+        let notes = nb.speeches.entry("a.txt".into()).or_default();
+        notes.annotations = vec![
+            annotation("A", 0, &["security"]),
+            annotation("B", 10, &["economy", "security"]),
+        ];
+        notes.tags = vec![TagName::new("security")];
+        nb
+    }
+
+    #[test]
+    fn every_edit_undoes_exactly() {
+        let original = notebook();
+        let mut nb = original.clone();
+        let mut history = History::default();
+        let added = Edit::AddAnnotation {
+            speech: "b.txt".into(),
+            annotation: annotation("C", 3, &["economy"]),
+        };
+        history.apply(&mut nb, added).unwrap();
+        let renamed = rename_tag(&nb, &TagName::new("security"), &TagName::new("safety")).unwrap();
+        history.apply(&mut nb, renamed).unwrap();
+        let merged = merge_tags(&nb, &TagName::new("economy"), &TagName::new("safety")).unwrap();
+        history.apply(&mut nb, merged).unwrap();
+        let deleted = delete_tag(&nb, &TagName::new("safety")).unwrap();
+        history.apply(&mut nb, deleted).unwrap();
+        let after_all = nb.clone();
+        assert_eq!(
+            nb.speeches["a.txt"].annotations.len(),
+            2,
+            "deleting a tag keeps its annotations"
+        );
+        assert!(
+            nb.speeches["a.txt"]
+                .annotations
+                .iter()
+                .all(|a| a.tags.is_empty())
+        );
+        while history.undo(&mut nb).unwrap() {}
+        assert_eq!(nb, original);
+        while history.redo(&mut nb).unwrap() {}
+        assert_eq!(nb, after_all);
+    }
+
+    #[test]
+    fn rename_moves_children_and_speech_tags() {
+        let mut nb = notebook();
+        rename_tag(&nb, &TagName::new("security"), &TagName::new("safety"))
+            .unwrap()
+            .apply(&mut nb)
+            .unwrap();
+        assert_eq!(
+            nb.vocabulary.tags[&TagName::new("terrorism")].parent,
+            Some(TagName::new("safety"))
+        );
+        assert_eq!(nb.speeches["a.txt"].tags, [TagName::new("safety")]);
+        assert_eq!(
+            nb.speeches["a.txt"].annotations[1].tags,
+            [TagName::new("economy"), TagName::new("safety")]
+        );
+    }
+
+    #[test]
+    fn stale_edits_are_refused_and_change_nothing() {
+        let mut nb = notebook();
+        let before = nb.speeches["a.txt"].annotations[0].clone();
+        let mut after = before.clone();
+        after.note = "changed".into();
+        let mut stale = before.clone();
+        stale.note = "something else".into();
+        let edit = Edit::ReplaceAnnotation {
+            speech: "a.txt".into(),
+            before: stale,
+            after,
+        };
+        let snapshot = nb.clone();
+        assert!(matches!(
+            edit.apply(&mut nb),
+            Err(EditError::AnnotationChanged(_))
+        ));
+        assert_eq!(nb, snapshot);
+        let batch = Edit::Batch(vec![
+            Edit::SetMemo {
+                speech: "a.txt".into(),
+                before: String::new(),
+                after: "memo".into(),
+            },
+            Edit::AddAnnotation {
+                speech: "a.txt".into(),
+                annotation: before,
+            },
+        ]);
+        assert!(batch.apply(&mut nb).is_err(), "duplicate id");
+        assert_eq!(nb, snapshot, "a failed batch leaves no trace");
+    }
+
+    #[test]
+    fn removing_the_last_note_removes_the_speech_entry() {
+        let mut nb = Notebook::default();
+        let a = annotation("A", 0, &[]);
+        Edit::AddAnnotation {
+            speech: "x.txt".into(),
+            annotation: a.clone(),
+        }
+        .apply(&mut nb)
+        .unwrap();
+        Edit::RemoveAnnotation {
+            speech: "x.txt".into(),
+            annotation: a,
+        }
+        .apply(&mut nb)
+        .unwrap();
+        assert!(nb.speeches.is_empty());
+    }
+}

@@ -1,0 +1,361 @@
+//! Annotations: anchored highlights with notes and tags, a speech's memo and metadata edits,
+//! and the archive's tag vocabulary.
+//!
+//! An annotation's target is a span of a speech's canonical text (code points, end
+//! exclusive) together with a W3C-style quote selector — the exact quote and about 32
+//! characters on either side — and the hash of the text it was made on. The span says where;
+//! the quote says what; the hash says whether the text has changed since, in which case
+//! [`anchor::reanchor`] finds the passage again or reports honestly that it cannot.
+//!
+//! Times and identifiers come from outside: this crate has no clock and no randomness.
+
+pub mod anchor;
+pub mod edit;
+pub mod sidecar;
+pub mod time;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use self::time::Timestamp;
+use crate::document::ContentHash;
+use crate::metadata::Overrides;
+use crate::text::CharSpan;
+
+/// A stable annotation identifier: a ULID (26 characters, Crockford base32), which sorts by
+/// creation time.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AnnotationId(pub String);
+
+impl AnnotationId {
+    /// A ULID from a creation time and 80 random bits supplied by the caller.
+    pub fn ulid(time: Timestamp, random: u128) -> Self {
+        const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        let millis = u128::from(time.millis().max(0).cast_unsigned()) & ((1 << 48) - 1);
+        let value = (millis << 80) | (random & ((1 << 80) - 1));
+        let id: String = (0..26)
+            .rev()
+            .map(|i| char::from(ALPHABET[((value >> (i * 5)) & 31) as usize]))
+            .collect();
+        Self(id)
+    }
+}
+
+impl fmt::Display for AnnotationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A tag's name, as the researcher typed it (trimmed). Tags are compared by name exactly.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TagName(pub String);
+
+impl TagName {
+    pub fn new(name: &str) -> Self {
+        Self(name.trim().to_owned())
+    }
+}
+
+impl fmt::Display for TagName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The W3C `TextQuoteSelector`: the exact passage and the text around it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextQuote {
+    pub exact: String,
+    /// Up to [`anchor::CONTEXT_CHARS`] code points before the passage.
+    pub prefix: String,
+    /// Up to [`anchor::CONTEXT_CHARS`] code points after the passage.
+    pub suffix: String,
+}
+
+/// Where an annotation points.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// Code points into the canonical text, end exclusive.
+    pub span: CharSpan,
+    pub quote: TextQuote,
+    /// The canonical text the span was measured in.
+    pub text_hash: ContentHash,
+}
+
+/// How an annotation's target was found in the current text.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AnchorStatus {
+    /// The passage is where it was, word for word.
+    #[default]
+    Exact,
+    /// The same words, found elsewhere in a changed text.
+    Relocated,
+    /// A close match found through its context: the researcher should look at it.
+    Fuzzy,
+    /// Not found; kept with its quote so nothing is lost, waiting to be re-attached.
+    Orphaned,
+}
+
+impl AnchorStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::Relocated => "relocated",
+            Self::Fuzzy => "fuzzy",
+            Self::Orphaned => "orphaned",
+        }
+    }
+}
+
+/// A highlight with its note and tags.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Annotation {
+    pub id: AnnotationId,
+    pub target: Target,
+    /// Markdown.
+    pub note: String,
+    /// Sorted, without duplicates.
+    pub tags: Vec<TagName>,
+    pub created: Timestamp,
+    pub modified: Timestamp,
+    pub author: Option<String>,
+    /// How the target was found when the annotation was last anchored (not stored: it is
+    /// worked out again on every load).
+    pub status: AnchorStatus,
+}
+
+impl Annotation {
+    /// Sorts and deduplicates the tags, as stored.
+    pub fn normalise_tags(&mut self) {
+        self.tags.sort();
+        self.tags.dedup();
+    }
+
+    pub fn has_tag(&self, tag: &TagName) -> bool {
+        self.tags.binary_search(tag).is_ok()
+    }
+}
+
+/// Everything the researcher has added to one speech.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SpeechNotes {
+    pub memo: String,
+    /// Tags for the speech as a whole; sorted.
+    pub tags: Vec<TagName>,
+    pub overrides: Overrides,
+    /// In reading order: by start, then end, then id.
+    pub annotations: Vec<Annotation>,
+}
+
+impl SpeechNotes {
+    /// Whether there is nothing to store (no sidecar file is written then).
+    pub fn is_empty(&self) -> bool {
+        self.memo.is_empty()
+            && self.tags.is_empty()
+            && self.overrides == Overrides::default()
+            && self.annotations.is_empty()
+    }
+
+    pub fn annotation(&self, id: &AnnotationId) -> Option<&Annotation> {
+        self.annotations.iter().find(|a| &a.id == id)
+    }
+
+    /// Restores reading order after annotations were added or moved.
+    pub fn sort(&mut self) {
+        self.annotations.sort_by(|a, b| {
+            (a.target.span.start, a.target.span.end, &a.id).cmp(&(
+                b.target.span.start,
+                b.target.span.end,
+                &b.id,
+            ))
+        });
+    }
+}
+
+/// An sRGB colour, written `#rrggbb`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Colour(pub [u8; 3]);
+
+impl Colour {
+    pub fn parse(s: &str) -> Option<Self> {
+        let hex = s.trim().strip_prefix('#')?;
+        if hex.len() != 6 || !hex.is_ascii() {
+            return None;
+        }
+        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+        Some(Self([byte(0)?, byte(2)?, byte(4)?]))
+    }
+}
+
+impl fmt::Display for Colour {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [r, g, b] = self.0;
+        write!(f, "#{r:02x}{g:02x}{b:02x}")
+    }
+}
+
+impl Serialize for Colour {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Colour {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        Self::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a colour (#rrggbb): {s:?}")))
+    }
+}
+
+/// One tag of the vocabulary.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TagDef {
+    /// Its own colour; without one it takes its parent's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub colour: Option<Colour>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<TagName>,
+}
+
+/// The archive's tags, by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Vocabulary {
+    pub tags: BTreeMap<TagName, TagDef>,
+}
+
+/// A colour for tags that have none of their own and no coloured ancestor.
+pub const DEFAULT_TAG_COLOUR: Colour = Colour([0xf2, 0xc1, 0x4e]);
+
+impl Vocabulary {
+    /// The colour a tag shows in: its own, else the nearest ancestor's, else the default.
+    /// Parent cycles (possible in a hand-edited file) end the walk.
+    pub fn colour(&self, tag: &TagName) -> Colour {
+        let mut current = Some(tag);
+        for _ in 0..=self.tags.len() {
+            let Some(name) = current else { break };
+            let Some(def) = self.tags.get(name) else {
+                break;
+            };
+            if let Some(colour) = def.colour {
+                return colour;
+            }
+            current = def.parent.as_ref();
+        }
+        DEFAULT_TAG_COLOUR
+    }
+
+    /// The tag and its ancestors, nearest first (cycles cut).
+    pub fn lineage<'a>(&'a self, tag: &'a TagName) -> Vec<&'a TagName> {
+        let mut lineage = vec![tag];
+        let mut current = self.tags.get(tag).and_then(|d| d.parent.as_ref());
+        while let Some(parent) = current {
+            if lineage.contains(&parent) {
+                break;
+            }
+            lineage.push(parent);
+            current = self.tags.get(parent).and_then(|d| d.parent.as_ref());
+        }
+        lineage
+    }
+
+    /// Direct children of `tag`, sorted by name.
+    pub fn children(&self, tag: &TagName) -> Vec<&TagName> {
+        self.tags
+            .iter()
+            .filter(|(_, d)| d.parent.as_ref() == Some(tag))
+            .map(|(n, _)| n)
+            .collect()
+    }
+}
+
+/// All annotations of an archive: the vocabulary and each speech's notes, by the speech's
+/// path relative to the archive root.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Notebook {
+    pub vocabulary: Vocabulary,
+    pub speeches: BTreeMap<String, SpeechNotes>,
+}
+
+impl Notebook {
+    /// How many annotations use each tag (speech-level tags not counted), sorted by name.
+    pub fn tag_counts(&self) -> BTreeMap<&TagName, usize> {
+        let mut counts: BTreeMap<&TagName, usize> =
+            self.vocabulary.tags.keys().map(|t| (t, 0)).collect();
+        for notes in self.speeches.values() {
+            for annotation in &notes.annotations {
+                for tag in &annotation.tags {
+                    *counts.entry(tag).or_insert(0) += 1;
+                }
+            }
+        }
+        counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ulid_shape_and_order() {
+        let a = AnnotationId::ulid(Timestamp::from_millis(1_700_000_000_000), 1);
+        let b = AnnotationId::ulid(Timestamp::from_millis(1_700_000_000_001), 0);
+        assert_eq!(a.0.len(), 26);
+        assert!(a < b, "ULIDs sort by time");
+        assert!(
+            a.0.chars()
+                .all(|c| c.is_ascii_alphanumeric() && !"ILOU".contains(c))
+        );
+    }
+
+    #[test]
+    fn colours_inherit_and_cycles_end() {
+        let mut v = Vocabulary::default();
+        let (parent, child, orphan) = (
+            TagName::new("security"),
+            TagName::new("terrorism"),
+            TagName::new("x"),
+        );
+        v.tags.insert(
+            parent.clone(),
+            TagDef {
+                colour: Colour::parse("#112233"),
+                ..TagDef::default()
+            },
+        );
+        v.tags.insert(
+            child.clone(),
+            TagDef {
+                parent: Some(parent.clone()),
+                ..TagDef::default()
+            },
+        );
+        assert_eq!(v.colour(&child).to_string(), "#112233");
+        assert_eq!(v.colour(&orphan), DEFAULT_TAG_COLOUR);
+        v.tags.insert(
+            parent.clone(),
+            TagDef {
+                parent: Some(child.clone()),
+                ..TagDef::default()
+            },
+        );
+        assert_eq!(
+            v.colour(&child),
+            DEFAULT_TAG_COLOUR,
+            "a cycle ends the walk"
+        );
+        assert_eq!(v.lineage(&child), [&child, &parent]);
+    }
+}
