@@ -464,6 +464,7 @@ mod tests {
             created: Timestamp::from_millis(1),
             modified: Timestamp::from_millis(1),
             author: None,
+            conflict_with: None,
             status: AnchorStatus::Exact,
         }
     }

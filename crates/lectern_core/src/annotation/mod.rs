@@ -11,6 +11,7 @@
 
 pub mod anchor;
 pub mod edit;
+pub mod merge;
 pub mod sidecar;
 pub mod time;
 
@@ -127,6 +128,9 @@ pub struct Annotation {
     pub created: Timestamp,
     pub modified: Timestamp,
     pub author: Option<String>,
+    /// Set on a copy made when two saves changed this annotation differently: the id of the
+    /// annotation it conflicts with. The researcher keeps one and deletes the other.
+    pub conflict_with: Option<AnnotationId>,
     /// How the target was found when the annotation was last anchored (not stored: it is
     /// worked out again on every load).
     pub status: AnchorStatus,

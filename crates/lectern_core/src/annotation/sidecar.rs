@@ -105,6 +105,8 @@ struct AnnotationFile {
     modified: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    conflict_with: Option<AnnotationId>,
 }
 
 #[derive(Deserialize)]
@@ -166,6 +168,7 @@ fn annotation_file(a: &Annotation) -> AnnotationFile {
         created: a.created,
         modified: a.modified,
         author: a.author.clone(),
+        conflict_with: a.conflict_with.clone(),
     }
 }
 
@@ -206,6 +209,7 @@ pub fn read_speech(text: &str) -> Result<SpeechNotes, SidecarError> {
             created: a.created,
             modified: a.modified,
             author: a.author,
+            conflict_with: a.conflict_with,
             status: AnchorStatus::Exact,
         };
         annotation.normalise_tags();
@@ -319,6 +323,7 @@ mod tests {
                 created: Timestamp::parse("2026-11-27T13:27:00.000Z").unwrap(),
                 modified: Timestamp::parse("2026-11-27T13:30:00.000Z").unwrap(),
                 author: Some("A. Researcher".into()),
+                conflict_with: None,
                 status: AnchorStatus::Exact,
             }],
         }

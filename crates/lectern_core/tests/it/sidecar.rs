@@ -77,6 +77,7 @@ prop_compose! {
             created: Timestamp::from_millis(created),
             modified: Timestamp::from_millis(created + 1),
             author,
+            conflict_with: None,
             status: AnchorStatus::Exact,
         };
         a.normalise_tags();

@@ -1,0 +1,211 @@
+//! Three-way merge of a speech's notes, for a save that finds the sidecar changed on disk
+//! since it was loaded (a second window, a `git pull`, a sync tool).
+//!
+//! Annotations are matched by id. A change made on one side only wins; a deletion on one
+//! side wins only over an unchanged annotation; an annotation changed on both sides is kept
+//! twice — ours, and theirs under a new id marked as in conflict with ours — so that nothing
+//! either side wrote is lost and the researcher decides.
+
+use std::collections::BTreeSet;
+
+use crate::annotation::{Annotation, AnnotationId, SpeechNotes};
+
+/// The merged notes and the ids of annotations that were changed on both sides.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Merged {
+    pub notes: SpeechNotes,
+    pub conflicts: Vec<AnnotationId>,
+}
+
+/// Merges `ours` and `theirs`, both derived from `base` (empty when there was no sidecar).
+pub fn merge(base: &SpeechNotes, ours: &SpeechNotes, theirs: &SpeechNotes) -> Merged {
+    let ids: BTreeSet<&AnnotationId> = base
+        .annotations
+        .iter()
+        .chain(&ours.annotations)
+        .chain(&theirs.annotations)
+        .map(|a| &a.id)
+        .collect();
+    let mut annotations = Vec::new();
+    let mut conflicts = Vec::new();
+    for id in ids {
+        let (b, o, t) = (
+            base.annotation(id),
+            ours.annotation(id),
+            theirs.annotation(id),
+        );
+        match (b, o, t) {
+            (_, Some(o), Some(t)) if o == t => annotations.push(o.clone()),
+            (Some(b), Some(o), Some(t)) if o == b => annotations.push(t.clone()),
+            (Some(b), Some(o), Some(t)) if t == b => annotations.push(o.clone()),
+            (_, Some(o), Some(t)) => {
+                annotations.push(o.clone());
+                annotations.push(conflicting_copy(t, o));
+                conflicts.push(o.id.clone());
+            }
+            // Deleted on one side: gone if the other side left it alone, kept if it changed it.
+            (Some(b), Some(o), None) if o == b => {}
+            (Some(b), None, Some(t)) if t == b => {}
+            (_, Some(kept), None) | (_, None, Some(kept)) => annotations.push(kept.clone()),
+            (_, None, None) => {}
+        }
+    }
+    let memo = merge_text(&base.memo, &ours.memo, &theirs.memo);
+    let mut tags = merge_field(&base.tags, &ours.tags, &theirs.tags).unwrap_or_else(|| {
+        let mut union = ours.tags.clone();
+        union.extend(theirs.tags.iter().cloned());
+        union
+    });
+    tags.sort();
+    tags.dedup();
+    let overrides = merge_field(&base.overrides, &ours.overrides, &theirs.overrides)
+        .unwrap_or_else(|| ours.overrides.clone());
+    let mut notes = SpeechNotes {
+        memo,
+        tags,
+        overrides,
+        annotations,
+    };
+    notes.sort();
+    Merged { notes, conflicts }
+}
+
+/// Their version of an annotation both sides changed, under an id of its own that names the
+/// annotation it conflicts with.
+fn conflicting_copy(theirs: &Annotation, ours: &Annotation) -> Annotation {
+    let mut copy = theirs.clone();
+    copy.id = AnnotationId(format!("{}-theirs", ours.id));
+    copy.conflict_with = Some(ours.id.clone());
+    copy
+}
+
+/// The side that changed, or `None` when both did (differently).
+fn merge_field<T: PartialEq + Clone>(base: &T, ours: &T, theirs: &T) -> Option<T> {
+    if ours == theirs || theirs == base {
+        Some(ours.clone())
+    } else if ours == base {
+        Some(theirs.clone())
+    } else {
+        None
+    }
+}
+
+/// Text changed on both sides keeps both, ours first, with a line between.
+fn merge_text(base: &str, ours: &str, theirs: &str) -> String {
+    merge_field(&base.to_owned(), &ours.to_owned(), &theirs.to_owned())
+        .unwrap_or_else(|| format!("{ours}\n\n— merged from another copy —\n\n{theirs}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotation::{AnchorStatus, Target, TextQuote, Timestamp};
+    use crate::document::ContentHash;
+    use crate::text::CharSpan;
+
+    fn a(id: &str, note: &str) -> Annotation {
+        Annotation {
+            id: AnnotationId(id.into()),
+            target: Target {
+                span: CharSpan::new(0, 1),
+                quote: TextQuote::default(),
+                text_hash: ContentHash(0),
+            },
+            note: note.into(),
+            tags: Vec::new(),
+            created: Timestamp::from_millis(0),
+            modified: Timestamp::from_millis(0),
+            author: None,
+            conflict_with: None,
+            status: AnchorStatus::Exact,
+        }
+    }
+
+    fn notes(annotations: Vec<Annotation>) -> SpeechNotes {
+        SpeechNotes {
+            annotations,
+            ..SpeechNotes::default()
+        }
+    }
+
+    fn notes_of(merged: &Merged) -> Vec<(String, String)> {
+        merged
+            .notes
+            .annotations
+            .iter()
+            .map(|a| (a.id.0.clone(), a.note.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn one_sided_changes_win_and_both_sided_changes_keep_both() {
+        let base = notes(vec![
+            a("1", "base"),
+            a("2", "base"),
+            a("3", "base"),
+            a("4", "base"),
+        ]);
+        let ours = notes(vec![
+            a("1", "ours"),
+            a("2", "base"),
+            a("3", "ours"),
+            a("5", "new ours"),
+        ]);
+        let theirs = notes(vec![
+            a("1", "base"),
+            a("2", "theirs"),
+            a("3", "theirs"),
+            a("4", "base"),
+            a("6", "new theirs"),
+        ]);
+        let merged = merge(&base, &ours, &theirs);
+        assert_eq!(
+            notes_of(&merged),
+            [
+                ("1".into(), "ours".into()),
+                ("2".into(), "theirs".into()),
+                ("3".into(), "ours".into()),
+                ("3-theirs".into(), "theirs".into()),
+                ("5".into(), "new ours".into()),
+                ("6".into(), "new theirs".into()),
+            ]
+        );
+        assert_eq!(merged.conflicts, [AnnotationId("3".into())]);
+        assert_eq!(
+            merged.notes.annotations[3].conflict_with,
+            Some(AnnotationId("3".into()))
+        );
+    }
+
+    #[test]
+    fn a_deletion_never_beats_a_change() {
+        let base = notes(vec![a("1", "base")]);
+        let ours = notes(vec![]);
+        let theirs = notes(vec![a("1", "edited")]);
+        assert_eq!(
+            notes_of(&merge(&base, &ours, &theirs)),
+            [("1".into(), "edited".into())]
+        );
+    }
+
+    #[test]
+    fn memos_changed_on_both_sides_keep_both() {
+        let base = SpeechNotes {
+            memo: "m".into(),
+            ..SpeechNotes::default()
+        };
+        let ours = SpeechNotes {
+            memo: "ours".into(),
+            ..SpeechNotes::default()
+        };
+        let theirs = SpeechNotes {
+            memo: "theirs".into(),
+            ..SpeechNotes::default()
+        };
+        let memo = merge(&base, &ours, &theirs).notes.memo;
+        assert!(
+            memo.starts_with("ours") && memo.ends_with("theirs"),
+            "{memo}"
+        );
+    }
+}
