@@ -6,6 +6,7 @@
 //! by relative path so output never depends on the order the file system lists things.
 
 mod load;
+pub mod notes;
 mod scan;
 
 pub use load::{

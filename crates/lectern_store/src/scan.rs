@@ -30,6 +30,7 @@ pub struct ScanEntry {
 /// Lectern's own files, which never count as sources.
 pub(crate) fn is_lectern_file(name: &str) -> bool {
     name == "lectern.ron"
+        || name == "lectern.ron.bak"
         || name.ends_with(".notes.ron")
         || name.ends_with(".notes.ron.bak")
         || name.contains(".lectern-tmp")

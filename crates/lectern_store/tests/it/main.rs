@@ -2,3 +2,4 @@
 //! folders built in a temporary directory.
 
 mod check;
+mod notes;

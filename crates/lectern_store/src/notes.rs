@@ -1,0 +1,287 @@
+//! Sidecar files on disk: reading them, and saving them so that nothing is ever lost.
+//!
+//! A save is atomic and durable: the new text goes to a temporary file in the same folder,
+//! is flushed to disk, and is renamed over the sidecar, after which the folder itself is
+//! flushed; the previous version is kept as `….notes.ron.bak`. At every moment the sidecar
+//! is either the old complete file or the new complete file.
+//!
+//! A save never writes from a stale base: if the sidecar changed on disk since it was
+//! loaded, the two versions are merged by annotation id (see
+//! [`lectern_core::annotation::merge`]). A sidecar that does not parse is never written over.
+//! An advisory lock on the archive keeps two running instances from interleaving saves.
+//!
+//! All writes go through [`FileOps`], so tests can make any step fail.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use lectern_core::annotation::merge::merge;
+use lectern_core::annotation::sidecar::{self, SIDECAR_SUFFIX, SidecarError};
+use lectern_core::annotation::{AnnotationId, SpeechNotes};
+
+use crate::scan::io_reason;
+
+/// The sidecar of the source at `source`.
+pub fn sidecar_path(source: &Path) -> PathBuf {
+    let mut name = source.as_os_str().to_owned();
+    name.push(SIDECAR_SUFFIX);
+    PathBuf::from(name)
+}
+
+/// The backup kept beside a sidecar.
+pub fn backup_path(sidecar: &Path) -> PathBuf {
+    let mut name = sidecar.as_os_str().to_owned();
+    name.push(".bak");
+    PathBuf::from(name)
+}
+
+/// The temporary file a save writes first.
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.lectern-tmp"))
+}
+
+/// Why notes could not be read or saved. Messages give the reason, then the file.
+#[derive(Debug, thiserror::Error)]
+pub enum NotesError {
+    #[error("cannot {action}: {reason}: {}", path.display())]
+    Io {
+        action: &'static str,
+        reason: String,
+        path: PathBuf,
+    },
+    #[error("unreadable sidecar ({error}); it is left untouched: {}", path.display())]
+    Corrupt { error: SidecarError, path: PathBuf },
+}
+
+impl NotesError {
+    fn io(action: &'static str, path: &Path, err: &io::Error) -> Self {
+        Self::Io {
+            action,
+            reason: io_reason(err),
+            path: path.to_path_buf(),
+        }
+    }
+}
+
+/// A sidecar as read: its notes and a fingerprint of its bytes, to notice later changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Base {
+    pub notes: SpeechNotes,
+    /// `None` when there was no sidecar.
+    fingerprint: Option<u128>,
+}
+
+/// Reads the sidecar at `path`; a missing one is empty notes.
+pub fn read_sidecar(path: &Path) -> Result<Base, NotesError> {
+    match fs::read(path) {
+        Ok(bytes) => {
+            let fingerprint = Some(fingerprint(&bytes));
+            let text = String::from_utf8_lossy(&bytes);
+            let notes = sidecar::read_speech(&text).map_err(|error| NotesError::Corrupt {
+                error,
+                path: path.to_path_buf(),
+            })?;
+            Ok(Base { notes, fingerprint })
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(Base::default()),
+        Err(err) => Err(NotesError::io("read", path, &err)),
+    }
+}
+
+fn fingerprint(bytes: &[u8]) -> u128 {
+    // Content, not time: a sync tool that rewrites the same bytes changes nothing.
+    lectern_core::ContentHash::of(&String::from_utf8_lossy(bytes)).0
+}
+
+/// What a save did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Saved {
+    /// The notes now on disk (and the base for the next save).
+    pub base: Base,
+    /// Whether the sidecar had changed on disk and was merged with.
+    pub merged: bool,
+    /// Annotations changed on both sides; both versions were kept.
+    pub conflicts: Vec<AnnotationId>,
+}
+
+/// Saves `ours` (derived from `base`) to the sidecar at `path`, merging with whatever
+/// another writer saved there meanwhile. Empty notes remove the sidecar (its backup stays).
+pub fn save_sidecar(
+    path: &Path,
+    base: &Base,
+    ours: &SpeechNotes,
+    ops: &dyn FileOps,
+) -> Result<Saved, NotesError> {
+    let current = read_sidecar(path)?;
+    let (notes, merged, conflicts) = if current.fingerprint == base.fingerprint {
+        (ours.clone(), false, Vec::new())
+    } else {
+        let m = merge(&base.notes, ours, &current.notes);
+        (m.notes, true, m.conflicts)
+    };
+    if notes.is_empty() {
+        if current.fingerprint.is_some() {
+            ops.rename(path, &backup_path(path))
+                .map_err(|e| NotesError::io("remove the empty sidecar", path, &e))?;
+            sync_parent(path, ops)?;
+        }
+        return Ok(Saved {
+            base: Base::default(),
+            merged,
+            conflicts,
+        });
+    }
+    let text = sidecar::write_speech(&notes);
+    write_atomic(path, text.as_bytes(), current.fingerprint.is_some(), ops)?;
+    let base = Base {
+        notes,
+        fingerprint: Some(fingerprint(text.as_bytes())),
+    };
+    Ok(Saved {
+        base,
+        merged,
+        conflicts,
+    })
+}
+
+/// Writes `bytes` to `path` so that a crash at any moment leaves either the old file or the
+/// new one, complete. With `keep_backup`, the old file is copied to `….bak` first.
+pub fn write_atomic(
+    path: &Path,
+    bytes: &[u8],
+    keep_backup: bool,
+    ops: &dyn FileOps,
+) -> Result<(), NotesError> {
+    if keep_backup {
+        let backup = backup_path(path);
+        let old =
+            fs::read(path).map_err(|e| NotesError::io("read the previous version", path, &e))?;
+        let backup_temp = temp_path(&backup);
+        ops.write_synced(&backup_temp, &old)
+            .map_err(|e| NotesError::io("write the backup", &backup_temp, &e))?;
+        ops.rename(&backup_temp, &backup)
+            .map_err(|e| NotesError::io("keep the backup", &backup, &e))?;
+    }
+    let temp = temp_path(path);
+    if let Err(err) = ops.write_synced(&temp, bytes) {
+        let _ = ops.remove(&temp);
+        return Err(NotesError::io("write", &temp, &err));
+    }
+    if let Err(err) = ops.rename(&temp, path) {
+        let _ = ops.remove(&temp);
+        return Err(NotesError::io("replace", path, &err));
+    }
+    sync_parent(path, ops)
+}
+
+fn sync_parent(path: &Path, ops: &dyn FileOps) -> Result<(), NotesError> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    ops.sync_dir(dir)
+        .map_err(|e| NotesError::io("flush the folder", dir, &e))
+}
+
+/// Removes the temporary files a crashed save left in `dir` and below.
+pub fn clean_leftovers(root: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    for entry in walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file()
+            && name.starts_with('.')
+            && name.ends_with(".lectern-tmp")
+            && fs::remove_file(entry.path()).is_ok()
+        {
+            removed.push(entry.into_path());
+        }
+    }
+    removed.sort();
+    removed
+}
+
+/// The file operations a save performs, one method per step that can fail.
+pub trait FileOps {
+    /// Creates or truncates `path`, writes `bytes` and flushes them to disk.
+    fn write_synced(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    /// Flushes a folder, so a rename in it survives a power cut.
+    fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+    fn remove(&self, path: &Path) -> io::Result<()>;
+}
+
+/// The real file system.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RealFs;
+
+impl FileOps for RealFs {
+    fn write_synced(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
+    }
+
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            File::open(dir)?.sync_all()
+        }
+        #[cfg(not(unix))]
+        {
+            // Folders cannot be opened for flushing elsewhere; renames are durable there.
+            let _ = dir;
+            Ok(())
+        }
+    }
+
+    fn remove(&self, path: &Path) -> io::Result<()> {
+        fs::remove_file(path)
+    }
+}
+
+/// An exclusive advisory lock on an archive, held while a save reads, merges and writes.
+/// Another instance waits for it; readers never need it.
+#[derive(Debug)]
+pub struct ArchiveLock {
+    file: File,
+}
+
+/// The lock file at the archive root.
+pub const LOCK_FILE: &str = ".lectern.lock";
+
+impl ArchiveLock {
+    pub fn acquire(root: &Path) -> Result<Self, NotesError> {
+        let path = root.join(LOCK_FILE);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| NotesError::io("open the archive lock", &path, &e))?;
+        file.lock()
+            .map_err(|e| NotesError::io("lock the archive", &path, &e))?;
+        Ok(Self { file })
+    }
+}
+
+impl Drop for ArchiveLock {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
+}
