@@ -24,17 +24,18 @@ pub(super) fn run(archive: &Path, json: bool, quiet: bool) -> anyhow::Result<boo
         let s = &report.summary;
         writeln!(
             out,
-            "{} files: {} imported, {} skipped, {} failed; {} with warnings ({:.2} s)",
+            "{} files: {} imported, {} skipped, {} failed; {} with warnings; {} unreadable sidecars ({:.2} s)",
             s.files,
             s.imported,
             s.skipped,
             s.failed,
             s.with_warnings,
+            s.bad_sidecars,
             elapsed.as_secs_f64()
         )?;
     }
     out.flush()?;
-    Ok(report.summary.failed == 0)
+    Ok(report.summary.failed == 0 && report.summary.bad_sidecars == 0)
 }
 
 fn write_human(
@@ -43,7 +44,10 @@ fn write_human(
     quiet: bool,
 ) -> std::io::Result<()> {
     for entry in &report.documents {
-        let noteworthy = entry.status != CheckStatus::Imported || !entry.warnings.is_empty();
+        let noteworthy = entry.status != CheckStatus::Imported
+            || !entry.warnings.is_empty()
+            || entry.sidecar_error.is_some()
+            || entry.annotations.is_some_and(|c| c.fuzzy + c.orphaned > 0);
         if quiet && !noteworthy {
             continue;
         }
@@ -72,6 +76,16 @@ fn write_human(
         }
         for w in &entry.warnings {
             writeln!(out, "            warning: {w}")?;
+        }
+        if let Some(counts) = entry.annotations {
+            writeln!(
+                out,
+                "            annotations: {} exact, {} relocated, {} fuzzy, {} orphaned",
+                counts.exact, counts.relocated, counts.fuzzy, counts.orphaned
+            )?;
+        }
+        if let Some(error) = &entry.sidecar_error {
+            writeln!(out, "            SIDECAR: {error}")?;
         }
     }
     Ok(())

@@ -4,8 +4,10 @@
 //! `--json` (documented in the README). Errors go to stderr as `lectern: message: path`, and
 //! the exit code says whether everything asked for succeeded.
 
+mod annotate;
 mod check;
 mod inspect;
+mod tags;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +47,35 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Add an annotation to a speech and save it; prints the new annotation's id
+    Annotate {
+        /// The archive folder
+        archive: PathBuf,
+        /// The speech, relative to the archive folder
+        file: String,
+        /// The exact passage to annotate
+        #[arg(long)]
+        quote: String,
+        /// Which occurrence of the quote, counting from 1, when it occurs more than once
+        #[arg(long)]
+        occurrence: Option<usize>,
+        /// A tag (repeat for several)
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// The note (Markdown)
+        #[arg(long)]
+        note: Option<String>,
+        /// Who made the annotation
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// List or change the archive's tags
+    Tags {
+        /// The archive folder
+        archive: PathBuf,
+        #[command(subcommand)]
+        command: Option<tags::TagsCommand>,
+    },
 }
 
 /// Runs a parsed command line.
@@ -56,6 +87,24 @@ pub fn run(cli: Cli) -> ExitCode {
             json,
             quiet,
         }) => check::run(&archive, json, quiet),
+        Some(Command::Annotate {
+            archive,
+            file,
+            quote,
+            occurrence,
+            tags,
+            note,
+            author,
+        }) => annotate::run(&annotate::Request {
+            archive: &archive,
+            file: &file,
+            quote: &quote,
+            occurrence,
+            tags: &tags,
+            note: note.as_deref(),
+            author: author.as_deref(),
+        }),
+        Some(Command::Tags { archive, command }) => tags::run(&archive, command),
         None => {
             eprintln!("lectern: no command given; try `lectern --help`");
             Ok(false)

@@ -1,4 +1,5 @@
 //! End-to-end tests of the `lectern` binary on the sample archive.
 
+mod annotate;
 mod cli;
 mod seed;

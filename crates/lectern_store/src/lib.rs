@@ -10,7 +10,7 @@ pub mod notes;
 mod scan;
 
 pub use load::{
-    CheckEntry, CheckReport, CheckStatus, LoadError, Loaded, Progress, Summary, check,
-    find_catalogue_for, load_archive, load_file, read_catalogue,
+    AnchorCounts, CheckEntry, CheckReport, CheckStatus, LoadError, Loaded, Progress, Summary,
+    check, find_catalogue_for, load_archive, load_file, read_catalogue,
 };
 pub use scan::{EntryKind, ScanEntry, scan, walk};

@@ -6,12 +6,15 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use lectern_core::annotation::AnchorStatus;
+use lectern_core::annotation::anchor::reanchor;
 use lectern_core::catalogue::CatalogueError;
 use lectern_core::import::{ImportOptions, MAX_FILE_BYTES};
 use lectern_core::{Catalogue, Document, ImportError, import};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::notes::{NotesError, read_sidecar, sidecar_path};
 use crate::scan::{EntryKind, ScanEntry, io_reason, relative_path, scan, walk};
 
 /// Why a file could not be loaded. Messages name the reason; callers add the path.
@@ -172,6 +175,24 @@ pub struct CheckEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sections: Option<usize>,
     pub warnings: Vec<String>,
+    /// `"ok"` or `"corrupt"` for a speech with a sidecar; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sidecar: Option<&'static str>,
+    /// Why the sidecar could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sidecar_error: Option<String>,
+    /// How the sidecar's annotations anchor in the current text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<AnchorCounts>,
+}
+
+/// Annotations of one speech by how they anchor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AnchorCounts {
+    pub exact: usize,
+    pub relocated: usize,
+    pub fuzzy: usize,
+    pub orphaned: usize,
 }
 
 impl CheckEntry {
@@ -188,6 +209,9 @@ impl CheckEntry {
             paragraphs: None,
             sections: None,
             warnings: Vec::new(),
+            sidecar: None,
+            sidecar_error: None,
+            annotations: None,
         }
     }
 
@@ -203,6 +227,35 @@ impl CheckEntry {
         entry.warnings = doc.warnings.iter().map(|w| w.message.clone()).collect();
         entry
     }
+
+    /// Adds what the sidecar next to `source` says, anchored in `doc`.
+    fn with_sidecar(mut self, source: &Path, doc: &Document) -> Self {
+        match read_sidecar(&sidecar_path(source)) {
+            Ok(base) if base.notes.is_empty() => {}
+            Ok(base) => {
+                let mut counts = AnchorCounts::default();
+                for annotation in &base.notes.annotations {
+                    match reanchor(doc, &annotation.target).status {
+                        AnchorStatus::Exact => counts.exact += 1,
+                        AnchorStatus::Relocated => counts.relocated += 1,
+                        AnchorStatus::Fuzzy => counts.fuzzy += 1,
+                        AnchorStatus::Orphaned => counts.orphaned += 1,
+                    }
+                }
+                self.sidecar = Some("ok");
+                self.annotations = Some(counts);
+            }
+            Err(err) => {
+                self.sidecar = Some(if matches!(err, NotesError::Corrupt { .. }) {
+                    "corrupt"
+                } else {
+                    "unreadable"
+                });
+                self.sidecar_error = Some(err.to_string());
+            }
+        }
+        self
+    }
 }
 
 /// Counts over a check report.
@@ -214,6 +267,8 @@ pub struct Summary {
     pub failed: usize,
     /// Imported documents that carry warnings.
     pub with_warnings: usize,
+    /// Sidecars that could not be read (left untouched).
+    pub bad_sidecars: usize,
 }
 
 /// Every file of an archive and what became of it, sorted by path.
@@ -236,6 +291,7 @@ impl CheckReport {
                 CheckStatus::Imported => {
                     summary.imported += 1;
                     summary.with_warnings += usize::from(!d.warnings.is_empty());
+                    summary.bad_sidecars += usize::from(d.sidecar_error.is_some());
                 }
                 CheckStatus::Skipped => summary.skipped += 1,
                 CheckStatus::Failed => summary.failed += 1,
@@ -341,7 +397,8 @@ fn process(
         EntryKind::Speech => {
             match load_file_with(&entry.path, &entry.relative, catalogue, buffer) {
                 Ok(doc) => {
-                    let line = CheckEntry::imported(entry.relative.clone(), &doc);
+                    let line = CheckEntry::imported(entry.relative.clone(), &doc)
+                        .with_sidecar(&entry.path, &doc);
                     (line, keep.then_some((entry.relative, doc)))
                 }
                 Err(err) => {

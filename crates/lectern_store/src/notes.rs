@@ -285,3 +285,81 @@ impl Drop for ArchiveLock {
         let _ = self.file.unlock();
     }
 }
+
+/// The archive-level file as read, with a fingerprint to notice later changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArchiveBase {
+    pub vocabulary: lectern_core::annotation::Vocabulary,
+    pub settings: sidecar::ArchiveSettings,
+    fingerprint: Option<u128>,
+}
+
+/// Reads `lectern.ron` at `root`; a missing one is an empty vocabulary.
+pub fn read_archive_file(root: &Path) -> Result<ArchiveBase, NotesError> {
+    let path = root.join(sidecar::ARCHIVE_FILE);
+    match fs::read(&path) {
+        Ok(bytes) => {
+            let (vocabulary, settings) = sidecar::read_archive(&String::from_utf8_lossy(&bytes))
+                .map_err(|error| NotesError::Corrupt {
+                    error,
+                    path: path.clone(),
+                })?;
+            Ok(ArchiveBase {
+                vocabulary,
+                settings,
+                fingerprint: Some(fingerprint(&bytes)),
+            })
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(ArchiveBase::default()),
+        Err(err) => Err(NotesError::io("read", &path, &err)),
+    }
+}
+
+/// Saves the vocabulary and settings. If the file changed since `base` was read, tags are
+/// merged: theirs are kept, ours win where both define the same tag differently.
+pub fn save_archive_file(
+    root: &Path,
+    base: &ArchiveBase,
+    ours: &ArchiveBase,
+    ops: &dyn FileOps,
+) -> Result<ArchiveBase, NotesError> {
+    let path = root.join(sidecar::ARCHIVE_FILE);
+    let current = read_archive_file(root)?;
+    let mut merged = ours.clone();
+    if current.fingerprint != base.fingerprint {
+        for (name, def) in &current.vocabulary.tags {
+            let deleted_by_us =
+                base.vocabulary.tags.contains_key(name) && !ours.vocabulary.tags.contains_key(name);
+            if !deleted_by_us {
+                merged
+                    .vocabulary
+                    .tags
+                    .entry(name.clone())
+                    .or_insert_with(|| def.clone());
+            }
+        }
+    }
+    let text = sidecar::write_archive(&merged.vocabulary, &merged.settings);
+    write_atomic(&path, text.as_bytes(), current.fingerprint.is_some(), ops)?;
+    merged.fingerprint = Some(fingerprint(text.as_bytes()));
+    Ok(merged)
+}
+
+/// Every sidecar under `root`: the source's path relative to the root, and the sidecar's
+/// path. Sorted by source.
+pub fn find_sidecars(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut found: Vec<(String, PathBuf)> = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let relative = crate::scan::relative_path(root, e.path());
+            let source = relative.strip_suffix(SIDECAR_SUFFIX)?.to_owned();
+            Some((source, e.into_path()))
+        })
+        .collect();
+    found.sort();
+    found
+}

@@ -1,0 +1,132 @@
+//! `lectern annotate ARCHIVE FILE --quote TEXT [--occurrence N] [--tag T]... [--note TEXT]`.
+//!
+//! Adds one annotation and returns only once it is durably saved.
+
+use std::hash::BuildHasher as _;
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::bail;
+use lectern_core::annotation::anchor::target;
+use lectern_core::annotation::{
+    AnchorStatus, Annotation, AnnotationId, TagDef, TagName, Timestamp,
+};
+use lectern_core::{CharSpan, Document};
+use lectern_store::notes::{
+    ArchiveLock, RealFs, read_archive_file, read_sidecar, save_archive_file, save_sidecar,
+    sidecar_path,
+};
+
+pub(super) struct Request<'a> {
+    pub archive: &'a Path,
+    pub file: &'a str,
+    pub quote: &'a str,
+    pub occurrence: Option<usize>,
+    pub tags: &'a [String],
+    pub note: Option<&'a str>,
+    pub author: Option<&'a str>,
+}
+
+pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
+    let source = request.archive.join(request.file);
+    let (catalogue, _) = lectern_store::read_catalogue(request.archive);
+    let doc = lectern_store::load_file(&source, request.file, &catalogue)
+        .map_err(|e| anyhow::anyhow!("{e}: {}", source.display()))?;
+    let span = find_quote(&doc, request.quote, request.occurrence)
+        .map_err(|e| anyhow::anyhow!("{e}: {}", source.display()))?;
+
+    let now = now();
+    let mut tags: Vec<TagName> = request
+        .tags
+        .iter()
+        .map(|t| TagName::new(t))
+        .filter(|t| !t.0.is_empty())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    let annotation = Annotation {
+        id: AnnotationId::ulid(now, random_bits()),
+        target: target(&doc, span),
+        note: request.note.unwrap_or_default().to_owned(),
+        tags: tags.clone(),
+        created: now,
+        modified: now,
+        author: request.author.map(str::to_owned),
+        conflict_with: None,
+        status: AnchorStatus::Exact,
+    };
+
+    // Read, change and write under the archive lock, so a second instance cannot interleave.
+    let _lock = ArchiveLock::acquire(request.archive)?;
+    let sidecar = sidecar_path(&source);
+    let base = read_sidecar(&sidecar)?;
+    let mut ours = base.notes.clone();
+    ours.annotations.push(annotation.clone());
+    ours.sort();
+    let saved = save_sidecar(&sidecar, &base, &ours, &RealFs)?;
+
+    let archive = read_archive_file(request.archive)?;
+    let missing: Vec<&TagName> = tags
+        .iter()
+        .filter(|t| !archive.vocabulary.tags.contains_key(*t))
+        .collect();
+    if !missing.is_empty() {
+        let mut updated = archive.clone();
+        for tag in missing {
+            updated
+                .vocabulary
+                .tags
+                .insert(tag.clone(), TagDef::default());
+        }
+        save_archive_file(request.archive, &archive, &updated, &RealFs)?;
+    }
+    if !saved.conflicts.is_empty() {
+        eprintln!(
+            "lectern: the sidecar had changed on disk; kept both versions of {} annotations",
+            saved.conflicts.len()
+        );
+    }
+    println!("{}", annotation.id);
+    Ok(true)
+}
+
+/// The span of the `occurrence`-th (1-based) exact occurrence of `quote`.
+fn find_quote(doc: &Document, quote: &str, occurrence: Option<usize>) -> anyhow::Result<CharSpan> {
+    if quote.trim().is_empty() {
+        bail!("the quote is empty");
+    }
+    let starts: Vec<usize> = doc.text.match_indices(quote).map(|(i, _)| i).collect();
+    let start = match (starts.len(), occurrence) {
+        (0, _) => bail!(
+            "the quote does not occur in the text (quotes are matched exactly, after cleaning)"
+        ),
+        (1, None | Some(1)) => starts[0],
+        (n, None) => bail!("the quote occurs {n} times; choose one with --occurrence 1..{n}"),
+        (n, Some(k)) if k == 0 || k > n => {
+            bail!("--occurrence {k} is out of range: the quote occurs {n} times")
+        }
+        (_, Some(k)) => starts[k - 1],
+    };
+    Ok(CharSpan::new(
+        doc.char_offset(start),
+        doc.char_offset(start + quote.len()),
+    ))
+}
+
+fn now() -> Timestamp {
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    Timestamp::from_millis(i64::try_from(millis).unwrap_or(i64::MAX))
+}
+
+/// Eighty bits for an identifier, from the process's randomly keyed hasher.
+fn random_bits() -> u128 {
+    let state = std::collections::hash_map::RandomState::new();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let high = state.hash_one((nanos, std::process::id()));
+    let low = state.hash_one((high, nanos));
+    (u128::from(high) << 64) | u128::from(low)
+}
