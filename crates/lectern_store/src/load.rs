@@ -1,6 +1,7 @@
 //! Loading an archive: the catalogue, then every speech in parallel, each reported as
 //! imported, skipped or failed.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::notes::{NotesError, read_sidecar, sidecar_path};
-use crate::scan::{EntryKind, ScanEntry, io_reason, relative_path, scan, walk};
+use crate::scan::{EntryKind, ScanEntry, io_reason, relative_path, scan};
 
 /// Why a file could not be loaded. Messages name the reason; callers add the path.
 #[derive(Debug, thiserror::Error)]
@@ -321,14 +322,16 @@ thread_local! {
     static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Checks every file of the archive at `root` without keeping the documents. Files are
-/// read while the walk goes on, so the walk costs no time of its own.
+/// Checks every file of the archive at `root` without keeping the documents.
 pub fn check(root: &Path) -> CheckReport {
     let (catalogue, mut entries) = read_catalogue(root);
-    let lines: Vec<CheckEntry> = walk(root)
-        .par_bridge()
-        .map_init(Vec::new, |buffer, entry| {
-            process(entry, &catalogue, buffer, false)
+    let (scanned, sidecars) = split_sidecars(scan(root));
+    let lines: Vec<CheckEntry> = scanned
+        .into_par_iter()
+        .map(|entry| {
+            let has_sidecar = sidecars.contains(&entry.relative);
+            READ_BUFFER
+                .with_borrow_mut(|buffer| process(entry, &catalogue, buffer, false, has_sidecar))
         })
         .filter_map(|outcome| outcome.map(|(line, _)| line))
         .collect();
@@ -336,10 +339,27 @@ pub fn check(root: &Path) -> CheckReport {
     CheckReport::from_entries(entries)
 }
 
+/// The scanned entries without the sidecars, and the sources that have one. Knowing them
+/// from the walk spares a failed open per source without notes.
+fn split_sidecars(scanned: Vec<ScanEntry>) -> (Vec<ScanEntry>, HashSet<String>) {
+    let mut sidecars = HashSet::new();
+    let entries = scanned
+        .into_iter()
+        .filter_map(|entry| match entry.kind {
+            EntryKind::Sidecar(source) => {
+                sidecars.insert(source);
+                None
+            }
+            _ => Some(entry),
+        })
+        .collect();
+    (entries, sidecars)
+}
+
 /// Loads every speech of the archive at `root`, reporting progress as files finish.
 pub fn load_archive(root: &Path, on_progress: &(dyn Fn(Progress<'_>) + Sync)) -> Loaded {
     let (catalogue, mut entries) = read_catalogue(root);
-    let scanned = scan(root);
+    let (scanned, sidecars) = split_sidecars(scan(root));
     let total = scanned
         .iter()
         .filter(|e| e.kind == EntryKind::Speech)
@@ -350,8 +370,9 @@ pub fn load_archive(root: &Path, on_progress: &(dyn Fn(Progress<'_>) + Sync)) ->
         .map(|entry| {
             let is_speech = entry.kind == EntryKind::Speech;
             let relative = entry.relative.clone();
-            let outcome =
-                READ_BUFFER.with_borrow_mut(|buffer| process(entry, &catalogue, buffer, true));
+            let has_sidecar = sidecars.contains(&entry.relative);
+            let outcome = READ_BUFFER
+                .with_borrow_mut(|buffer| process(entry, &catalogue, buffer, true, has_sidecar));
             if is_speech {
                 let done = done.fetch_add(1, Ordering::Relaxed) + 1;
                 on_progress(Progress {
@@ -383,9 +404,10 @@ fn process(
     catalogue: &Catalogue,
     buffer: &mut Vec<u8>,
     keep: bool,
+    has_sidecar: bool,
 ) -> Option<(CheckEntry, Option<(String, Document)>)> {
     let outcome = match entry.kind {
-        EntryKind::CatalogueCandidate => return None,
+        EntryKind::CatalogueCandidate | EntryKind::Sidecar(_) => return None,
         EntryKind::Skipped(reason) => (
             CheckEntry::new(entry.relative, CheckStatus::Skipped, Some(reason)),
             None,
@@ -397,8 +419,10 @@ fn process(
         EntryKind::Speech => {
             match load_file_with(&entry.path, &entry.relative, catalogue, buffer) {
                 Ok(doc) => {
-                    let line = CheckEntry::imported(entry.relative.clone(), &doc)
-                        .with_sidecar(&entry.path, &doc);
+                    let mut line = CheckEntry::imported(entry.relative.clone(), &doc);
+                    if has_sidecar {
+                        line = line.with_sidecar(&entry.path, &doc);
+                    }
                     (line, keep.then_some((entry.relative, doc)))
                 }
                 Err(err) => {

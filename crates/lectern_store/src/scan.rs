@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use lectern_core::annotation::sidecar::SIDECAR_SUFFIX;
 use lectern_core::import::format_for_path;
 
 /// What a scanned path is to Lectern.
@@ -16,6 +17,8 @@ pub enum EntryKind {
     Skipped(String),
     /// Could not be visited (permissions, a symlink loop), with the reason.
     Failed(String),
+    /// A sidecar: the notes of the source at this relative path.
+    Sidecar(String),
 }
 
 /// One path found under the archive root.
@@ -77,10 +80,18 @@ fn entry(root: &Path, item: walkdir::Result<walkdir::DirEntry>) -> Option<ScanEn
                 return None;
             }
             let name = entry.file_name().to_string_lossy().into_owned();
+            let relative = relative_path(root, entry.path());
+            if let Some(source) = relative.strip_suffix(SIDECAR_SUFFIX) {
+                let kind = EntryKind::Sidecar(source.to_owned());
+                return Some(ScanEntry {
+                    path: entry.into_path(),
+                    relative,
+                    kind,
+                });
+            }
             if is_lectern_file(&name) {
                 return None;
             }
-            let relative = relative_path(root, entry.path());
             let kind = classify(&name, &relative, entry.depth(), entry.file_type().is_file());
             Some(ScanEntry {
                 path: entry.into_path(),
