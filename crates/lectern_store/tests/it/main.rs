@@ -2,4 +2,5 @@
 //! folders built in a temporary directory.
 
 mod check;
+mod crash;
 mod notes;
