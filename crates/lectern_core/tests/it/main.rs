@@ -1,6 +1,7 @@
 //! Integration tests of the importers on hostile inputs, arbitrary inputs, and the real
 //! files of the sample archive.
 
+mod anchoring;
 mod hostile;
 mod outline;
 mod props;
