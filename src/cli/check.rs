@@ -47,6 +47,7 @@ fn write_human(
         let noteworthy = entry.status != CheckStatus::Imported
             || !entry.warnings.is_empty()
             || entry.sidecar_error.is_some()
+            || !entry.conflict_copies.is_empty()
             || entry.annotations.is_some_and(|c| c.fuzzy + c.orphaned > 0);
         if quiet && !noteworthy {
             continue;
@@ -83,6 +84,9 @@ fn write_human(
                 "            annotations: {} exact, {} relocated, {} fuzzy, {} orphaned",
                 counts.exact, counts.relocated, counts.fuzzy, counts.orphaned
             )?;
+        }
+        for copy in &entry.conflict_copies {
+            writeln!(out, "            sync conflict copy to merge: {copy}")?;
         }
         if let Some(error) = &entry.sidecar_error {
             writeln!(out, "            SIDECAR: {error}")?;

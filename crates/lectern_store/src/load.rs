@@ -185,6 +185,9 @@ pub struct CheckEntry {
     /// How the sidecar's annotations anchor in the current text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<AnchorCounts>,
+    /// Copies of the sidecar left by a sync tool, to be merged (relative paths).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflict_copies: Vec<String>,
 }
 
 /// Annotations of one speech by how they anchor.
@@ -213,6 +216,7 @@ impl CheckEntry {
             sidecar: None,
             sidecar_error: None,
             annotations: None,
+            conflict_copies: Vec::new(),
         }
     }
 
@@ -329,31 +333,51 @@ pub fn check(root: &Path) -> CheckReport {
     let lines: Vec<CheckEntry> = scanned
         .into_par_iter()
         .map(|entry| {
-            let has_sidecar = sidecars.contains(&entry.relative);
+            let conflicts = sidecars.conflicts.get(&entry.relative);
+            let has_sidecar = sidecars.present.contains(&entry.relative);
             READ_BUFFER
                 .with_borrow_mut(|buffer| process(entry, &catalogue, buffer, false, has_sidecar))
+                .map(|(mut line, _)| {
+                    line.conflict_copies = conflicts.cloned().unwrap_or_default();
+                    line
+                })
         })
-        .filter_map(|outcome| outcome.map(|(line, _)| line))
+        .flatten()
         .collect();
     entries.extend(lines);
     CheckReport::from_entries(entries)
 }
 
-/// The scanned entries without the sidecars, and the sources that have one. Knowing them
+/// The scanned entries without the sidecars, and which sources have one (or conflict copies). Knowing them
 /// from the walk spares a failed open per source without notes.
-fn split_sidecars(scanned: Vec<ScanEntry>) -> (Vec<ScanEntry>, HashSet<String>) {
-    let mut sidecars = HashSet::new();
+fn split_sidecars(scanned: Vec<ScanEntry>) -> (Vec<ScanEntry>, Sidecars) {
+    let mut sidecars = Sidecars::default();
     let entries = scanned
         .into_iter()
         .filter_map(|entry| match entry.kind {
             EntryKind::Sidecar(source) => {
-                sidecars.insert(source);
+                sidecars.present.insert(source);
+                None
+            }
+            EntryKind::SidecarConflict(source) => {
+                sidecars
+                    .conflicts
+                    .entry(source)
+                    .or_default()
+                    .push(entry.relative);
                 None
             }
             _ => Some(entry),
         })
         .collect();
     (entries, sidecars)
+}
+
+/// What the scan found of sidecars, by source.
+#[derive(Debug, Default)]
+struct Sidecars {
+    present: HashSet<String>,
+    conflicts: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// Loads every speech of the archive at `root`, reporting progress as files finish.
@@ -370,7 +394,7 @@ pub fn load_archive(root: &Path, on_progress: &(dyn Fn(Progress<'_>) + Sync)) ->
         .map(|entry| {
             let is_speech = entry.kind == EntryKind::Speech;
             let relative = entry.relative.clone();
-            let has_sidecar = sidecars.contains(&entry.relative);
+            let has_sidecar = sidecars.present.contains(&entry.relative);
             let outcome = READ_BUFFER
                 .with_borrow_mut(|buffer| process(entry, &catalogue, buffer, true, has_sidecar));
             if is_speech {
@@ -407,7 +431,9 @@ fn process(
     has_sidecar: bool,
 ) -> Option<(CheckEntry, Option<(String, Document)>)> {
     let outcome = match entry.kind {
-        EntryKind::CatalogueCandidate | EntryKind::Sidecar(_) => return None,
+        EntryKind::CatalogueCandidate | EntryKind::Sidecar(_) | EntryKind::SidecarConflict(_) => {
+            return None;
+        }
         EntryKind::Skipped(reason) => (
             CheckEntry::new(entry.relative, CheckStatus::Skipped, Some(reason)),
             None,

@@ -363,3 +363,26 @@ pub fn find_sidecars(root: &Path) -> Vec<(String, PathBuf)> {
     found.sort();
     found
 }
+
+/// Merges a sync tool's conflict copy into the sidecar at `sidecar` (annotations by id; one
+/// changed differently in both is kept twice), then renames the copy to `….merged` so it
+/// no longer shows as pending. Nothing is deleted.
+pub fn merge_conflict_copy(
+    sidecar: &Path,
+    copy: &Path,
+    ops: &dyn FileOps,
+) -> Result<Saved, NotesError> {
+    let theirs = read_sidecar(copy)?;
+    let base = read_sidecar(sidecar)?;
+    // Neither side is the ancestor of the other: merge from nothing, which keeps everything.
+    let merged = merge(&SpeechNotes::default(), &base.notes, &theirs.notes);
+    let saved = save_sidecar(sidecar, &base, &merged.notes, ops)?;
+    let mut done = copy.as_os_str().to_owned();
+    done.push(".merged");
+    ops.rename(copy, Path::new(&done))
+        .map_err(|e| NotesError::io("set aside the merged copy", copy, &e))?;
+    Ok(Saved {
+        conflicts: merged.conflicts,
+        ..saved
+    })
+}

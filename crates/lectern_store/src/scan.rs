@@ -19,6 +19,10 @@ pub enum EntryKind {
     Failed(String),
     /// A sidecar: the notes of the source at this relative path.
     Sidecar(String),
+    /// A copy of a sidecar a sync tool made when two machines changed it at once
+    /// (`speech.txt.notes (conflicted copy …).ron`, `….notes.sync-conflict-….ron`): the
+    /// source's relative path. It should be merged into the sidecar.
+    SidecarConflict(String),
 }
 
 /// One path found under the archive root.
@@ -36,7 +40,23 @@ pub(crate) fn is_lectern_file(name: &str) -> bool {
         || name == "lectern.ron.bak"
         || name.ends_with(".notes.ron")
         || name.ends_with(".notes.ron.bak")
+        || (name.contains(".notes") && name.ends_with(".ron.merged"))
         || name.contains(".lectern-tmp")
+}
+
+/// The source whose sidecar `relative` is a sync tool's conflict copy of: a `.ron` file named
+/// after a sidecar with something between `.notes` and `.ron`.
+pub(crate) fn conflict_copy_source(relative: &str) -> Option<String> {
+    let stem = relative.strip_suffix(".ron")?;
+    let at = stem.rfind(".notes")?;
+    let (source, rest) = stem.split_at(at);
+    let rest = &rest[".notes".len()..];
+    let sync_mark = rest.starts_with(" (")
+        || rest.starts_with(".sync-conflict")
+        || rest.starts_with('(')
+        || rest.starts_with('-');
+    (!source.is_empty() && !rest.is_empty() && sync_mark && !rest.contains('/'))
+        .then(|| source.to_owned())
 }
 
 /// Files that document an archive rather than belong to it.
@@ -83,6 +103,14 @@ fn entry(root: &Path, item: walkdir::Result<walkdir::DirEntry>) -> Option<ScanEn
             let relative = relative_path(root, entry.path());
             if let Some(source) = relative.strip_suffix(SIDECAR_SUFFIX) {
                 let kind = EntryKind::Sidecar(source.to_owned());
+                return Some(ScanEntry {
+                    path: entry.into_path(),
+                    relative,
+                    kind,
+                });
+            }
+            if let Some(source) = conflict_copy_source(&relative) {
+                let kind = EntryKind::SidecarConflict(source);
                 return Some(ScanEntry {
                     path: entry.into_path(),
                     relative,
@@ -144,6 +172,35 @@ fn classify(name: &str, relative: &str, depth: usize, is_file: bool) -> EntryKin
         None => "not a speech format (no file extension)".to_owned(),
     };
     EntryKind::Skipped(reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::conflict_copy_source;
+
+    #[test]
+    fn conflict_copies_of_sync_tools() {
+        for name in [
+            "a/speech.txt.notes (conflicted copy 2024-10-08).ron",
+            "a/speech.txt.notes.sync-conflict-20241008-101010-ABC1234.ron",
+            "a/speech.txt.notes (1).ron",
+            "a/speech.txt.notes-DESKTOP-7K3.ron",
+        ] {
+            assert_eq!(
+                conflict_copy_source(name).as_deref(),
+                Some("a/speech.txt"),
+                "{name}"
+            );
+        }
+        for name in [
+            "a/speech.txt.notes.ron",
+            "a/speech.txt.notes.ron.bak",
+            "a/notes.ron",
+            "a/x.ron",
+        ] {
+            assert_eq!(conflict_copy_source(name), None, "{name}");
+        }
+    }
 }
 
 pub(crate) fn relative_path(root: &Path, path: &Path) -> String {

@@ -254,3 +254,46 @@ fn a_failure_at_any_step_keeps_a_whole_version_and_reports_it() {
         }
     }
 }
+
+#[test]
+fn a_sync_conflict_copy_merges_and_is_set_aside() {
+    use lectern_store::notes::merge_conflict_copy;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sidecar = dir.path().join("a.txt.notes.ron");
+    let copy = dir
+        .path()
+        .join("a.txt.notes (conflicted copy 2026-11-27).ron");
+    fs::write(
+        &sidecar,
+        write_speech(&notes(vec![
+            annotation("A", "here"),
+            annotation("B", "same"),
+        ])),
+    )
+    .expect("write");
+    fs::write(
+        &copy,
+        write_speech(&notes(vec![
+            annotation("B", "same"),
+            annotation("C", "there"),
+            annotation("A", "changed there"),
+        ])),
+    )
+    .expect("write");
+    let saved = merge_conflict_copy(&sidecar, &copy, &RealFs).expect("merged");
+    let on_disk = read_speech(&fs::read_to_string(&sidecar).expect("read")).expect("parses");
+    let ids: Vec<&str> = on_disk
+        .annotations
+        .iter()
+        .map(|a| a.id.0.as_str())
+        .collect();
+    assert_eq!(ids, ["A", "A-theirs", "B", "C"]);
+    assert_eq!(saved.conflicts, [AnnotationId("A".into())]);
+    assert!(!copy.exists());
+    assert!(
+        dir.path()
+            .join("a.txt.notes (conflicted copy 2026-11-27).ron.merged")
+            .exists(),
+        "the copy is kept aside"
+    );
+}
