@@ -174,6 +174,32 @@ fn classify(name: &str, relative: &str, depth: usize, is_file: bool) -> EntryKin
     EntryKind::Skipped(reason)
 }
 
+pub(crate) fn relative_path(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    if relative.as_os_str().is_empty() {
+        return path.to_string_lossy().into_owned();
+    }
+    let text = relative.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        text.into_owned()
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
+/// A short reason for an I/O error, without the OS error number.
+pub(crate) fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::NotFound => "no such file or folder".to_owned(),
+        std::io::ErrorKind::IsADirectory => "is a folder".to_owned(),
+        _ => {
+            let text = err.to_string();
+            text.split(" (os error").next().unwrap_or(&text).to_owned()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::conflict_copy_source;
@@ -199,32 +225,6 @@ mod tests {
             "a/x.ron",
         ] {
             assert_eq!(conflict_copy_source(name), None, "{name}");
-        }
-    }
-}
-
-pub(crate) fn relative_path(root: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(root).unwrap_or(path);
-    if relative.as_os_str().is_empty() {
-        return path.to_string_lossy().into_owned();
-    }
-    let text = relative.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '/' {
-        text.into_owned()
-    } else {
-        text.replace(std::path::MAIN_SEPARATOR, "/")
-    }
-}
-
-/// A short reason for an I/O error, without the OS error number.
-pub(crate) fn io_reason(err: &std::io::Error) -> String {
-    match err.kind() {
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        std::io::ErrorKind::NotFound => "no such file or folder".to_owned(),
-        std::io::ErrorKind::IsADirectory => "is a folder".to_owned(),
-        _ => {
-            let text = err.to_string();
-            text.split(" (os error").next().unwrap_or(&text).to_owned()
         }
     }
 }
