@@ -84,32 +84,12 @@ pub(crate) struct Chunk<'a> {
 
 fn chunks(text: &str) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
-    let mut current: SmallVec<[&str; 1]> = SmallVec::new();
-    let mut blank = 0;
-    let mut blank_before = 0;
-    for line in lines(text) {
-        if is_blank(line) {
-            if !current.is_empty() {
-                chunks.push(Chunk {
-                    lines: std::mem::take(&mut current),
-                    blank_before,
-                });
-                blank = 0;
-            }
-            blank += 1;
-        } else {
-            if current.is_empty() {
-                blank_before = blank;
-            }
-            current.push(line);
-        }
-    }
-    if !current.is_empty() {
+    for_each_chunk(text, |lines, blank_before| {
         chunks.push(Chunk {
-            lines: current,
+            lines: SmallVec::from_slice(lines),
             blank_before,
         });
-    }
+    });
     chunks
 }
 
@@ -117,16 +97,24 @@ fn chunks(text: &str) -> Vec<Chunk<'_>> {
 /// [`chunks`] but without building the chunks: this is the path most files take.
 fn plain_paragraphs(text: &str) -> Vec<Para<'_>> {
     let mut paragraphs = Vec::with_capacity(text.len() / 256);
+    let mut chunk = 0;
+    for_each_chunk(text, |lines, blank_before| {
+        chunk_paragraphs(lines, blank_before, chunk, false, &mut paragraphs);
+        chunk += 1;
+    });
+    paragraphs
+}
+
+/// Calls `f` with each run of non-blank lines and the number of blank lines before it.
+fn for_each_chunk<'a>(text: &'a str, mut f: impl FnMut(&[&'a str], usize)) {
     let mut current: SmallVec<[&str; 4]> = SmallVec::new();
     let mut blank = 0;
     let mut blank_before = 0;
-    let mut chunk = 0;
     for line in lines(text) {
         if is_blank(line) {
             if !current.is_empty() {
-                chunk_paragraphs(&current, blank_before, chunk, false, &mut paragraphs);
+                f(&current, blank_before);
                 current.clear();
-                chunk += 1;
                 blank = 0;
             }
             blank += 1;
@@ -138,9 +126,8 @@ fn plain_paragraphs(text: &str) -> Vec<Para<'_>> {
         }
     }
     if !current.is_empty() {
-        chunk_paragraphs(&current, blank_before, chunk, false, &mut paragraphs);
+        f(&current, blank_before);
     }
-    paragraphs
 }
 
 /// Cleaning left only ASCII white space, so a blank line is ASCII white space throughout.
