@@ -54,8 +54,12 @@ pub enum NotesError {
         reason: String,
         path: PathBuf,
     },
-    #[error("unreadable sidecar ({error}); it is left untouched: {}", path.display())]
-    Corrupt { error: SidecarError, path: PathBuf },
+    #[error("unreadable sidecar ({error}); it is left untouched{}: {}", backup.as_ref().map_or(String::new(), |b| format!(" and its previous version is at {}", b.display())), path.display())]
+    Corrupt {
+        error: SidecarError,
+        path: PathBuf,
+        backup: Option<PathBuf>,
+    },
 }
 
 impl NotesError {
@@ -82,9 +86,13 @@ pub fn read_sidecar(path: &Path) -> Result<Base, NotesError> {
         Ok(bytes) => {
             let fingerprint = Some(fingerprint(&bytes));
             let text = String::from_utf8_lossy(&bytes);
-            let notes = sidecar::read_speech(&text).map_err(|error| NotesError::Corrupt {
-                error,
-                path: path.to_path_buf(),
+            let notes = sidecar::read_speech(&text).map_err(|error| {
+                let backup = Some(backup_path(path)).filter(|b| b.exists());
+                NotesError::Corrupt {
+                    error,
+                    path: path.to_path_buf(),
+                    backup,
+                }
             })?;
             Ok(Base { notes, fingerprint })
         }
@@ -300,9 +308,13 @@ pub fn read_archive_file(root: &Path) -> Result<ArchiveBase, NotesError> {
     match fs::read(&path) {
         Ok(bytes) => {
             let (vocabulary, settings) = sidecar::read_archive(&String::from_utf8_lossy(&bytes))
-                .map_err(|error| NotesError::Corrupt {
-                    error,
-                    path: path.clone(),
+                .map_err(|error| {
+                    let backup = Some(backup_path(&path)).filter(|b| b.exists());
+                    NotesError::Corrupt {
+                        error,
+                        path: path.clone(),
+                        backup,
+                    }
                 })?;
             Ok(ArchiveBase {
                 vocabulary,

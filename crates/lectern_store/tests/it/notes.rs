@@ -297,3 +297,29 @@ fn a_sync_conflict_copy_merges_and_is_set_aside() {
         "the copy is kept aside"
     );
 }
+
+#[test]
+fn a_corrupt_sidecar_points_to_its_backup() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("a.txt.notes.ron");
+    let first = save_sidecar(
+        &path,
+        &Base::default(),
+        &notes(vec![annotation("A", "one")]),
+        &RealFs,
+    )
+    .expect("saved");
+    save_sidecar(
+        &path,
+        &first.base,
+        &notes(vec![annotation("A", "two")]),
+        &RealFs,
+    )
+    .expect("saved");
+    fs::write(&path, "(version: 1, annotations: [").expect("break it");
+    let message = read_sidecar(&path).expect_err("corrupt").to_string();
+    assert!(
+        message.contains("previous version is at") && message.contains(".notes.ron.bak"),
+        "{message}"
+    );
+}
