@@ -13,8 +13,8 @@ use lectern_core::annotation::{
 };
 use lectern_core::{CharSpan, Document};
 use lectern_store::notes::{
-    ArchiveLock, RealFs, read_archive_file, read_sidecar, save_archive_file, save_sidecar,
-    sidecar_path,
+    ArchiveLock, NotesPlace, RealFs, is_unwritable, read_archive_file, read_sidecar,
+    save_archive_file, save_sidecar,
 };
 
 pub(super) struct Request<'a> {
@@ -25,6 +25,8 @@ pub(super) struct Request<'a> {
     pub tags: &'a [String],
     pub note: Option<&'a str>,
     pub author: Option<&'a str>,
+    /// Keep the notes in this folder instead of next to the sources.
+    pub mirror: Option<&'a Path>,
 }
 
 pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
@@ -57,15 +59,27 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
     };
 
     // Read, change and write under the archive lock, so a second instance cannot interleave.
-    let _lock = ArchiveLock::acquire(request.archive)?;
-    let sidecar = sidecar_path(&source);
+    let place = NotesPlace::new(request.archive, request.mirror);
+    if let Some(mirror) = request.mirror {
+        std::fs::create_dir_all(mirror).map_err(|e| {
+            anyhow::anyhow!("cannot create the notes folder: {e}: {}", mirror.display())
+        })?;
+    }
+    let _lock = ArchiveLock::acquire(place.root())?;
+    let sidecar = place.sidecar(request.file);
     let base = read_sidecar(&sidecar)?;
     let mut ours = base.notes.clone();
     ours.annotations.push(annotation.clone());
     ours.sort();
-    let saved = save_sidecar(&sidecar, &base, &ours, &RealFs)?;
+    let saved = save_sidecar(&sidecar, &base, &ours, &RealFs).map_err(|err| {
+        if is_unwritable(&err) {
+            anyhow::anyhow!("{err}\nthe archive folder cannot be written; keep the notes in another folder with --sidecars DIR")
+        } else {
+            err.into()
+        }
+    })?;
 
-    let archive = read_archive_file(request.archive)?;
+    let archive = read_archive_file(place.root())?;
     let missing: Vec<&TagName> = tags
         .iter()
         .filter(|t| !archive.vocabulary.tags.contains_key(*t))
@@ -78,7 +92,7 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
                 .tags
                 .insert(tag.clone(), TagDef::default());
         }
-        save_archive_file(request.archive, &archive, &updated, &RealFs)?;
+        save_archive_file(place.root(), &archive, &updated, &RealFs)?;
     }
     if !saved.conflicts.is_empty() {
         eprintln!(

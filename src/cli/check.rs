@@ -7,12 +7,17 @@ use std::time::Instant;
 use anyhow::bail;
 use lectern_store::{CheckReport, CheckStatus};
 
-pub(super) fn run(archive: &Path, json: bool, quiet: bool) -> anyhow::Result<bool> {
+pub(super) fn run(
+    archive: &Path,
+    json: bool,
+    quiet: bool,
+    mirror: Option<&Path>,
+) -> anyhow::Result<bool> {
     if !archive.is_dir() {
         bail!("not a folder: {}", archive.display());
     }
     let started = Instant::now();
-    let report = lectern_store::check(archive);
+    let report = lectern_store::check_with_sidecars_in(archive, mirror);
     let elapsed = started.elapsed();
     // Standard output flushes at every line end; reports are written in large blocks.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());

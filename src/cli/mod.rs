@@ -46,6 +46,9 @@ pub enum Command {
         /// Only list files that were skipped, failed or have warnings
         #[arg(long, short)]
         quiet: bool,
+        /// Read the notes from this folder instead of next to the sources
+        #[arg(long = "sidecars", value_name = "DIR")]
+        mirror: Option<PathBuf>,
     },
     /// Add an annotation to a speech and save it; prints the new annotation's id
     Annotate {
@@ -68,11 +71,18 @@ pub enum Command {
         /// Who made the annotation
         #[arg(long)]
         author: Option<String>,
+        /// Keep the notes in this folder (same layout as the archive) instead of next to
+        /// the sources, for an archive that cannot be written
+        #[arg(long = "sidecars", value_name = "DIR")]
+        mirror: Option<PathBuf>,
     },
     /// List or change the archive's tags
     Tags {
         /// The archive folder
         archive: PathBuf,
+        /// Keep the notes in this folder instead of next to the sources
+        #[arg(long = "sidecars", value_name = "DIR")]
+        mirror: Option<PathBuf>,
         #[command(subcommand)]
         command: Option<tags::TagsCommand>,
     },
@@ -86,7 +96,8 @@ pub fn run(cli: Cli) -> ExitCode {
             archive,
             json,
             quiet,
-        }) => check::run(&archive, json, quiet),
+            mirror,
+        }) => check::run(&archive, json, quiet, mirror.as_deref()),
         Some(Command::Annotate {
             archive,
             file,
@@ -95,6 +106,7 @@ pub fn run(cli: Cli) -> ExitCode {
             tags,
             note,
             author,
+            mirror,
         }) => annotate::run(&annotate::Request {
             archive: &archive,
             file: &file,
@@ -103,8 +115,13 @@ pub fn run(cli: Cli) -> ExitCode {
             tags: &tags,
             note: note.as_deref(),
             author: author.as_deref(),
+            mirror: mirror.as_deref(),
         }),
-        Some(Command::Tags { archive, command }) => tags::run(&archive, command),
+        Some(Command::Tags {
+            archive,
+            mirror,
+            command,
+        }) => tags::run(&archive, mirror.as_deref(), command),
         None => {
             eprintln!("lectern: no command given; try `lectern --help`");
             Ok(false)

@@ -66,10 +66,16 @@ fn load(root: &Path) -> anyhow::Result<Loaded> {
     })
 }
 
-pub(super) fn run(root: &Path, command: Option<TagsCommand>) -> anyhow::Result<bool> {
-    if !root.is_dir() {
-        bail!("not a folder: {}", root.display());
+pub(super) fn run(
+    archive: &Path,
+    mirror: Option<&Path>,
+    command: Option<TagsCommand>,
+) -> anyhow::Result<bool> {
+    if !archive.is_dir() {
+        bail!("not a folder: {}", archive.display());
     }
+    // The notes live next to the sources, or in the mirror folder with the same layout.
+    let root = mirror.unwrap_or(archive);
     let command = command.unwrap_or(TagsCommand::List);
     if let TagsCommand::List = command {
         return list(&load(root)?);

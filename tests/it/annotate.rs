@@ -221,3 +221,48 @@ fn concurrent_annotations_are_all_kept() {
         assert!(sidecar.contains(&id), "annotation {id} was lost");
     }
 }
+
+#[test]
+fn notes_can_live_in_a_mirror_folder() {
+    let (_dir, root) = archive();
+    let mirror = tempfile::tempdir().expect("mirror");
+    let (root_arg, mirror_arg) = (
+        root.to_str().expect("utf-8"),
+        mirror.path().to_str().expect("utf-8"),
+    );
+    let output = lectern(&[
+        "annotate",
+        root_arg,
+        SEED,
+        "--quote",
+        "Five Eyes nations",
+        "--tag",
+        "partners",
+        "--sidecars",
+        mirror_arg,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        !root.join(format!("{SEED}.notes.ron")).exists(),
+        "nothing written next to the source"
+    );
+    assert!(
+        mirror.path().join(format!("{SEED}.notes.ron")).exists(),
+        "the sidecar is in the mirror"
+    );
+    assert!(mirror.path().join("lectern.ron").exists());
+    let output = lectern(&["check", "--json", root_arg, "--sidecars", mirror_arg]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let entry = report["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .find(|d| d["path"] == SEED)
+        .expect("listed");
+    assert_eq!(entry["annotations"]["exact"], 1, "{entry}");
+    let listing = lectern(&["tags", root_arg, "--sidecars", mirror_arg]);
+    assert_eq!(
+        String::from_utf8_lossy(&listing.stdout).trim(),
+        "partners  1  #f2c14e"
+    );
+}

@@ -11,6 +11,6 @@ mod scan;
 
 pub use load::{
     AnchorCounts, CheckEntry, CheckReport, CheckStatus, LoadError, Loaded, Progress, Summary,
-    check, find_catalogue_for, load_archive, load_file, read_catalogue,
+    check, check_with_sidecars_in, find_catalogue_for, load_archive, load_file, read_catalogue,
 };
 pub use scan::{EntryKind, ScanEntry, scan, walk};

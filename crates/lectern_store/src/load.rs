@@ -1,7 +1,7 @@
 //! Loading an archive: the catalogue, then every speech in parallel, each reported as
 //! imported, skipped or failed.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -15,7 +15,7 @@ use lectern_core::{Catalogue, Document, ImportError, import};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::notes::{NotesError, read_sidecar, sidecar_path};
+use crate::notes::{NotesError, find_sidecars, read_sidecar};
 use crate::scan::{EntryKind, ScanEntry, io_reason, relative_path, scan};
 
 /// Why a file could not be loaded. Messages name the reason; callers add the path.
@@ -234,8 +234,8 @@ impl CheckEntry {
     }
 
     /// Adds what the sidecar next to `source` says, anchored in `doc`.
-    fn with_sidecar(mut self, source: &Path, doc: &Document) -> Self {
-        match read_sidecar(&sidecar_path(source)) {
+    fn with_sidecar(mut self, sidecar: &Path, doc: &Document) -> Self {
+        match read_sidecar(sidecar) {
             Ok(base) if base.notes.is_empty() => {}
             Ok(base) => {
                 let mut counts = AnchorCounts::default();
@@ -328,15 +328,32 @@ thread_local! {
 
 /// Checks every file of the archive at `root` without keeping the documents.
 pub fn check(root: &Path) -> CheckReport {
+    check_with_sidecars_in(root, None)
+}
+
+/// [`check`], with the sidecars kept in `mirror` (the same relative paths) instead of next
+/// to the sources — for archives on read-only media.
+pub fn check_with_sidecars_in(root: &Path, mirror: Option<&Path>) -> CheckReport {
     let (catalogue, mut entries) = read_catalogue(root);
-    let (scanned, sidecars) = split_sidecars(scan(root));
+    let (scanned, mut sidecars) = split_sidecars(scan(root));
+    if let Some(mirror) = mirror {
+        sidecars.present = find_sidecars(mirror).into_iter().collect();
+    }
     let lines: Vec<CheckEntry> = scanned
         .into_par_iter()
         .map(|entry| {
             let conflicts = sidecars.conflicts.get(&entry.relative);
-            let has_sidecar = sidecars.present.contains(&entry.relative);
+            let sidecar = sidecars.present.get(&entry.relative);
             READ_BUFFER
-                .with_borrow_mut(|buffer| process(entry, &catalogue, buffer, false, has_sidecar))
+                .with_borrow_mut(|buffer| {
+                    process(
+                        entry,
+                        &catalogue,
+                        buffer,
+                        false,
+                        sidecar.map(PathBuf::as_path),
+                    )
+                })
                 .map(|(mut line, _)| {
                     line.conflict_copies = conflicts.cloned().unwrap_or_default();
                     line
@@ -356,7 +373,7 @@ fn split_sidecars(scanned: Vec<ScanEntry>) -> (Vec<ScanEntry>, Sidecars) {
         .into_iter()
         .filter_map(|entry| match entry.kind {
             EntryKind::Sidecar(source) => {
-                sidecars.present.insert(source);
+                sidecars.present.insert(source, entry.path);
                 None
             }
             EntryKind::SidecarConflict(source) => {
@@ -376,7 +393,8 @@ fn split_sidecars(scanned: Vec<ScanEntry>) -> (Vec<ScanEntry>, Sidecars) {
 /// What the scan found of sidecars, by source.
 #[derive(Debug, Default)]
 struct Sidecars {
-    present: HashSet<String>,
+    /// Source → its sidecar.
+    present: HashMap<String, PathBuf>,
     conflicts: std::collections::BTreeMap<String, Vec<String>>,
 }
 
@@ -394,9 +412,16 @@ pub fn load_archive(root: &Path, on_progress: &(dyn Fn(Progress<'_>) + Sync)) ->
         .map(|entry| {
             let is_speech = entry.kind == EntryKind::Speech;
             let relative = entry.relative.clone();
-            let has_sidecar = sidecars.present.contains(&entry.relative);
-            let outcome = READ_BUFFER
-                .with_borrow_mut(|buffer| process(entry, &catalogue, buffer, true, has_sidecar));
+            let sidecar = sidecars.present.get(&entry.relative);
+            let outcome = READ_BUFFER.with_borrow_mut(|buffer| {
+                process(
+                    entry,
+                    &catalogue,
+                    buffer,
+                    true,
+                    sidecar.map(PathBuf::as_path),
+                )
+            });
             if is_speech {
                 let done = done.fetch_add(1, Ordering::Relaxed) + 1;
                 on_progress(Progress {
@@ -428,7 +453,7 @@ fn process(
     catalogue: &Catalogue,
     buffer: &mut Vec<u8>,
     keep: bool,
-    has_sidecar: bool,
+    sidecar: Option<&Path>,
 ) -> Option<(CheckEntry, Option<(String, Document)>)> {
     let outcome = match entry.kind {
         EntryKind::CatalogueCandidate | EntryKind::Sidecar(_) | EntryKind::SidecarConflict(_) => {
@@ -446,8 +471,8 @@ fn process(
             match load_file_with(&entry.path, &entry.relative, catalogue, buffer) {
                 Ok(doc) => {
                     let mut line = CheckEntry::imported(entry.relative.clone(), &doc);
-                    if has_sidecar {
-                        line = line.with_sidecar(&entry.path, &doc);
+                    if let Some(sidecar) = sidecar {
+                        line = line.with_sidecar(sidecar, &doc);
                     }
                     (line, keep.then_some((entry.relative, doc)))
                 }

@@ -29,6 +29,38 @@ pub fn sidecar_path(source: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Where an archive's notes live: next to the sources, or — for an archive that cannot be
+/// written (read-only media, no permission) — in a mirror folder with the same layout.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotesPlace {
+    archive: PathBuf,
+    mirror: Option<PathBuf>,
+}
+
+impl NotesPlace {
+    pub fn new(archive: &Path, mirror: Option<&Path>) -> Self {
+        Self {
+            archive: archive.to_path_buf(),
+            mirror: mirror.map(Path::to_path_buf),
+        }
+    }
+
+    /// The folder that holds `lectern.ron`, the lock and the sidecars.
+    pub fn root(&self) -> &Path {
+        self.mirror.as_deref().unwrap_or(&self.archive)
+    }
+
+    /// The sidecar of the source at `relative` (`/`-separated, relative to the archive).
+    pub fn sidecar(&self, relative: &str) -> PathBuf {
+        sidecar_path(&self.root().join(relative))
+    }
+}
+
+/// Whether an error means the folder cannot be written at all (rather than a passing fault).
+pub fn is_unwritable(err: &NotesError) -> bool {
+    matches!(err, NotesError::Io { reason, .. } if reason == "permission denied" || reason.contains("read-only"))
+}
+
 /// The backup kept beside a sidecar.
 pub fn backup_path(sidecar: &Path) -> PathBuf {
     let mut name = sidecar.as_os_str().to_owned();
@@ -165,6 +197,13 @@ pub fn write_atomic(
     keep_backup: bool,
     ops: &dyn FileOps,
 ) -> Result<(), NotesError> {
+    if let Some(parent) = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty() && !p.exists())
+    {
+        // A mirror folder grows the archive's layout as notes are written.
+        fs::create_dir_all(parent).map_err(|e| NotesError::io("create the folder", parent, &e))?;
+    }
     if keep_backup {
         let backup = backup_path(path);
         let old =
