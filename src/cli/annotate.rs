@@ -13,8 +13,8 @@ use lectern_core::annotation::{
 };
 use lectern_core::{CharSpan, Document};
 use lectern_store::notes::{
-    ArchiveLock, NotesPlace, RealFs, is_unwritable, read_archive_file, read_sidecar,
-    save_archive_file, save_sidecar,
+    NotesPlace, RealFs, is_unwritable, read_archive_file, read_sidecar, save_archive_file,
+    save_sidecar,
 };
 
 pub(super) struct Request<'a> {
@@ -58,14 +58,14 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
         status: AnchorStatus::Exact,
     };
 
-    // Read, change and write under the archive lock, so a second instance cannot interleave.
+    // The save re-reads the sidecar under its folder's lock and merges with any writer that
+    // came in between, so nothing another instance saved meanwhile is lost.
     let place = NotesPlace::new(request.archive, request.mirror);
     if let Some(mirror) = request.mirror {
         std::fs::create_dir_all(mirror).map_err(|e| {
             anyhow::anyhow!("cannot create the notes folder: {e}: {}", mirror.display())
         })?;
     }
-    let _lock = ArchiveLock::acquire(place.root())?;
     let sidecar = place.sidecar(request.file);
     let base = read_sidecar(&sidecar)?;
     let mut ours = base.notes.clone();

@@ -74,7 +74,10 @@ fn temp_path(path: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.lectern-tmp"))
+    // Unique per process and per save: two writers never share (and truncate) one file.
+    static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    path.with_file_name(format!(".{name}.{}-{n}.lectern-tmp", std::process::id()))
 }
 
 /// Why notes could not be read or saved. Messages give the reason, then the file.
@@ -157,6 +160,14 @@ pub fn save_sidecar(
     ours: &SpeechNotes,
     ops: &dyn FileOps,
 ) -> Result<Saved, NotesError> {
+    // Read, merge and write under the lock of the sidecar's folder: however a writer spells
+    // the archive's path, writers of one sidecar meet at one lock.
+    let folder = folder_of(path);
+    if !folder.exists() {
+        // A mirror folder grows the archive's layout as notes are written.
+        fs::create_dir_all(folder).map_err(|e| NotesError::io("create the folder", folder, &e))?;
+    }
+    let _lock = FolderLock::acquire(folder)?;
     let current = read_sidecar(path)?;
     let (notes, merged, conflicts) = if current.fingerprint == base.fingerprint {
         (ours.clone(), false, Vec::new())
@@ -226,11 +237,15 @@ pub fn write_atomic(
     sync_parent(path, ops)
 }
 
-fn sync_parent(path: &Path, ops: &dyn FileOps) -> Result<(), NotesError> {
-    let dir = path
-        .parent()
+/// The folder holding `path` (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+        .unwrap_or(Path::new("."))
+}
+
+fn sync_parent(path: &Path, ops: &dyn FileOps) -> Result<(), NotesError> {
+    let dir = folder_of(path);
     ops.sync_dir(dir)
         .map_err(|e| NotesError::io("flush the folder", dir, &e))
 }
@@ -302,32 +317,32 @@ impl FileOps for RealFs {
     }
 }
 
-/// An exclusive advisory lock on an archive, held while a save reads, merges and writes.
-/// Another instance waits for it; readers never need it.
+/// An exclusive advisory lock on a folder of notes, held while a save reads, merges and
+/// writes a file in it. Another writer waits for it; readers never need it.
 #[derive(Debug)]
-pub struct ArchiveLock {
+pub struct FolderLock {
     file: File,
 }
 
-/// The lock file at the archive root.
+/// The lock file in each folder that holds notes.
 pub const LOCK_FILE: &str = ".lectern.lock";
 
-impl ArchiveLock {
-    pub fn acquire(root: &Path) -> Result<Self, NotesError> {
-        let path = root.join(LOCK_FILE);
+impl FolderLock {
+    pub fn acquire(folder: &Path) -> Result<Self, NotesError> {
+        let path = folder.join(LOCK_FILE);
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|e| NotesError::io("open the archive lock", &path, &e))?;
+            .map_err(|e| NotesError::io("open the lock", &path, &e))?;
         file.lock()
-            .map_err(|e| NotesError::io("lock the archive", &path, &e))?;
+            .map_err(|e| NotesError::io("lock the folder", &path, &e))?;
         Ok(Self { file })
     }
 }
 
-impl Drop for ArchiveLock {
+impl Drop for FolderLock {
     fn drop(&mut self) {
         let _ = self.file.unlock();
     }
@@ -375,6 +390,7 @@ pub fn save_archive_file(
     ops: &dyn FileOps,
 ) -> Result<ArchiveBase, NotesError> {
     let path = root.join(sidecar::ARCHIVE_FILE);
+    let _lock = FolderLock::acquire(root)?;
     let current = read_archive_file(root)?;
     let mut merged = ours.clone();
     if current.fingerprint != base.fingerprint {
