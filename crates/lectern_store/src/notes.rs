@@ -69,13 +69,15 @@ pub fn backup_path(sidecar: &Path) -> PathBuf {
 }
 
 /// The temporary file a save writes first.
+/// Saves made by this process, to name their temporary files.
+static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 fn temp_path(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     // Unique per process and per save: two writers never share (and truncate) one file.
-    static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     path.with_file_name(format!(".{name}.{}-{n}.lectern-tmp", std::process::id()))
 }
