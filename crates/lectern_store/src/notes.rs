@@ -122,15 +122,16 @@ pub fn read_sidecar(path: &Path) -> Result<Base, NotesError> {
     match fs::read(path) {
         Ok(bytes) => {
             let fingerprint = Some(fingerprint(&bytes));
-            let text = String::from_utf8_lossy(&bytes);
-            let notes = sidecar::read_speech(&text).map_err(|error| {
-                let backup = Some(backup_path(path)).filter(|b| b.exists());
-                NotesError::Corrupt {
-                    error,
-                    path: path.to_path_buf(),
-                    backup,
-                }
-            })?;
+            let notes = sidecar::utf8(&bytes)
+                .and_then(sidecar::read_speech)
+                .map_err(|error| {
+                    let backup = Some(backup_path(path)).filter(|b| b.exists());
+                    NotesError::Corrupt {
+                        error,
+                        path: path.to_path_buf(),
+                        backup,
+                    }
+                })?;
             Ok(Base { notes, fingerprint })
         }
         Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(Base::default()),
@@ -140,7 +141,7 @@ pub fn read_sidecar(path: &Path) -> Result<Base, NotesError> {
 
 fn fingerprint(bytes: &[u8]) -> u128 {
     // Content, not time: a sync tool that rewrites the same bytes changes nothing.
-    lectern_core::ContentHash::of(&String::from_utf8_lossy(bytes)).0
+    xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
 /// What a save did.
@@ -363,7 +364,8 @@ pub fn read_archive_file(root: &Path) -> Result<ArchiveBase, NotesError> {
     let path = root.join(sidecar::ARCHIVE_FILE);
     match fs::read(&path) {
         Ok(bytes) => {
-            let (vocabulary, settings) = sidecar::read_archive(&String::from_utf8_lossy(&bytes))
+            let (vocabulary, settings) = sidecar::utf8(&bytes)
+                .and_then(sidecar::read_archive)
                 .map_err(|error| {
                     let backup = Some(backup_path(&path)).filter(|b| b.exists());
                     NotesError::Corrupt {

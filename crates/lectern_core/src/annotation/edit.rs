@@ -164,7 +164,7 @@ impl Edit {
                 notes.sort();
             }
             Self::RemoveAnnotation { speech, annotation } => {
-                let notes = notes_mut(notebook, speech);
+                let notes = existing_notes(notebook, speech, annotation)?;
                 let i = position_of(notes, annotation)?;
                 notes.annotations.remove(i);
                 prune(notebook, speech);
@@ -243,6 +243,18 @@ impl Edit {
 /// The notes of `speech`, created empty if there are none yet.
 fn notes_mut<'a>(notebook: &'a mut Notebook, speech: &str) -> &'a mut SpeechNotes {
     notebook.speeches.entry(speech.to_owned()).or_default()
+}
+
+/// The notes of `speech`, which must exist for an edit of `expected` to fit.
+fn existing_notes<'a>(
+    notebook: &'a mut Notebook,
+    speech: &str,
+    expected: &Annotation,
+) -> Result<&'a mut SpeechNotes, EditError> {
+    notebook
+        .speeches
+        .get_mut(speech)
+        .ok_or_else(|| EditError::AnnotationChanged(expected.id.clone()))
 }
 
 /// Drops a speech's entry once nothing is left in it, so no empty sidecar is written.
@@ -574,6 +586,17 @@ mod tests {
         ]);
         assert!(batch.apply(&mut nb).is_err(), "duplicate id");
         assert_eq!(nb, snapshot, "a failed batch leaves no trace");
+    }
+
+    #[test]
+    fn an_edit_of_a_missing_speech_changes_nothing() {
+        let mut nb = Notebook::default();
+        let edit = Edit::RemoveAnnotation {
+            speech: "nope.txt".into(),
+            annotation: annotation("A", 0, &[]),
+        };
+        assert!(edit.apply(&mut nb).is_err());
+        assert!(nb.speeches.is_empty());
     }
 
     #[test]

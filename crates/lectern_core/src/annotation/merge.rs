@@ -3,12 +3,15 @@
 //!
 //! Annotations are matched by id. A change made on one side only wins; a deletion on one
 //! side wins only over an unchanged annotation; an annotation changed on both sides is kept
-//! twice — ours, and theirs under a new id marked as in conflict with ours — so that nothing
-//! either side wrote is lost and the researcher decides.
+//! twice — ours, and theirs under a new id marked as in conflict with ours — so that no
+//! annotation either side wrote is lost and the researcher decides. Metadata edits merge
+//! field by field (ours wins a field both changed); tags merge element by element; a memo
+//! both changed keeps both texts.
 
 use std::collections::BTreeSet;
 
 use crate::annotation::{Annotation, AnnotationId, SpeechNotes};
+use crate::metadata::Overrides;
 
 /// The merged notes and the ids of annotations that were changed on both sides.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +31,8 @@ pub fn merge(base: &SpeechNotes, ours: &SpeechNotes, theirs: &SpeechNotes) -> Me
         .collect();
     let mut annotations = Vec::new();
     let mut conflicts = Vec::new();
-    for id in ids {
+    let mut pending_copies = Vec::new();
+    for &id in &ids {
         let (b, o, t) = (
             base.annotation(id),
             ours.annotation(id),
@@ -40,8 +44,8 @@ pub fn merge(base: &SpeechNotes, ours: &SpeechNotes, theirs: &SpeechNotes) -> Me
             (Some(b), Some(o), Some(t)) if t == b => annotations.push(o.clone()),
             (_, Some(o), Some(t)) => {
                 annotations.push(o.clone());
-                annotations.push(conflicting_copy(t, o));
                 conflicts.push(o.id.clone());
+                pending_copies.push((t.clone(), o.id.clone()));
             }
             // Deleted on one side: gone if the other side left it alone, kept if it changed it.
             (Some(b), Some(o), None) if o == b => {}
@@ -50,16 +54,23 @@ pub fn merge(base: &SpeechNotes, ours: &SpeechNotes, theirs: &SpeechNotes) -> Me
             (_, None, None) => {}
         }
     }
+    // Their versions of annotations changed on both sides, under ids no other annotation has.
+    let mut taken: BTreeSet<AnnotationId> = ids.iter().map(|id| (*id).clone()).collect();
+    for (theirs, ours_id) in pending_copies {
+        let copy = conflicting_copy(&theirs, &ours_id, &taken);
+        taken.insert(copy.id.clone());
+        annotations.push(copy);
+    }
     let memo = merge_text(&base.memo, &ours.memo, &theirs.memo);
-    let mut tags = merge_field(&base.tags, &ours.tags, &theirs.tags).unwrap_or_else(|| {
-        let mut union = ours.tags.clone();
-        union.extend(theirs.tags.iter().cloned());
-        union
-    });
-    tags.sort();
-    tags.dedup();
-    let overrides = merge_field(&base.overrides, &ours.overrides, &theirs.overrides)
-        .unwrap_or_else(|| ours.overrides.clone());
+    let tags = merge_set(&base.tags, &ours.tags, &theirs.tags);
+    let (b, o, t) = (&base.overrides, &ours.overrides, &theirs.overrides);
+    let overrides = Overrides {
+        title: merge_field(&b.title, &o.title, &t.title).unwrap_or_else(|| o.title.clone()),
+        date: merge_field(&b.date, &o.date, &t.date).unwrap_or(o.date),
+        speakers: merge_field(&b.speakers, &o.speakers, &t.speakers)
+            .unwrap_or_else(|| o.speakers.clone()),
+        place: merge_field(&b.place, &o.place, &t.place).unwrap_or_else(|| o.place.clone()),
+    };
     let mut notes = SpeechNotes {
         memo,
         tags,
@@ -70,12 +81,23 @@ pub fn merge(base: &SpeechNotes, ours: &SpeechNotes, theirs: &SpeechNotes) -> Me
     Merged { notes, conflicts }
 }
 
-/// Their version of an annotation both sides changed, under an id of its own that names the
-/// annotation it conflicts with.
-fn conflicting_copy(theirs: &Annotation, ours: &Annotation) -> Annotation {
+/// Their version of an annotation both sides changed, under an id of its own (`X-theirs`,
+/// `X-theirs-2`, … whichever is free) that names the annotation it conflicts with.
+fn conflicting_copy(
+    theirs: &Annotation,
+    ours: &AnnotationId,
+    taken: &BTreeSet<AnnotationId>,
+) -> Annotation {
     let mut copy = theirs.clone();
-    copy.id = AnnotationId(format!("{}-theirs", ours.id));
-    copy.conflict_with = Some(ours.id.clone());
+    let mut id = AnnotationId(format!("{ours}-theirs"));
+    let mut n = 1;
+    // `taken` is finite, so a free id turns up within `taken.len() + 1` tries.
+    while taken.contains(&id) {
+        n += 1;
+        id = AnnotationId(format!("{ours}-theirs-{n}"));
+    }
+    copy.id = id;
+    copy.conflict_with = Some(ours.clone());
     copy
 }
 
@@ -88,6 +110,24 @@ fn merge_field<T: PartialEq + Clone>(base: &T, ours: &T, theirs: &T) -> Option<T
     } else {
         None
     }
+}
+
+/// A set merged element by element: kept if either side added it, gone if either side
+/// removed it (and the other left it alone). Sorted.
+fn merge_set<T: Ord + Clone>(base: &[T], ours: &[T], theirs: &[T]) -> Vec<T> {
+    let all: BTreeSet<&T> = base.iter().chain(ours).chain(theirs).collect();
+    all.into_iter()
+        .filter(|item| {
+            let (b, o, t) = (
+                base.contains(item),
+                ours.contains(item),
+                theirs.contains(item),
+            );
+            // Kept by both sides when it was there before; added by either side otherwise.
+            if b { o && t } else { o || t }
+        })
+        .cloned()
+        .collect()
 }
 
 /// Text changed on both sides keeps both, ours first, with a line between.
@@ -186,6 +226,45 @@ mod tests {
             notes_of(&merge(&base, &ours, &theirs)),
             [("1".into(), "edited".into())]
         );
+    }
+
+    #[test]
+    fn repeated_conflicts_never_share_an_id() {
+        let base = notes(vec![a("X", "base"), a("X-theirs", "old conflict")]);
+        let ours = notes(vec![a("X", "ours"), a("X-theirs", "old conflict")]);
+        let theirs = notes(vec![a("X", "theirs"), a("X-theirs", "old conflict")]);
+        let merged = merge(&base, &ours, &theirs);
+        let ids: Vec<&str> = merged
+            .notes
+            .annotations
+            .iter()
+            .map(|a| a.id.0.as_str())
+            .collect();
+        assert_eq!(ids, ["X", "X-theirs", "X-theirs-2"]);
+    }
+
+    #[test]
+    fn metadata_and_tags_merge_field_by_field() {
+        use crate::annotation::TagName;
+        let base = SpeechNotes {
+            tags: vec![TagName::new("a"), TagName::new("b")],
+            ..SpeechNotes::default()
+        };
+        let mut ours = base.clone();
+        ours.overrides.title = Some("Title".into());
+        ours.tags = vec![TagName::new("a"), TagName::new("c")];
+        let mut theirs = base.clone();
+        theirs.overrides.place = Some("Paris".into());
+        theirs.tags = vec![TagName::new("b"), TagName::new("d")];
+        let merged = merge(&base, &ours, &theirs).notes;
+        assert_eq!(
+            (
+                merged.overrides.title.as_deref(),
+                merged.overrides.place.as_deref()
+            ),
+            (Some("Title"), Some("Paris"))
+        );
+        assert_eq!(merged.tags, [TagName::new("c"), TagName::new("d")]);
     }
 
     #[test]

@@ -116,8 +116,9 @@ impl AnchorStatus {
     }
 }
 
-/// A highlight with its note and tags.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A highlight with its note and tags. Two annotations are equal when everything stored is
+/// equal; the anchoring status is worked out again on every load and does not count.
+#[derive(Clone, Debug)]
 pub struct Annotation {
     pub id: AnnotationId,
     pub target: Target,
@@ -135,6 +136,21 @@ pub struct Annotation {
     /// worked out again on every load).
     pub status: AnchorStatus,
 }
+
+impl PartialEq for Annotation {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.target == other.target
+            && self.note == other.note
+            && self.tags == other.tags
+            && self.created == other.created
+            && self.modified == other.modified
+            && self.author == other.author
+            && self.conflict_with == other.conflict_with
+    }
+}
+
+impl Eq for Annotation {}
 
 impl Annotation {
     /// Sorts and deduplicates the tags, as stored.

@@ -48,6 +48,20 @@ pub enum SidecarError {
         id: String,
         message: String,
     },
+    #[error("line {line}: not UTF-8 (byte {byte}); was the file saved in another encoding?")]
+    NotUtf8 { line: usize, byte: usize },
+}
+
+/// The text of a sidecar's bytes, refusing anything that is not UTF-8: replacing bad bytes
+/// would silently change the notes on the next save.
+pub fn utf8(bytes: &[u8]) -> Result<&str, SidecarError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let byte = e.valid_up_to();
+        SidecarError::NotUtf8 {
+            line: bytecount::count(&bytes[..byte], b'\n') + 1,
+            byte,
+        }
+    })
 }
 
 #[derive(Serialize, Deserialize)]
@@ -173,8 +187,9 @@ fn annotation_file(a: &Annotation) -> AnnotationFile {
 }
 
 fn to_ron<T: Serialize>(value: &T) -> String {
-    // Serialising plain data to a string cannot fail.
-    let mut text = ron::ser::to_string_pretty(value, pretty()).unwrap_or_default();
+    // These values are plain strings, numbers, lists and maps with string keys, which RON
+    // always serialises; an empty text here would be written over a sidecar.
+    let mut text = ron::ser::to_string_pretty(value, pretty()).expect("notes serialise to RON");
     text.push('\n');
     text
 }
@@ -185,7 +200,15 @@ pub fn read_speech(text: &str) -> Result<SpeechNotes, SidecarError> {
     check_version(text)?;
     let file: SpeechFile = ron::from_str(text).map_err(syntax)?;
     let mut annotations = Vec::with_capacity(file.annotations.len());
+    let mut seen = std::collections::BTreeSet::new();
     for a in file.annotations {
+        if !seen.insert(a.id.clone()) {
+            return Err(SidecarError::Invalid {
+                line: line_of(text, &format!("\"{}\"", a.id.0)),
+                id: a.id.0,
+                message: "the id is used twice".into(),
+            });
+        }
         if a.end < a.start {
             return Err(SidecarError::Invalid {
                 line: line_of(text, &a.id.0),
@@ -349,6 +372,17 @@ mod tests {
         let err = read_speech(&text).unwrap_err();
         assert!(
             matches!(err, SidecarError::Syntax { line, .. } if line > 5),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_are_refused() {
+        let mut notes = sample();
+        notes.annotations.push(notes.annotations[0].clone());
+        let err = read_speech(&write_speech(&notes)).unwrap_err();
+        assert!(
+            matches!(err, SidecarError::Invalid { ref message, .. } if message.contains("twice")),
             "{err}"
         );
     }

@@ -25,32 +25,40 @@ impl Timestamp {
         let s = s.trim();
         let (date, rest) = s.split_once('T')?;
         let rest = rest.strip_suffix('Z')?;
-        let mut d = date.split('-');
-        let year: i64 = d.next()?.parse().ok()?;
-        let month: u32 = d.next()?.parse().ok()?;
-        let day: u32 = d.next()?.parse().ok()?;
         let (clock, fraction) = rest.split_once('.').unwrap_or((rest, "0"));
+        let mut d = date.split('-');
         let mut c = clock.split(':');
-        let hour: i64 = c.next()?.parse().ok()?;
-        let minute: i64 = c.next()?.parse().ok()?;
-        let second: i64 = c.next()?.parse().ok()?;
+        let year = digits(d.next()?, 4)?;
+        let (month, day) = (digits(d.next()?, 2)?, digits(d.next()?, 2)?);
+        let (hour, minute, second) = (
+            digits(c.next()?, 2)?,
+            digits(c.next()?, 2)?,
+            digits(c.next()?, 2)?,
+        );
+        let valid_day = (1..=12).contains(&month)
+            && day >= 1
+            && day
+                <= i64::from(crate::date::days_in_month(
+                    i32::try_from(year).ok()?,
+                    u8::try_from(month).ok()?,
+                ));
         if d.next().is_some()
             || c.next().is_some()
-            || !(1..=12).contains(&month)
-            || !(1..=31).contains(&day)
+            || !valid_day
+            || hour > 23
+            || minute > 59
+            || second > 59
         {
             return None;
         }
-        if hour > 23
-            || minute > 59
-            || second > 60
-            || fraction.is_empty()
+        if fraction.is_empty()
+            || fraction.len() > 9
             || !fraction.bytes().all(|b| b.is_ascii_digit())
         {
             return None;
         }
         let millis_part: i64 = format!("{fraction:0<3}").get(..3)?.parse().ok()?;
-        let days = days_from_civil(year, month, day);
+        let days = days_from_civil(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?);
         Some(Self(
             ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis_part,
         ))
@@ -84,6 +92,13 @@ impl<'de> Deserialize<'de> for Timestamp {
         Self::parse(&s)
             .ok_or_else(|| serde::de::Error::custom(format!("not a UTC timestamp: {s:?}")))
     }
+}
+
+/// A field of exactly `width` ASCII digits (no sign), as a number.
+fn digits(field: &str, width: usize) -> Option<i64> {
+    (field.len() == width && field.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| field.parse().ok())
+        .flatten()
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -132,6 +147,18 @@ mod tests {
             Some(1_728_381_600_000)
         );
         assert_eq!(Timestamp::parse("2024-13-08T10:00:00Z"), None);
+        assert_eq!(
+            Timestamp::parse("2024-02-31T10:00:00Z"),
+            None,
+            "no such day"
+        );
+        assert_eq!(
+            Timestamp::parse("99999999999999999-11-27T00:00:00Z"),
+            None,
+            "years have four digits"
+        );
+        assert_eq!(Timestamp::parse("2024-10-08T-1:00:00Z"), None, "no signs");
+        assert_eq!(Timestamp::parse("+2024-10-08T01:00:00Z"), None);
         assert_eq!(Timestamp::parse("2024-10-08 10:00:00"), None);
     }
 }

@@ -323,3 +323,27 @@ fn a_corrupt_sidecar_points_to_its_backup() {
         "{message}"
     );
 }
+
+#[test]
+fn a_sidecar_in_another_encoding_is_refused_not_rewritten() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("a.txt.notes.ron");
+    let text = write_speech(&notes(vec![annotation("A", "café")]));
+    // The note's "é" as a Latin-1 editor would save it: one byte, 0xE9.
+    let latin1 = text.replace("caf\u{e9}", "caf\u{1}").into_bytes();
+    let latin1: Vec<u8> = latin1
+        .into_iter()
+        .map(|b| if b == 1 { 0xe9 } else { b })
+        .collect();
+    fs::write(&path, &latin1).expect("write");
+    let err = read_sidecar(&path).expect_err("refused");
+    assert!(err.to_string().contains("not UTF-8"), "{err}");
+    let result = save_sidecar(
+        &path,
+        &Base::default(),
+        &notes(vec![annotation("B", "x")]),
+        &RealFs,
+    );
+    assert!(matches!(result, Err(NotesError::Corrupt { .. })));
+    assert_eq!(fs::read(&path).expect("read"), latin1, "untouched");
+}
