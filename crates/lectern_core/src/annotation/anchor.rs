@@ -28,6 +28,10 @@ const MIN_CONTEXT_AGREEMENT: usize = 4;
 /// Word overlap (Dice coefficient, in thousandths) a fuzzy candidate needs.
 const FUZZY_THRESHOLD: usize = 750;
 
+/// Word overlap asked of a region held on both sides by the old context and about as long as
+/// the quote (in thousandths): one corrected word in three still passes.
+const HELD_THRESHOLD: usize = 500;
+
 /// Length of the anchors cut from the ends of a context or a quote, in code points.
 const ANCHOR_CHARS: usize = 16;
 
@@ -83,9 +87,15 @@ pub fn reanchor(doc: &Document, target: &Target) -> Anchored {
     {
         return found(doc, old_start, old_end, AnchorStatus::Exact);
     }
-    // 2. The same words elsewhere.
-    if let Some(start) = best_exact(text, &target.quote, old_start) {
-        return found(doc, start, start + exact.len(), AnchorStatus::Relocated);
+    // 2. The same words elsewhere. A short quote found without its context may be other
+    // words that happen to match: it is offered for review instead.
+    if let Some((start, agreement)) = best_exact(text, &target.quote, old_start) {
+        let status = if is_short(exact) && agreement < context_needed(&target.quote) {
+            AnchorStatus::Fuzzy
+        } else {
+            AnchorStatus::Relocated
+        };
+        return found(doc, start, start + exact.len(), status);
     }
     // 3. A close match.
     if let Some((start, end)) = best_fuzzy(text, &target.quote, old_start) {
@@ -109,10 +119,15 @@ fn orphaned(doc: &Document, target: &Target) -> Anchored {
     }
 }
 
-/// Context that must agree at the old position: some, unless the quote had none (it ran
-/// from the start to the end of the text).
+/// Context (in bytes) that must agree for a passage to count as found where it stands: a few
+/// characters, or all there is when the quote had less around it.
 fn context_needed(quote: &TextQuote) -> usize {
-    usize::from(!(quote.prefix.is_empty() && quote.suffix.is_empty()))
+    MIN_CONTEXT_AGREEMENT.min(quote.prefix.len() + quote.suffix.len())
+}
+
+/// A quote of a few words, which could stand anywhere.
+fn is_short(exact: &str) -> bool {
+    exact.len() < 24 || exact.split_whitespace().nth(3).is_none()
 }
 
 /// Bytes of context that agree around `start..end`: the common tail of the text before and
@@ -134,9 +149,10 @@ fn context_agreement(text: &str, start: usize, end: usize, quote: &TextQuote) ->
     tail + head
 }
 
-/// The occurrence of the exact quote to relocate to: the only one, or the one whose context
-/// agrees clearly best (nearest the old position among equals is never enough on its own).
-fn best_exact(text: &str, quote: &TextQuote, old_start: usize) -> Option<usize> {
+/// The occurrence of the exact quote to relocate to — the only one, or the one whose context
+/// agrees clearly best (nearest the old position among equals is never enough on its own) —
+/// and how much of its context agrees.
+fn best_exact(text: &str, quote: &TextQuote, old_start: usize) -> Option<(usize, usize)> {
     let finder = memmem::Finder::new(quote.exact.as_bytes());
     let mut best: Option<(usize, usize)> = None;
     let mut runner_up = 0;
@@ -166,7 +182,7 @@ fn best_exact(text: &str, quote: &TextQuote, old_start: usize) -> Option<usize> 
     let (score, start) = best?;
     let unique = count == 1;
     let clearly_best = score >= MIN_CONTEXT_AGREEMENT && score > runner_up;
-    (unique || clearly_best).then_some(start)
+    (unique || clearly_best).then_some((start, score))
 }
 
 /// The best close match above the threshold, as a byte range.
@@ -175,27 +191,65 @@ fn best_fuzzy(text: &str, quote: &TextQuote, old_start: usize) -> Option<(usize,
     if wanted.is_empty() {
         return None;
     }
-    let exact_len = quote.exact.len();
-    let mut best: Option<(usize, usize, usize)> = None;
-    let mut consider = |start: usize, end: usize| {
+    let mut best = Candidate {
+        wanted,
+        exact_len: quote.exact.len(),
+        old_start,
+        best: None,
+    };
+    for anchor_chars in [ANCHOR_CHARS, ANCHOR_CHARS / 2] {
+        fuzzy_candidates(text, quote, anchor_chars, &mut |start, end, threshold| {
+            best.consider(text, start, end, threshold);
+        });
+        if best.best.is_some() {
+            break;
+        }
+    }
+    best.best.map(|(_, start, end)| (start, end))
+}
+
+/// The best fuzzy region so far.
+struct Candidate {
+    wanted: Vec<String>,
+    exact_len: usize,
+    old_start: usize,
+    /// Score (thousandths), start and end in bytes.
+    best: Option<(usize, usize, usize)>,
+}
+
+impl Candidate {
+    /// Keeps `start..end` if it scores at least `threshold` (in thousandths) and better than
+    /// what was kept, or as well and nearer the old position.
+    fn consider(&mut self, text: &str, start: usize, end: usize, threshold: usize) {
         let Some(region) = text.get(start..end) else {
             return;
         };
         // Within half to twice the quote's length.
-        if 2 * region.len() < exact_len || region.len() > 2 * exact_len {
+        if 2 * region.len() < self.exact_len || region.len() > 2 * self.exact_len {
             return;
         }
-        let score = dice(&wanted, &words(region));
-        let better = best.is_none_or(|(s, b, _)| {
+        let score = dice(&self.wanted, &words(region));
+        let old_start = self.old_start;
+        let better = self.best.is_none_or(|(s, b, _)| {
             score > s || (score == s && start.abs_diff(old_start) < b.abs_diff(old_start))
         });
-        if score >= FUZZY_THRESHOLD && better {
-            best = Some((score, start, end));
+        if score >= threshold && better {
+            self.best = Some((score, start, end));
         }
-    };
-    // Between the context that stood on either side.
-    let prefix_anchor = tail(&quote.prefix, ANCHOR_CHARS);
-    let suffix_anchor = head(&quote.suffix, ANCHOR_CHARS);
+    }
+}
+
+/// Feeds `consider` the regions a quote may have become: between surviving context on both
+/// sides (held), after or before one side's context, or between the quote's own ends.
+fn fuzzy_candidates(
+    text: &str,
+    quote: &TextQuote,
+    anchor_chars: usize,
+    consider: &mut impl FnMut(usize, usize, usize),
+) {
+    let exact_len = quote.exact.len();
+    let prefix_anchor = tail(&quote.prefix, anchor_chars);
+    let suffix_anchor = head(&quote.suffix, anchor_chars);
     let prefix_ends: Vec<usize> = occurrences(text, prefix_anchor)
         .map(|p| p + prefix_anchor.len())
         .collect();
@@ -205,17 +259,33 @@ fn best_fuzzy(text: &str, quote: &TextQuote, old_start: usize) -> Option<(usize,
             .iter()
             .find(|&&s| s >= start && s - start <= 2 * exact_len)
         {
-            consider(start, end);
+            // Held on both sides by the old context, and about as long as the quote.
+            let similar_length =
+                4 * (end - start) >= 3 * exact_len && 3 * (end - start) <= 4 * exact_len;
+            let threshold = if similar_length {
+                HELD_THRESHOLD
+            } else {
+                FUZZY_THRESHOLD
+            };
+            consider(start, end, threshold);
         }
         // Only the context before survived: take the quote's length.
-        consider(start, ceil_boundary(text, start + exact_len));
+        consider(
+            start,
+            ceil_boundary(text, start + exact_len),
+            FUZZY_THRESHOLD,
+        );
     }
     for &end in &suffix_starts {
-        consider(floor_boundary(text, end.saturating_sub(exact_len)), end);
+        consider(
+            floor_boundary(text, end.saturating_sub(exact_len)),
+            end,
+            FUZZY_THRESHOLD,
+        );
     }
     // Between the quote's own first and last words.
-    let first = head(&quote.exact, ANCHOR_CHARS);
-    let last = tail(&quote.exact, ANCHOR_CHARS);
+    let first = head(&quote.exact, anchor_chars);
+    let last = tail(&quote.exact, anchor_chars);
     if first.len() < exact_len {
         let ends: Vec<usize> = occurrences(text, last).map(|p| p + last.len()).collect();
         for start in occurrences(text, first) {
@@ -223,11 +293,10 @@ fn best_fuzzy(text: &str, quote: &TextQuote, old_start: usize) -> Option<(usize,
                 .iter()
                 .find(|&&e| e > start && e - start <= 2 * exact_len)
             {
-                consider(start, end);
+                consider(start, end, FUZZY_THRESHOLD);
             }
         }
     }
-    best.map(|(_, start, end)| (start, end))
 }
 
 /// Byte positions of `needle` in `text` on char boundaries; none for an empty needle.
@@ -391,6 +460,24 @@ mod tests {
             &format!(
                 "{P1}\n\n«The economy grew by four per cent, and wages rose faster than prices.»\n\n{P1}"
             ),
+            AnchorStatus::Fuzzy,
+        );
+    }
+
+    #[test]
+    fn a_coincidental_match_at_the_old_place_is_not_exact() {
+        check(
+            "We seek «peace» with honour, and we shall find it.",
+            "I am no «peace» maker: we seek war with honour, and we shall find it.",
+            AnchorStatus::Fuzzy,
+        );
+    }
+
+    #[test]
+    fn a_short_quote_found_without_context_is_offered_for_review() {
+        check(
+            "The «nation» is strong.",
+            "Another «nation» spoke.",
             AnchorStatus::Fuzzy,
         );
     }

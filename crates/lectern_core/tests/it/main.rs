@@ -5,6 +5,7 @@ mod anchoring;
 mod hostile;
 mod outline;
 mod props;
+mod reanchor_harness;
 mod sample;
 mod sidecar;
 mod support;
