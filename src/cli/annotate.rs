@@ -30,6 +30,20 @@ pub(super) struct Request<'a> {
 }
 
 pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
+    // FILE names a speech inside the archive; anything else would put notes where no other
+    // command looks for them.
+    let inside = Path::new(request.file).components().all(|c| {
+        matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    });
+    if !inside {
+        bail!(
+            "the speech must be a path inside the archive folder: {}",
+            request.file
+        );
+    }
     let source = request.archive.join(request.file);
     let (catalogue, _) = lectern_store::read_catalogue(request.archive);
     let doc = lectern_store::load_file(&source, request.file, &catalogue)
@@ -104,12 +118,20 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// The span of the `occurrence`-th (1-based) exact occurrence of `quote`.
+/// The span of the `occurrence`-th (1-based) occurrence of `quote`, white space folded as
+/// in the canonical text; overlapping occurrences count.
 fn find_quote(doc: &Document, quote: &str, occurrence: Option<usize>) -> anyhow::Result<CharSpan> {
-    if quote.trim().is_empty() {
+    let quote = quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    let quote = quote.as_str();
+    if quote.is_empty() {
         bail!("the quote is empty");
     }
-    let starts: Vec<usize> = doc.text.match_indices(quote).map(|(i, _)| i).collect();
+    let starts: Vec<usize> = doc
+        .text
+        .char_indices()
+        .filter(|&(i, _)| doc.text[i..].starts_with(quote))
+        .map(|(i, _)| i)
+        .collect();
     let start = match (starts.len(), occurrence) {
         (0, _) => bail!(
             "the quote does not occur in the text (quotes are matched exactly, after cleaning)"

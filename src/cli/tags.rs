@@ -85,12 +85,18 @@ pub(super) fn run(
     let name = |s: &str| TagName::new(s);
     let edit: Option<Edit> = match &command {
         TagsCommand::Rename { old, new } => {
+            if name(new).0.is_empty() {
+                bail!("a tag needs a name");
+            }
             if nb.vocabulary.tags.contains_key(&name(new)) {
                 bail!("there is already a tag {new:?}; use `merge` to combine them");
             }
             edit::rename_tag(nb, &name(old), &name(new))
         }
         TagsCommand::Merge { from, into } => {
+            if name(from) == name(into) {
+                bail!("a tag cannot be merged into itself");
+            }
             if !nb.vocabulary.tags.contains_key(&name(into)) {
                 bail!("no tag named {into:?}");
             }

@@ -266,3 +266,37 @@ fn notes_can_live_in_a_mirror_folder() {
         "partners  1  #f2c14e"
     );
 }
+
+#[test]
+fn speeches_outside_the_archive_and_overlapping_quotes_are_refused() {
+    let (_dir, root) = archive();
+    let root_arg = root.to_str().expect("utf-8");
+    let output = lectern(&["annotate", root_arg, "../elsewhere.txt", "--quote", "x"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("inside the archive folder"),
+        "{}",
+        stderr(&output)
+    );
+    // A unique sentence is accepted; white space in a quote is folded like the text's.
+    let output = lectern(&[
+        "annotate",
+        root_arg,
+        SEED,
+        "--quote",
+        "Kick them out, keep them out.",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = lectern(&[
+        "annotate",
+        root_arg,
+        SEED,
+        "--quote",
+        "Speaking   from\nCTOC",
+    ]);
+    assert!(
+        output.status.success(),
+        "white space in the quote is folded: {}",
+        stderr(&output)
+    );
+}

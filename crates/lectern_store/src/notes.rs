@@ -156,13 +156,23 @@ pub struct Saved {
 }
 
 /// Saves `ours` (derived from `base`) to the sidecar at `path`, merging with whatever
-/// another writer saved there meanwhile. Empty notes remove the sidecar (its backup stays).
+/// another writer saved there meanwhile. Empty notes remove the sidecar: it becomes the
+/// backup.
 pub fn save_sidecar(
     path: &Path,
     base: &Base,
     ours: &SpeechNotes,
     ops: &dyn FileOps,
 ) -> Result<Saved, NotesError> {
+    // A sidecar that is a symbolic link is saved where it points, keeping the link.
+    let resolved;
+    let path = if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved =
+            fs::canonicalize(path).map_err(|e| NotesError::io("follow the link", path, &e))?;
+        resolved.as_path()
+    } else {
+        path
+    };
     // Read, merge and write under the lock of the sidecar's folder: however a writer spells
     // the archive's path, writers of one sidecar meet at one lock.
     let folder = folder_of(path);

@@ -389,8 +389,14 @@ fn retag(notebook: &Notebook, from: &TagName, to: Option<&TagName>) -> Vec<Edit>
     }
     for child in notebook.vocabulary.children(from) {
         let before = notebook.vocabulary.tags[child].clone();
+        // A tag merged into its own child: that child takes the merged tag's place.
+        let parent = if to == Some(child) {
+            notebook.vocabulary.tags[from].parent.clone()
+        } else {
+            to.cloned()
+        };
         let after = TagDef {
-            parent: to.cloned(),
+            parent,
             ..before.clone()
         };
         edits.push(Edit::UpdateTag {
@@ -552,6 +558,16 @@ mod tests {
             nb.speeches["a.txt"].annotations[1].tags,
             [TagName::new("economy"), TagName::new("safety")]
         );
+    }
+
+    #[test]
+    fn merging_a_tag_into_its_child_moves_the_child_up() {
+        let mut nb = notebook();
+        merge_tags(&nb, &TagName::new("security"), &TagName::new("terrorism"))
+            .unwrap()
+            .apply(&mut nb)
+            .unwrap();
+        assert_eq!(nb.vocabulary.tags[&TagName::new("terrorism")].parent, None);
     }
 
     #[test]

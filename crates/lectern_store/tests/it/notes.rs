@@ -347,3 +347,32 @@ fn a_sidecar_in_another_encoding_is_refused_not_rewritten() {
     assert!(matches!(result, Err(NotesError::Corrupt { .. })));
     assert_eq!(fs::read(&path).expect("read"), latin1, "untouched");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_sidecar_that_is_a_link_is_saved_where_it_points() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let real = dir.path().join("kept").join("a.ron");
+    fs::create_dir_all(real.parent().expect("parent")).expect("folder");
+    let link = dir.path().join("a.txt.notes.ron");
+    let base = save_sidecar(
+        &real,
+        &Base::default(),
+        &notes(vec![annotation("A", "one")]),
+        &RealFs,
+    )
+    .expect("saved")
+    .base;
+    std::os::unix::fs::symlink(&real, &link).expect("link");
+    save_sidecar(&link, &base, &notes(vec![annotation("A", "two")]), &RealFs)
+        .expect("saved through the link");
+    assert!(
+        fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink(),
+        "still a link"
+    );
+    let on_disk = read_speech(&fs::read_to_string(&real).expect("read")).expect("parses");
+    assert_eq!(on_disk.annotations[0].note, "two");
+}
