@@ -218,8 +218,9 @@ fn take_date_lines(paragraphs: &mut Vec<Para<'_>>, candidates: &mut Candidates) 
                     .trim_start()
                     .starts_with([':', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
         });
+        // Only a line that is the date alone: "Delivered on 4 March 1933, when …" is speech.
         if let Some(lead) = lead
-            && let Some((date, _)) = find_date_in_text(&line[lead.len()..])
+            && let Some(date) = crate::date::dateline(&line[lead.len()..])
         {
             candidates.add_date(date, Provenance::InText);
             remove = Some(i);
@@ -449,7 +450,10 @@ fn chunk_paragraphs<'a>(
             blank_before = 0;
             continue;
         }
-        let list = is_list_marker(line);
+        // A numbered line after an unfinished sentence continues it ("…grew from twelve to
+        // / 30. That is…"); it opens a list item only after a sentence or another item.
+        let list = is_list_marker(line)
+            && (current.is_empty() || current_kind == RawKind::ListItem || ends_sentence(&current));
         if (list || starts_turn(line)) && !current.is_empty() {
             flush(&mut current, current_kind, &mut blank_before, out);
         }
@@ -471,8 +475,9 @@ fn chunk_paragraphs<'a>(
         }
         if !current.is_empty() {
             // A word broken at a hyphen stays joined; other line ends are spaces.
-            let joins_hyphen =
-                current.ends_with('-') && line.trim_start().starts_with(char::is_lowercase);
+            let joins_hyphen = current.ends_with('-')
+                && !current.ends_with(" -")
+                && line.trim_start().starts_with(char::is_lowercase);
             if !joins_hyphen {
                 current.push('\n');
             }
@@ -575,7 +580,7 @@ const MINOR: &[&str] = &[
 
 fn heading_shape(text: &str) -> bool {
     let t = text.trim();
-    if t.len() > MAX_HEADING_BYTES || ends_sentence(t) || t.ends_with(',') {
+    if t.len() > MAX_HEADING_BYTES || ends_sentence(t) || t.ends_with(',') || is_formula(t) {
         return false;
     }
     let word_count = t.split_whitespace().count();
@@ -600,6 +605,33 @@ fn heading_shape(text: &str) -> bool {
             first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_alphabetic())
                 || MINOR.iter().any(|minor| minor.eq_ignore_ascii_case(w))
         })
+}
+
+/// Greetings and closings that speeches open and end with: speech, never a title or a
+/// heading, however title-like they look.
+fn is_formula(text: &str) -> bool {
+    const FORMULAS: &[&str] = &[
+        "ladies and gentlemen",
+        "thank you",
+        "god bless",
+        "good evening",
+        "good morning",
+        "good afternoon",
+        "my fellow",
+        "fellow citizens",
+        "fellow-citizens",
+        "mr. speaker",
+        "madam speaker",
+        "mr. president",
+        "madam president",
+        "dear friends",
+        "friends",
+        "applause",
+        "long live",
+        "vive la",
+    ];
+    let lower = text.trim().to_lowercase();
+    FORMULAS.iter().any(|f| lower.starts_with(f))
 }
 
 fn is_capitals(text: &str) -> bool {
@@ -707,6 +739,38 @@ mod tests {
         let (blocks, c, _) = read_text(&format!("Address on the State of the Nation\n\n{prose}"));
         assert_eq!(blocks.len(), 1);
         assert_eq!(c.title[0].value, "Address on the State of the Nation");
+    }
+
+    #[test]
+    fn speech_that_looks_like_structure_stays_speech() {
+        let prose =
+            "This is a long paragraph of prose that goes on for quite a while and ends properly.";
+        // A wrapped line starting with a number continues its sentence.
+        let (blocks, _, _) =
+            read_text("The number grew from twelve to\n30. That is the measure of it.");
+        assert_eq!(
+            blocks,
+            [(
+                RawKind::Paragraph,
+                "The number grew from twelve to 30. That is the measure of it.".into()
+            )]
+        );
+        // A spaced dash at a line end is not a broken word.
+        let (blocks, _, _) = read_text("We will not stop now -\nand we will go on.");
+        assert_eq!(blocks[0].1, "We will not stop now - and we will go on.");
+        // A sentence that starts like a date line is speech.
+        let line = "Delivered on 4 March 1933, when a quarter of the workforce had no work, this address set the tone.";
+        let (blocks, c, _) = read_text(&format!("{line}\n\n{prose}"));
+        assert_eq!((blocks.len(), c.date.len()), (2, 0));
+        // Greetings and closings are neither titles nor headings.
+        let (blocks, c, _) = read_text(&format!(
+            "Ladies and Gentlemen\n\n{prose}\n\nThank You\n\n{prose}\n\nGod Bless America\n\n{prose}"
+        ));
+        assert!(c.title.is_empty(), "{:?}", c.title);
+        assert!(
+            blocks.iter().all(|(k, _)| *k == RawKind::Paragraph),
+            "{blocks:?}"
+        );
     }
 
     #[test]

@@ -98,7 +98,13 @@ fn is_chrome_line(line: &str) -> bool {
         "accessibility statement",
     ];
     let trimmed = line.trim();
-    if trimmed.starts_with('©') || trimmed.starts_with("(c) ") {
+    let short = trimmed.split_whitespace().nth(12).is_none();
+    // "© Crown Copyright", "(c) 2024 Example Ltd" — not "(c) to hand over those responsible".
+    let copyright = trimmed.starts_with('©')
+        || trimmed
+            .strip_prefix("(c) ")
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+    if copyright && short {
         return true;
     }
     // Chrome lines are short; prose that mentions cookies is not chrome.
@@ -183,6 +189,22 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
         })
 }
 
+/// Whether a footer marker really opens the page's footer: the marker is a link or a label,
+/// not a sentence ("Back to basics."), and what follows is mostly links and short lines, not
+/// more of the speech.
+fn footer_follows(marker: &str, rest: &[Chunk<'_>]) -> bool {
+    let marker = marker.trim();
+    if marker.ends_with(['.', '!', '?']) && !is_link_line(marker) {
+        return false;
+    }
+    let lines: Vec<&str> = rest.iter().flat_map(|c| c.lines.iter().copied()).collect();
+    let prose = lines
+        .iter()
+        .filter(|l| !is_link_line(l) && !l.contains('\t') && l.split_whitespace().nth(8).is_some())
+        .count();
+    prose * 2 <= lines.len()
+}
+
 /// Removes breadcrumbs, navigation and link lines, chrome lines, and everything from the
 /// footer on. Returns how many lines were removed.
 pub(crate) fn remove_chrome(chunks: &mut Vec<Chunk<'_>>) -> usize {
@@ -191,7 +213,7 @@ pub(crate) fn remove_chrome(chunks: &mut Vec<Chunk<'_>>) -> usize {
     let mut cut_at = None;
     for (i, chunk) in chunks.iter().enumerate() {
         let first = chunk.lines[0];
-        if prose_seen >= 3 && is_footer_marker(first) {
+        if prose_seen >= 3 && is_footer_marker(first) && footer_follows(first, &chunks[i..]) {
             cut_at = Some(i);
             break;
         }
@@ -212,4 +234,45 @@ pub(crate) fn remove_chrome(chunks: &mut Vec<Chunk<'_>>) -> usize {
     }
     chunks.retain(|chunk| !chunk.lines.is_empty());
     removed
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::document::Warning;
+    use crate::import::plain::read;
+    use crate::metadata::Candidates;
+
+    fn text_of(page: &str) -> String {
+        let (blocks, _) = read(page, &mut Candidates::default(), &mut Vec::<Warning>::new());
+        blocks
+            .iter()
+            .map(|b| b.text.as_ref())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+
+    const PROSE: &str =
+        "This is a long paragraph of prose that goes on for quite a while and ends properly.";
+
+    #[test]
+    fn a_sentence_like_a_footer_marker_is_speech() {
+        let page = format!(
+            "## Part\n\n{PROSE}\n\n{PROSE}\n\n{PROSE}\n\nBack to basics.\n\n{PROSE}\n\nThe last words of the speech are these."
+        );
+        assert!(
+            text_of(&page).ends_with("The last words of the speech are these."),
+            "{}",
+            text_of(&page)
+        );
+    }
+
+    #[test]
+    fn a_clause_marked_c_is_speech_but_a_copyright_line_is_not() {
+        let page = format!(
+            "## Part\n\n{PROSE}\n\n(c) to hand over those responsible for the attack.\n\n(c) 2024 Example Ltd"
+        );
+        let text = text_of(&page);
+        assert!(text.contains("(c) to hand over"), "{text}");
+        assert!(!text.contains("Example Ltd"), "{text}");
+    }
 }
