@@ -300,3 +300,33 @@ fn speeches_outside_the_archive_and_overlapping_quotes_are_refused() {
         stderr(&output)
     );
 }
+
+#[test]
+fn notes_whose_speech_is_gone_are_reported() {
+    let (_dir, root) = archive();
+    let root_arg = root.to_str().expect("utf-8");
+    let output = lectern(&[
+        "annotate",
+        root_arg,
+        "sotu/1790-Washington-1.txt",
+        "--quote",
+        "Fellow-Citizens",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    fs::remove_file(root.join("sotu/1790-Washington-1.txt")).expect("remove the speech");
+    let output = lectern(&["check", "--json", root_arg]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let entry = report["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .find(|d| d["path"] == "sotu/1790-Washington-1.txt.notes.ron")
+        .expect("the notes are listed");
+    assert!(
+        entry["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("(1 annotation)"),
+        "{entry}"
+    );
+}

@@ -176,7 +176,7 @@ pub struct CheckEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sections: Option<usize>,
     pub warnings: Vec<String>,
-    /// `"ok"` or `"corrupt"` for a speech with a sidecar; absent without one.
+    /// `"ok"`, `"corrupt"` or `"unreadable"` for a speech with a sidecar; absent without one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sidecar: Option<&'static str>,
     /// Why the sidecar could not be read.
@@ -298,7 +298,10 @@ impl CheckReport {
                     summary.with_warnings += usize::from(!d.warnings.is_empty());
                     summary.bad_sidecars += usize::from(d.sidecar_error.is_some());
                 }
-                CheckStatus::Skipped => summary.skipped += 1,
+                CheckStatus::Skipped => {
+                    summary.skipped += 1;
+                    summary.bad_sidecars += usize::from(d.sidecar_error.is_some());
+                }
                 CheckStatus::Failed => summary.failed += 1,
             }
         }
@@ -361,8 +364,64 @@ pub fn check_with_sidecars_in(root: &Path, mirror: Option<&Path>) -> CheckReport
         })
         .flatten()
         .collect();
+    let imported: std::collections::HashSet<&str> = lines
+        .iter()
+        .filter(|l| l.status == CheckStatus::Imported)
+        .map(|l| l.path.as_str())
+        .collect();
+    let mut unattached: Vec<CheckEntry> = sidecars
+        .present
+        .iter()
+        .filter(|(source, _)| !imported.contains(source.as_str()))
+        .map(|(source, path)| unattached_sidecar(root, source, path))
+        .collect();
+    for (source, copies) in sidecars
+        .conflicts
+        .iter()
+        .filter(|(s, _)| !imported.contains(s.as_str()))
+    {
+        let reason = format!(
+            "sync conflict copies of the notes of {source}, which is not an imported speech"
+        );
+        let mut entry = CheckEntry::new(copies.join(", "), CheckStatus::Skipped, Some(reason));
+        entry.conflict_copies.clone_from(copies);
+        unattached.push(entry);
+    }
     entries.extend(lines);
+    entries.extend(unattached);
     CheckReport::from_entries(entries)
+}
+
+/// A sidecar whose speech is missing or was not imported: reported, never silently ignored.
+fn unattached_sidecar(root: &Path, source: &str, sidecar: &Path) -> CheckEntry {
+    let relative = relative_path(root, sidecar);
+    let mut entry = CheckEntry::new(relative, CheckStatus::Skipped, None);
+    match read_sidecar(sidecar) {
+        Ok(base) => {
+            entry.sidecar = Some("ok");
+            let n = base.notes.annotations.len();
+            let annotations = if n == 1 {
+                "1 annotation".to_owned()
+            } else {
+                format!("{n} annotations")
+            };
+            entry.reason = Some(format!(
+                "notes ({annotations}) for {source}, which is missing or was not imported; they are kept"
+            ));
+        }
+        Err(err) => {
+            entry.sidecar = Some(if matches!(err, NotesError::Corrupt { .. }) {
+                "corrupt"
+            } else {
+                "unreadable"
+            });
+            entry.reason = Some(format!(
+                "notes for {source}, which is missing or was not imported"
+            ));
+            entry.sidecar_error = Some(err.to_string());
+        }
+    }
+    entry
 }
 
 /// The scanned entries without the sidecars, and which sources have one (or conflict copies). Knowing them
