@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::notes::{NotesError, find_sidecars, read_sidecar};
-use crate::scan::{EntryKind, ScanEntry, io_reason, relative_path, scan};
+use crate::scan::{EntryKind, ScanEntry, io_reason, relative_path, scan, walk};
 
 /// Why a file could not be loaded. Messages name the reason; callers add the path.
 #[derive(Debug, thiserror::Error)]
@@ -234,7 +234,7 @@ impl CheckEntry {
     }
 
     /// Adds what the sidecar next to `source` says, anchored in `doc`.
-    fn with_sidecar(mut self, sidecar: &Path, doc: &Document) -> Self {
+    fn attach_sidecar(&mut self, sidecar: &Path, doc: &Document) {
         match read_sidecar(sidecar) {
             Ok(base) if base.notes.is_empty() => {}
             Ok(base) => {
@@ -259,7 +259,6 @@ impl CheckEntry {
                 self.sidecar_error = Some(err.to_string());
             }
         }
-        self
     }
 }
 
@@ -338,32 +337,50 @@ pub fn check(root: &Path) -> CheckReport {
 /// to the sources — for archives on read-only media.
 pub fn check_with_sidecars_in(root: &Path, mirror: Option<&Path>) -> CheckReport {
     let (catalogue, mut entries) = read_catalogue(root);
-    let (scanned, mut sidecars) = split_sidecars(scan(root));
-    if let Some(mirror) = mirror {
-        sidecars.present = find_sidecars(mirror).into_iter().collect();
-    }
-    let lines: Vec<CheckEntry> = scanned
-        .into_par_iter()
-        .map(|entry| {
-            let conflicts = sidecars.conflicts.get(&entry.relative);
-            let sidecar = sidecars.present.get(&entry.relative);
-            READ_BUFFER
-                .with_borrow_mut(|buffer| {
-                    process(
-                        entry,
-                        &catalogue,
-                        buffer,
-                        false,
-                        sidecar.map(PathBuf::as_path),
-                    )
-                })
-                .map(|(mut line, _)| {
-                    line.conflict_copies = conflicts.cloned().unwrap_or_default();
-                    line
-                })
+    // Files are read while the walk goes on; sidecars met on the way are set aside and
+    // anchored afterwards, against a second reading of their (few) speeches.
+    let found: Vec<Found> = walk(root)
+        .par_bridge()
+        .map(|entry| match entry.kind {
+            EntryKind::Sidecar(source) => Some(Found::Sidecar(source, entry.path)),
+            EntryKind::SidecarConflict(source) => Some(Found::Conflict(source, entry.relative)),
+            _ => READ_BUFFER
+                .with_borrow_mut(|buffer| process(entry, &catalogue, buffer, false, None))
+                .map(|(line, _)| Found::Line(line)),
         })
         .flatten()
         .collect();
+    let mut sidecars = Sidecars::default();
+    let mut lines = Vec::with_capacity(found.len());
+    for f in found {
+        match f {
+            Found::Line(line) => lines.push(line),
+            Found::Sidecar(source, path) => {
+                sidecars.present.insert(source, path);
+            }
+            Found::Conflict(source, relative) => {
+                sidecars.conflicts.entry(source).or_default().push(relative);
+            }
+        }
+    }
+    if let Some(mirror) = mirror {
+        sidecars.present = find_sidecars(mirror).into_iter().collect();
+    }
+    for line in lines
+        .iter_mut()
+        .filter(|l| l.status == CheckStatus::Imported)
+    {
+        if let Some(copies) = sidecars.conflicts.get(&line.path) {
+            let mut copies = copies.clone();
+            copies.sort();
+            line.conflict_copies = copies;
+        }
+        if let Some(sidecar) = sidecars.present.get(&line.path)
+            && let Ok(doc) = load_file(&root.join(&line.path), &line.path, &catalogue)
+        {
+            line.attach_sidecar(sidecar, &doc);
+        }
+    }
     let imported: std::collections::HashSet<&str> = lines
         .iter()
         .filter(|l| l.status == CheckStatus::Imported)
@@ -449,6 +466,15 @@ fn split_sidecars(scanned: Vec<ScanEntry>) -> (Vec<ScanEntry>, Sidecars) {
     (entries, sidecars)
 }
 
+/// What one walked path gave `check`.
+// One per file, moved once: boxing the report line would only add noise.
+#[allow(clippy::large_enum_variant)]
+enum Found {
+    Line(CheckEntry),
+    Sidecar(String, PathBuf),
+    Conflict(String, String),
+}
+
 /// What the scan found of sidecars, by source.
 #[derive(Debug, Default)]
 struct Sidecars {
@@ -531,7 +557,7 @@ fn process(
                 Ok(doc) => {
                     let mut line = CheckEntry::imported(entry.relative.clone(), &doc);
                     if let Some(sidecar) = sidecar {
-                        line = line.with_sidecar(sidecar, &doc);
+                        line.attach_sidecar(sidecar, &doc);
                     }
                     (line, keep.then_some((entry.relative, doc)))
                 }
