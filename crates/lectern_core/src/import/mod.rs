@@ -8,6 +8,7 @@
 
 mod builder;
 mod frontmatter;
+mod headings;
 mod html;
 mod inline;
 mod markdown;

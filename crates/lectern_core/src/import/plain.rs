@@ -14,9 +14,9 @@ use std::borrow::Cow;
 
 use smallvec::SmallVec;
 
-use crate::date::find_date_in_text;
 use crate::document::{Provenance, SourceFormat, Warning, WarningKind};
 use crate::import::builder::{BlockBuilder, RawBlock, RawKind};
+use crate::import::headings::{detect_headings, flatten_headings, take_title};
 use crate::import::inline::push_inline;
 use crate::import::scrape::{lines, looks_scraped, remove_chrome};
 use crate::metadata::Candidates;
@@ -154,7 +154,7 @@ pub(crate) fn is_prose(text: &str) -> bool {
 }
 
 /// Ends with punctuation that closes a sentence, a clause or a quotation.
-fn ends_sentence(text: &str) -> bool {
+pub(crate) fn ends_sentence(text: &str) -> bool {
     let last = text
         .trim_end()
         .trim_end_matches(['*', '_'])
@@ -302,15 +302,15 @@ impl Screen {
 
 /// A paragraph (or heading) on its way to becoming a block.
 #[derive(Debug)]
-struct Para<'a> {
-    kind: RawKind,
+pub(crate) struct Para<'a> {
+    pub kind: RawKind,
     /// Borrowed from the source when the paragraph is one line, as most are.
-    text: Cow<'a, str>,
-    blank_before: usize,
+    pub text: Cow<'a, str>,
+    pub blank_before: usize,
     /// Which run of lines between blank lines the paragraph came from.
-    chunk: usize,
+    pub chunk: usize,
     /// Whether that run was this one line.
-    one_line: bool,
+    pub one_line: bool,
 }
 
 impl<'a> Para<'a> {
@@ -361,7 +361,7 @@ fn is_list_marker(line: &str) -> bool {
 }
 
 /// `THE PRESIDENT: …`, `Q: …` at the start of a line: a new turn even without a blank line.
-fn starts_turn(line: &str) -> bool {
+pub(crate) fn starts_turn(line: &str) -> bool {
     let t = line.trim_start();
     let head = &t.as_bytes()[..t.len().min(40)];
     let Some(colon) = memchr::memchr(b':', head) else {
@@ -485,165 +485,6 @@ fn chunk_paragraphs<'a>(
         current.push_str(line.trim());
     }
     flush(&mut current, current_kind, &mut blank_before, out);
-}
-
-/// The first level-1 heading, before any prose, is the document's title.
-fn take_title(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
-    let position = paragraphs
-        .iter()
-        .take(4)
-        .take_while(|p| p.kind != RawKind::Paragraph || !is_prose(&p.text))
-        .position(|p| p.kind == RawKind::Heading(1));
-    if let Some(i) = position {
-        let title = paragraphs.remove(i);
-        candidates.add_title(strip_markup(&title.text), Provenance::InText);
-    }
-}
-
-fn strip_markup(text: &str) -> String {
-    let mut builder = BlockBuilder::new();
-    push_inline(&mut builder, text, true);
-    builder.text().to_owned()
-}
-
-/// Scraped pages nest headings by visual accident (`###`, `####`, `### **bold**`, `##`); the
-/// sections of a speech are siblings.
-fn flatten_headings(paragraphs: &mut [Para]) {
-    for p in paragraphs.iter_mut() {
-        if let RawKind::Heading(_) = p.kind {
-            p.kind = RawKind::Heading(1);
-        }
-    }
-}
-
-/// Shape-based headings in plain text: a short title-like line between prose paragraphs.
-/// Accepted only when the document has several, or the line is in capitals or numbered. A
-/// title-like first line is the document's title instead.
-fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
-    // Cheap tests first: most paragraphs are far too long to be headings.
-    let is_candidate = |i: usize, p: &Para| -> bool {
-        // "2. FOREIGN ECONOMIC POLICY" reads as a list item but is a numbered heading.
-        let kind_fits = || {
-            p.kind == RawKind::Paragraph
-                || (p.kind == RawKind::ListItem && is_numbered(&p.text) && is_capitals(&p.text))
-        };
-        let shaped = p.text.len() <= MAX_HEADING_BYTES
-            && kind_fits()
-            && (matches!(p.text, Cow::Borrowed(_)) || !p.text.contains('\n'))
-            && heading_shape(&p.text);
-        let next_is_prose = || {
-            paragraphs.get(i + 1).is_some_and(|n| {
-                n.kind == RawKind::Paragraph
-                    && is_prose(&n.text)
-                    && n.text.split_whitespace().nth(14).is_some()
-            })
-        };
-        let prev_closed = || {
-            i == 0
-                || paragraphs
-                    .get(i - 1)
-                    .is_some_and(|p| ends_sentence(&p.text))
-        };
-        shaped && next_is_prose() && prev_closed()
-    };
-    let candidates_at: Vec<usize> = (0..paragraphs.len())
-        .filter(|&i| is_candidate(i, &paragraphs[i]))
-        .collect();
-    let mut title_taken = false;
-    if candidates_at.first() == Some(&0) && paragraphs.len() > 1 {
-        candidates.add_title(paragraphs[0].text.trim(), Provenance::InText);
-        title_taken = true;
-    }
-    let body: Vec<usize> = candidates_at
-        .into_iter()
-        .filter(|&i| !(title_taken && i == 0))
-        .collect();
-    let strong = |text: &str| is_capitals(text) || is_numbered(text);
-    let accept_all = body.len() >= 2;
-    for &i in &body {
-        if accept_all || strong(&paragraphs[i].text) {
-            paragraphs[i].kind = RawKind::Heading(1);
-        }
-    }
-    if title_taken {
-        paragraphs.remove(0);
-    }
-}
-
-/// Longer lines are never headings (80 chars of up to four bytes).
-const MAX_HEADING_BYTES: usize = 320;
-
-const MINOR: &[&str] = &[
-    "a", "an", "the", "and", "or", "of", "in", "on", "to", "for", "at", "by", "with", "from", "de",
-    "la", "le", "et", "du", "des",
-];
-
-fn heading_shape(text: &str) -> bool {
-    let t = text.trim();
-    if t.len() > MAX_HEADING_BYTES || ends_sentence(t) || t.ends_with(',') || is_formula(t) {
-        return false;
-    }
-    let word_count = t.split_whitespace().count();
-    if word_count == 0 || word_count > 10 || t.chars().count() > 80 {
-        return false;
-    }
-    let Some(first) = t.chars().next() else {
-        return false;
-    };
-    if !(first.is_uppercase() || first.is_ascii_digit())
-        || starts_turn(t)
-        || t.starts_with(['[', '('])
-    {
-        return false;
-    }
-    if word_count <= 4 && find_date_in_text(t).is_some() {
-        return false;
-    }
-    is_capitals(t)
-        || t.split_whitespace().all(|w| {
-            let first = w.chars().next();
-            first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_alphabetic())
-                || MINOR.iter().any(|minor| minor.eq_ignore_ascii_case(w))
-        })
-}
-
-/// Greetings and closings that speeches open and end with: speech, never a title or a
-/// heading, however title-like they look.
-fn is_formula(text: &str) -> bool {
-    const FORMULAS: &[&str] = &[
-        "ladies and gentlemen",
-        "thank you",
-        "god bless",
-        "good evening",
-        "good morning",
-        "good afternoon",
-        "my fellow",
-        "fellow citizens",
-        "fellow-citizens",
-        "mr. speaker",
-        "madam speaker",
-        "mr. president",
-        "madam president",
-        "dear friends",
-        "friends",
-        "applause",
-        "long live",
-        "vive la",
-    ];
-    let lower = text.trim().to_lowercase();
-    FORMULAS.iter().any(|f| lower.starts_with(f))
-}
-
-fn is_capitals(text: &str) -> bool {
-    text.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !text.chars().any(char::is_lowercase)
-}
-
-fn is_numbered(text: &str) -> bool {
-    let first = text.split_whitespace().next().unwrap_or("");
-    let stem = first.trim_end_matches(['.', ')']);
-    first.len() > stem.len()
-        && !stem.is_empty()
-        && (stem.chars().all(|c| c.is_ascii_digit()) || stem.chars().all(|c| "IVXLC".contains(c)))
 }
 
 /// Joins paragraphs a scraper split mid-sentence: the first does not end a sentence and the

@@ -1,0 +1,175 @@
+//! Headings and titles in plain text, and the formulas that only look like them.
+//!
+//! A false heading breaks the outline and every ¶ citation after it; a missed one only costs
+//! a jump target. So a line becomes a heading only when its shape leaves little doubt: short,
+//! title-like, between prose paragraphs — and, unless it is in capitals or numbered, only
+//! when the document has several such lines. Greetings and closings ("Ladies and
+//! Gentlemen", "Thank You") are speech, never headings or titles.
+
+use std::borrow::Cow;
+
+use crate::date::find_date_in_text;
+use crate::document::Provenance;
+use crate::import::builder::{BlockBuilder, RawKind};
+use crate::import::inline::push_inline;
+use crate::import::plain::{Para, ends_sentence, is_prose, starts_turn};
+use crate::metadata::Candidates;
+
+/// The first level-1 heading, before any prose, is the document's title.
+pub(crate) fn take_title(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
+    let position = paragraphs
+        .iter()
+        .take(4)
+        .take_while(|p| p.kind != RawKind::Paragraph || !is_prose(&p.text))
+        .position(|p| p.kind == RawKind::Heading(1));
+    if let Some(i) = position {
+        let title = paragraphs.remove(i);
+        candidates.add_title(strip_markup(&title.text), Provenance::InText);
+    }
+}
+
+fn strip_markup(text: &str) -> String {
+    let mut builder = BlockBuilder::new();
+    push_inline(&mut builder, text, true);
+    builder.text().to_owned()
+}
+
+/// Scraped pages nest headings by visual accident (`###`, `####`, `### **bold**`, `##`); the
+/// sections of a speech are siblings.
+pub(crate) fn flatten_headings(paragraphs: &mut [Para]) {
+    for p in paragraphs.iter_mut() {
+        if let RawKind::Heading(_) = p.kind {
+            p.kind = RawKind::Heading(1);
+        }
+    }
+}
+
+/// Shape-based headings in plain text: a short title-like line between prose paragraphs.
+/// Accepted only when the document has several, or the line is in capitals or numbered. A
+/// title-like first line is the document's title instead.
+pub(crate) fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
+    // Cheap tests first: most paragraphs are far too long to be headings.
+    let is_candidate = |i: usize, p: &Para| -> bool {
+        // "2. FOREIGN ECONOMIC POLICY" reads as a list item but is a numbered heading.
+        let kind_fits = || {
+            p.kind == RawKind::Paragraph
+                || (p.kind == RawKind::ListItem && is_numbered(&p.text) && is_capitals(&p.text))
+        };
+        let shaped = p.text.len() <= MAX_HEADING_BYTES
+            && kind_fits()
+            && (matches!(p.text, Cow::Borrowed(_)) || !p.text.contains('\n'))
+            && heading_shape(&p.text);
+        let next_is_prose = || {
+            paragraphs.get(i + 1).is_some_and(|n| {
+                n.kind == RawKind::Paragraph
+                    && is_prose(&n.text)
+                    && n.text.split_whitespace().nth(14).is_some()
+            })
+        };
+        let prev_closed = || {
+            i == 0
+                || paragraphs
+                    .get(i - 1)
+                    .is_some_and(|p| ends_sentence(&p.text))
+        };
+        shaped && next_is_prose() && prev_closed()
+    };
+    let candidates_at: Vec<usize> = (0..paragraphs.len())
+        .filter(|&i| is_candidate(i, &paragraphs[i]))
+        .collect();
+    let mut title_taken = false;
+    if candidates_at.first() == Some(&0) && paragraphs.len() > 1 {
+        candidates.add_title(paragraphs[0].text.trim(), Provenance::InText);
+        title_taken = true;
+    }
+    let body: Vec<usize> = candidates_at
+        .into_iter()
+        .filter(|&i| !(title_taken && i == 0))
+        .collect();
+    let strong = |text: &str| is_capitals(text) || is_numbered(text);
+    let accept_all = body.len() >= 2;
+    for &i in &body {
+        if accept_all || strong(&paragraphs[i].text) {
+            paragraphs[i].kind = RawKind::Heading(1);
+        }
+    }
+    if title_taken {
+        paragraphs.remove(0);
+    }
+}
+
+/// Longer lines are never headings (80 chars of up to four bytes).
+const MAX_HEADING_BYTES: usize = 320;
+
+const MINOR: &[&str] = &[
+    "a", "an", "the", "and", "or", "of", "in", "on", "to", "for", "at", "by", "with", "from", "de",
+    "la", "le", "et", "du", "des",
+];
+
+fn heading_shape(text: &str) -> bool {
+    let t = text.trim();
+    if t.len() > MAX_HEADING_BYTES || ends_sentence(t) || t.ends_with(',') || is_formula(t) {
+        return false;
+    }
+    let word_count = t.split_whitespace().count();
+    if word_count == 0 || word_count > 10 || t.chars().count() > 80 {
+        return false;
+    }
+    let Some(first) = t.chars().next() else {
+        return false;
+    };
+    if !(first.is_uppercase() || first.is_ascii_digit())
+        || starts_turn(t)
+        || t.starts_with(['[', '('])
+    {
+        return false;
+    }
+    if word_count <= 4 && find_date_in_text(t).is_some() {
+        return false;
+    }
+    is_capitals(t)
+        || t.split_whitespace().all(|w| {
+            let first = w.chars().next();
+            first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_alphabetic())
+                || MINOR.iter().any(|minor| minor.eq_ignore_ascii_case(w))
+        })
+}
+
+/// Greetings and closings that speeches open and end with: speech, never a title or a
+/// heading, however title-like they look.
+fn is_formula(text: &str) -> bool {
+    const FORMULAS: &[&str] = &[
+        "ladies and gentlemen",
+        "thank you",
+        "god bless",
+        "good evening",
+        "good morning",
+        "good afternoon",
+        "my fellow",
+        "fellow citizens",
+        "fellow-citizens",
+        "mr. speaker",
+        "madam speaker",
+        "mr. president",
+        "madam president",
+        "dear friends",
+        "friends",
+        "applause",
+        "long live",
+        "vive la",
+    ];
+    let lower = text.trim().to_lowercase();
+    FORMULAS.iter().any(|f| lower.starts_with(f))
+}
+
+fn is_capitals(text: &str) -> bool {
+    text.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !text.chars().any(char::is_lowercase)
+}
+
+fn is_numbered(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or("");
+    let stem = first.trim_end_matches(['.', ')']);
+    first.len() > stem.len()
+        && !stem.is_empty()
+        && (stem.chars().all(|c| c.is_ascii_digit()) || stem.chars().all(|c| "IVXLC".contains(c)))
+}
