@@ -13,8 +13,8 @@ use lectern_core::annotation::{
 };
 use lectern_core::{CharSpan, Document};
 use lectern_store::notes::{
-    NotesPlace, RealFs, is_unwritable, read_archive_file, read_sidecar, save_archive_file,
-    save_sidecar,
+    NotesPlace, RealFs, clean_leftovers, is_unwritable, read_archive_file, read_sidecar,
+    save_archive_file, save_sidecar,
 };
 
 pub(super) struct Request<'a> {
@@ -80,6 +80,7 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
             anyhow::anyhow!("cannot create the notes folder: {e}: {}", mirror.display())
         })?;
     }
+    clean_leftovers(place.root());
     let sidecar = place.sidecar(request.file);
     let base = read_sidecar(&sidecar)?;
     let mut ours = base.notes.clone();
@@ -121,6 +122,9 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
 /// The span of the `occurrence`-th (1-based) occurrence of `quote`, white space folded as
 /// in the canonical text; overlapping occurrences count.
 fn find_quote(doc: &Document, quote: &str, occurrence: Option<usize>) -> anyhow::Result<CharSpan> {
+    // Cleaned as the text was (NFC, invisible characters), so a quote pasted from a source
+    // in decomposed form or with a soft hyphen still matches.
+    let quote = lectern_core::import::clean_source(quote);
     let quote = quote.split_whitespace().collect::<Vec<_>>().join(" ");
     let quote = quote.as_str();
     if quote.is_empty() {

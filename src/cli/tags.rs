@@ -8,8 +8,8 @@ use anyhow::bail;
 use lectern_core::annotation::edit::{self, Edit};
 use lectern_core::annotation::{Notebook, TagDef, TagName};
 use lectern_store::notes::{
-    ArchiveBase, Base, RealFs, find_sidecars, read_archive_file, read_sidecar, save_archive_file,
-    save_sidecar,
+    ArchiveBase, Base, RealFs, clean_leftovers, find_sidecars, read_archive_file, read_sidecar,
+    save_archive_file, save_sidecar,
 };
 
 /// What to do with the vocabulary.
@@ -80,6 +80,8 @@ pub(super) fn run(
     if let TagsCommand::List = command {
         return list(&load(root)?);
     }
+    // About to write: first clear what crashed saves left behind.
+    clean_leftovers(root);
     let loaded = load(root)?;
     let nb = &loaded.notebook;
     let name = |s: &str| TagName::new(s);

@@ -330,3 +330,30 @@ fn notes_whose_speech_is_gone_are_reported() {
         "{entry}"
     );
 }
+
+#[test]
+fn a_decomposed_quote_matches_and_crash_leftovers_are_cleared() {
+    let (_dir, root) = archive();
+    let root_arg = root.to_str().expect("utf-8");
+    fs::write(
+        root.join("paris.txt"),
+        "Discours à Paris\n\nLa société française a changé. Nous sommes à un tournant.\n",
+    )
+    .expect("write");
+    let leftover = root.join(".paris.txt.notes.ron.4242-0.lectern-tmp");
+    fs::write(&leftover, "half a save").expect("write");
+    // "société" with the accent as a combining mark, as macOS file names and some
+    // clipboards give it; the text was composed to NFC when it was read.
+    let decomposed = "La socie\u{301}te\u{301} franc\u{327}aise";
+    let output = lectern(&["annotate", root_arg, "paris.txt", "--quote", decomposed]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let sidecar = fs::read_to_string(root.join("paris.txt.notes.ron")).expect("sidecar");
+    assert!(
+        sidecar.contains("quote: \"La société française\""),
+        "{sidecar}"
+    );
+    assert!(
+        !leftover.exists(),
+        "the crashed save's temporary file is gone"
+    );
+}

@@ -16,7 +16,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use lectern_core::annotation::merge::merge;
+use lectern_core::annotation::merge::{merge, merge_vocabulary};
 use lectern_core::annotation::sidecar::{self, SIDECAR_SUFFIX, SidecarError};
 use lectern_core::annotation::{AnnotationId, SpeechNotes};
 
@@ -58,7 +58,13 @@ impl NotesPlace {
 
 /// Whether an error means the folder cannot be written at all (rather than a passing fault).
 pub fn is_unwritable(err: &NotesError) -> bool {
-    matches!(err, NotesError::Io { reason, .. } if reason == "permission denied" || reason.contains("read-only"))
+    matches!(
+        err,
+        NotesError::Io {
+            kind: io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem,
+            ..
+        }
+    )
 }
 
 /// The backup kept beside a sidecar.
@@ -68,7 +74,9 @@ pub fn backup_path(sidecar: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// The temporary file a save writes first.
+/// How the temporary files a save writes first end.
+const TEMP_SUFFIX: &str = ".lectern-tmp";
+
 /// Saves made by this process, to name their temporary files.
 static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
@@ -79,7 +87,7 @@ fn temp_path(path: &Path) -> PathBuf {
         .unwrap_or_default();
     // Unique per process and per save: two writers never share (and truncate) one file.
     let n = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    path.with_file_name(format!(".{name}.{}-{n}.lectern-tmp", std::process::id()))
+    path.with_file_name(format!(".{name}.{}-{n}{TEMP_SUFFIX}", std::process::id()))
 }
 
 /// Why notes could not be read or saved. Messages give the reason, then the file.
@@ -89,6 +97,8 @@ pub enum NotesError {
     Io {
         action: &'static str,
         reason: String,
+        /// What kind of failure it was, for callers that react to it (a read-only folder).
+        kind: io::ErrorKind,
         path: PathBuf,
     },
     #[error("unreadable sidecar ({error}); it is left untouched{}: {}", backup.as_ref().map_or(String::new(), |b| format!(" and its previous version is at {}", b.display())), path.display())]
@@ -104,6 +114,7 @@ impl NotesError {
         Self::Io {
             action,
             reason: io_reason(err),
+            kind: err.kind(),
             path: path.to_path_buf(),
         }
     }
@@ -230,8 +241,9 @@ pub fn write_atomic(
     }
     if keep_backup {
         let backup = backup_path(path);
-        let old =
-            fs::read(path).map_err(|e| NotesError::io("read the previous version", path, &e))?;
+        let old = ops
+            .read(path)
+            .map_err(|e| NotesError::io("read the previous version", path, &e))?;
         let backup_temp = temp_path(&backup);
         ops.write_synced(&backup_temp, &old)
             .map_err(|e| NotesError::io("write the backup", &backup_temp, &e))?;
@@ -263,28 +275,43 @@ fn sync_parent(path: &Path, ops: &dyn FileOps) -> Result<(), NotesError> {
         .map_err(|e| NotesError::io("flush the folder", dir, &e))
 }
 
-/// Removes the temporary files a crashed save left in `dir` and below.
+/// Removes the temporary files crashed saves left in `root` and below, and returns them.
+///
+/// Each folder's leftovers are removed under that folder's lock: a save in progress holds
+/// it from its first write to its last rename, so its temporary file is never taken for a
+/// leftover. A folder whose lock cannot be taken (read-only media) is left alone.
 pub fn clean_leftovers(root: &Path) -> Vec<PathBuf> {
-    let mut removed = Vec::new();
-    for entry in walkdir::WalkDir::new(root)
+    let mut found: Vec<PathBuf> = walkdir::WalkDir::new(root)
         .into_iter()
         .filter_map(Result::ok)
-    {
-        let name = entry.file_name().to_string_lossy();
-        if entry.file_type().is_file()
-            && name.starts_with('.')
-            && name.ends_with(".lectern-tmp")
-            && fs::remove_file(entry.path()).is_ok()
-        {
-            removed.push(entry.into_path());
-        }
+        .filter(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            entry.file_type().is_file() && name.starts_with('.') && name.ends_with(TEMP_SUFFIX)
+        })
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    found.sort();
+    let mut removed = Vec::new();
+    for group in found.chunk_by(|a, b| a.parent() == b.parent()) {
+        let Ok(_lock) = FolderLock::acquire(folder_of(&group[0])) else {
+            continue;
+        };
+        removed.extend(
+            group
+                .iter()
+                .filter(|path| fs::remove_file(path).is_ok())
+                .cloned(),
+        );
     }
-    removed.sort();
     removed
 }
 
 /// The file operations a save performs, one method per step that can fail.
 pub trait FileOps {
+    /// Reads the whole file (the previous version, before it becomes the backup).
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        fs::read(path)
+    }
     /// Creates or truncates `path`, writes `bytes` and flushes them to disk.
     fn write_synced(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
@@ -395,8 +422,9 @@ pub fn read_archive_file(root: &Path) -> Result<ArchiveBase, NotesError> {
     }
 }
 
-/// Saves the vocabulary and settings. If the file changed since `base` was read, tags are
-/// merged: theirs are kept, ours win where both define the same tag differently.
+/// Saves the vocabulary and settings. If the file changed since `base` was read, the two
+/// versions are merged tag by tag and setting by setting (see
+/// [`merge_vocabulary`]); ours win where both changed the same thing.
 pub fn save_archive_file(
     root: &Path,
     base: &ArchiveBase,
@@ -408,17 +436,24 @@ pub fn save_archive_file(
     let current = read_archive_file(root)?;
     let mut merged = ours.clone();
     if current.fingerprint != base.fingerprint {
-        for (name, def) in &current.vocabulary.tags {
-            let deleted_by_us =
-                base.vocabulary.tags.contains_key(name) && !ours.vocabulary.tags.contains_key(name);
-            if !deleted_by_us {
-                merged
-                    .vocabulary
-                    .tags
-                    .entry(name.clone())
-                    .or_insert_with(|| def.clone());
+        merged.vocabulary =
+            merge_vocabulary(&base.vocabulary, &ours.vocabulary, &current.vocabulary);
+        // Settings field by field: ours where we changed one, theirs otherwise.
+        let (b, o, t) = (&base.settings, &ours.settings, &current.settings);
+        merged.settings = sidecar::ArchiveSettings {
+            author: if o.author == b.author {
+                &t.author
+            } else {
+                &o.author
             }
-        }
+            .clone(),
+            mirror: if o.mirror == b.mirror {
+                &t.mirror
+            } else {
+                &o.mirror
+            }
+            .clone(),
+        };
     }
     let text = sidecar::write_archive(&merged.vocabulary, &merged.settings);
     write_atomic(&path, text.as_bytes(), current.fingerprint.is_some(), ops)?;
@@ -458,9 +493,22 @@ pub fn merge_conflict_copy(
     // Neither side is the ancestor of the other: merge from nothing, which keeps everything.
     let merged = merge(&SpeechNotes::default(), &base.notes, &theirs.notes);
     let saved = save_sidecar(sidecar, &base, &merged.notes, ops)?;
-    let mut done = copy.as_os_str().to_owned();
-    done.push(".merged");
-    ops.rename(copy, Path::new(&done))
+    // A name not yet taken: an earlier merged copy of the same name is never replaced.
+    let mut n = 1;
+    let done = loop {
+        let mut name = copy.as_os_str().to_owned();
+        name.push(if n == 1 {
+            ".merged".to_owned()
+        } else {
+            format!(".merged-{n}")
+        });
+        let candidate = PathBuf::from(name);
+        if fs::symlink_metadata(&candidate).is_err() {
+            break candidate;
+        }
+        n += 1;
+    };
+    ops.rename(copy, &done)
         .map_err(|e| NotesError::io("set aside the merged copy", copy, &e))?;
     Ok(Saved {
         conflicts: merged.conflicts,

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::annotation::{Annotation, AnnotationId, SpeechNotes};
+use crate::annotation::{Annotation, AnnotationId, SpeechNotes, TagDef, TagName, Vocabulary};
 use crate::metadata::Overrides;
 
 /// The merged notes and the ids of annotations that were changed on both sides.
@@ -99,6 +99,41 @@ fn conflicting_copy(
     copy.id = id;
     copy.conflict_with = Some(ours.clone());
     copy
+}
+
+/// Merges two versions of the archive's tag vocabulary derived from `base`, tag by tag: a
+/// tag added, changed or deleted on one side takes that side's version; a tag changed on
+/// both sides keeps ours (their colour or description is not worth a conflict); a tag one
+/// side deleted and the other changed is kept, since annotations may still use it.
+pub fn merge_vocabulary(base: &Vocabulary, ours: &Vocabulary, theirs: &Vocabulary) -> Vocabulary {
+    let names: BTreeSet<&TagName> = base
+        .tags
+        .keys()
+        .chain(ours.tags.keys())
+        .chain(theirs.tags.keys())
+        .collect();
+    let mut tags = std::collections::BTreeMap::new();
+    for name in names {
+        let (b, o, t) = (
+            base.tags.get(name),
+            ours.tags.get(name),
+            theirs.tags.get(name),
+        );
+        let kept: Option<&TagDef> = match (b, o, t) {
+            (_, Some(o), Some(t)) => {
+                Some(merge_field(&b, &Some(o), &Some(t)).flatten().unwrap_or(o))
+            }
+            // Deleted on one side: gone if the other side left it alone.
+            (Some(b), Some(o), None) if o == b => None,
+            (Some(b), None, Some(t)) if t == b => None,
+            (_, Some(kept), None) | (_, None, Some(kept)) => Some(kept),
+            (_, None, None) => None,
+        };
+        if let Some(def) = kept {
+            tags.insert(name.clone(), def.clone());
+        }
+    }
+    Vocabulary { tags }
 }
 
 /// The side that changed, or `None` when both did (differently).
@@ -286,5 +321,75 @@ mod tests {
             memo.starts_with("ours") && memo.ends_with("theirs"),
             "{memo}"
         );
+    }
+
+    fn vocabulary(tags: &[(&str, &str)]) -> Vocabulary {
+        Vocabulary {
+            tags: tags
+                .iter()
+                .map(|(name, description)| {
+                    (
+                        TagName::new(name),
+                        TagDef {
+                            description: (*description).to_owned(),
+                            ..TagDef::default()
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn described(v: &Vocabulary) -> Vec<(String, String)> {
+        v.tags
+            .iter()
+            .map(|(n, d)| (n.0.clone(), d.description.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn vocabularies_merge_tag_by_tag() {
+        let base = vocabulary(&[
+            ("keep", ""),
+            ("gone", ""),
+            ("changed", "old"),
+            ("both", "b"),
+        ]);
+        // Ours deletes `gone`, adds `mine`, changes `both`; theirs changes `changed`, adds
+        // `yours`, changes `both` differently.
+        let ours = vocabulary(&[
+            ("keep", ""),
+            ("changed", "old"),
+            ("both", "ours"),
+            ("mine", ""),
+        ]);
+        let theirs = vocabulary(&[
+            ("keep", ""),
+            ("gone", ""),
+            ("changed", "new"),
+            ("both", "theirs"),
+            ("yours", ""),
+        ]);
+        let merged = merge_vocabulary(&base, &ours, &theirs);
+        let expected = [
+            ("both", "ours"),
+            ("changed", "new"),
+            ("keep", ""),
+            ("mine", ""),
+            ("yours", ""),
+        ]
+        .map(|(n, d)| (n.to_owned(), d.to_owned()));
+        assert_eq!(described(&merged), expected);
+    }
+
+    #[test]
+    fn a_tag_deleted_on_one_side_and_changed_on_the_other_is_kept() {
+        let base = vocabulary(&[("t", "old")]);
+        let deleted = vocabulary(&[]);
+        let changed = vocabulary(&[("t", "new")]);
+        for (ours, theirs) in [(&deleted, &changed), (&changed, &deleted)] {
+            let merged = merge_vocabulary(&base, ours, theirs);
+            assert_eq!(described(&merged), [("t".to_owned(), "new".to_owned())]);
+        }
     }
 }

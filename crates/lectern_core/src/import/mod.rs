@@ -167,7 +167,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
 ///
 /// This runs over every byte of every file, so it scans bytes and only decodes characters
 /// outside ASCII; the common text with a few dashes and curly quotes is copied in runs.
-pub(crate) fn clean_source(text: &str) -> Cow<'_, str> {
+pub fn clean_source(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let Some(first) = next_attention(bytes, 0) else {
         return Cow::Borrowed(text);

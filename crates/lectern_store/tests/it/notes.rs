@@ -183,6 +183,12 @@ impl Faulty {
 }
 
 impl FileOps for Faulty {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        if self.fails_now() {
+            return Err(self.error());
+        }
+        RealFs.read(path)
+    }
     fn write_synced(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
         if self.fails_now() {
             let _ = fs::write(path, &bytes[..bytes.len() / 2]);
@@ -207,8 +213,8 @@ impl FileOps for Faulty {
     }
 }
 
-/// A save with a backup takes five steps: write the backup, keep it, write the new text,
-/// replace the sidecar, flush the folder. Whichever fails, the error reaches the caller and
+/// A save with a backup takes six steps: read the previous version, write the backup, keep
+/// it, write the new text, replace the sidecar, flush the folder. Whichever fails, the error reaches the caller and
 /// the sidecar on disk is whole: the old version before the replace, the new one after.
 #[test]
 fn a_failure_at_any_step_keeps_a_whole_version_and_reports_it() {
@@ -218,7 +224,7 @@ fn a_failure_at_any_step_keeps_a_whole_version_and_reports_it() {
         io::ErrorKind::WriteZero,
         io::ErrorKind::Other,
     ] {
-        for fail_at in 0..5 {
+        for fail_at in 0..6 {
             let dir = tempfile::tempdir().expect("temp dir");
             let path = dir.path().join("a.txt.notes.ron");
             let old = notes(vec![annotation("A", "old")]);
@@ -239,7 +245,7 @@ fn a_failure_at_any_step_keeps_a_whole_version_and_reports_it() {
             );
             let on_disk = read_speech(&fs::read_to_string(&path).expect("still there"))
                 .expect("still parses");
-            let expected = if fail_at < 4 { &old } else { &new };
+            let expected = if fail_at < 5 { &old } else { &new };
             assert_eq!(&on_disk, expected, "{kind:?} at step {fail_at}");
             clean_leftovers(dir.path());
             let names: Vec<String> = fs::read_dir(dir.path())
@@ -375,4 +381,117 @@ fn a_sidecar_that_is_a_link_is_saved_where_it_points() {
     );
     let on_disk = read_speech(&fs::read_to_string(&real).expect("read")).expect("parses");
     assert_eq!(on_disk.annotations[0].note, "two");
+}
+
+#[test]
+fn a_second_conflict_copy_of_the_same_name_never_replaces_the_first() {
+    use lectern_store::notes::merge_conflict_copy;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sidecar = dir.path().join("a.txt.notes.ron");
+    let copy = dir.path().join("a.txt.notes-conflict.ron");
+    fs::write(
+        &sidecar,
+        write_speech(&notes(vec![annotation("A", "here")])),
+    )
+    .expect("write");
+    for (round, id) in ["B", "C"].into_iter().enumerate() {
+        fs::write(&copy, write_speech(&notes(vec![annotation(id, "there")]))).expect("write");
+        merge_conflict_copy(&sidecar, &copy, &RealFs).expect("merged");
+        let expected = if round == 0 {
+            "a.txt.notes-conflict.ron.merged"
+        } else {
+            "a.txt.notes-conflict.ron.merged-2"
+        };
+        let kept = read_speech(&fs::read_to_string(dir.path().join(expected)).expect("kept aside"))
+            .expect("parses");
+        assert_eq!(kept.annotations[0].id.0, id, "round {round}");
+    }
+    let on_disk = read_speech(&fs::read_to_string(&sidecar).expect("read")).expect("parses");
+    let ids: Vec<&str> = on_disk
+        .annotations
+        .iter()
+        .map(|a| a.id.0.as_str())
+        .collect();
+    assert_eq!(ids, ["A", "B", "C"]);
+}
+
+#[test]
+fn leftovers_of_crashed_saves_are_removed_in_every_folder_and_nothing_else() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let nested = dir.path().join("1990s/speeches");
+    fs::create_dir_all(&nested).expect("folders");
+    let leftovers = [
+        dir.path().join(".lectern.ron.77-0.lectern-tmp"),
+        nested.join(".a.txt.notes.ron.77-1.lectern-tmp"),
+        nested.join(".a.txt.notes.ron.bak.77-2.lectern-tmp"),
+    ];
+    let kept = [
+        nested.join("a.txt"),
+        nested.join("a.txt.notes.ron"),
+        nested.join("notes.lectern-tmp"),
+    ];
+    for path in leftovers.iter().chain(&kept) {
+        fs::write(path, "x").expect("write");
+    }
+    let mut removed = clean_leftovers(dir.path());
+    removed.sort();
+    let mut expected = leftovers.to_vec();
+    expected.sort();
+    assert_eq!(removed, expected);
+    assert!(kept.iter().all(|p| p.exists()), "only leftovers go");
+    assert!(leftovers.iter().all(|p| !p.exists()));
+}
+
+#[test]
+fn a_vocabulary_changed_elsewhere_is_merged_tag_by_tag_on_save() {
+    use lectern_core::annotation::TagDef;
+    use lectern_store::notes::{read_archive_file, save_archive_file};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let mut first = read_archive_file(root).expect("empty");
+    for name in ["economy", "security"] {
+        first
+            .vocabulary
+            .tags
+            .insert(TagName::new(name), TagDef::default());
+    }
+    let base = save_archive_file(
+        root,
+        &read_archive_file(root).expect("empty"),
+        &first,
+        &RealFs,
+    )
+    .expect("saved");
+    // Another window deletes `economy` and adds `trade`; this one, from the same base,
+    // adds `war` and describes `security`.
+    let mut theirs = base.clone();
+    theirs.vocabulary.tags.remove(&TagName::new("economy"));
+    theirs
+        .vocabulary
+        .tags
+        .insert(TagName::new("trade"), TagDef::default());
+    save_archive_file(root, &base, &theirs, &RealFs).expect("saved");
+    let mut ours = base.clone();
+    ours.vocabulary
+        .tags
+        .insert(TagName::new("war"), TagDef::default());
+    ours.vocabulary
+        .tags
+        .get_mut(&TagName::new("security"))
+        .expect("there")
+        .description = "Intelligence and policing".into();
+    let merged = save_archive_file(root, &base, &ours, &RealFs).expect("saved");
+    let on_disk = read_archive_file(root).expect("reads");
+    assert_eq!(on_disk.vocabulary, merged.vocabulary);
+    let names: Vec<&str> = on_disk
+        .vocabulary
+        .tags
+        .keys()
+        .map(|t| t.0.as_str())
+        .collect();
+    assert_eq!(names, ["security", "trade", "war"]);
+    assert_eq!(
+        on_disk.vocabulary.tags[&TagName::new("security")].description,
+        "Intelligence and policing"
+    );
 }
