@@ -24,6 +24,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the desktop app on an archive folder (with no command: the last archive used)
+    Open {
+        /// The archive folder
+        archive: PathBuf,
+    },
     /// Print what Lectern reads from speech files: metadata, outline, counts, warnings
     Inspect {
         /// Files to read
@@ -122,10 +127,14 @@ pub fn run(cli: Cli) -> ExitCode {
             mirror,
             command,
         }) => tags::run(&archive, mirror.as_deref(), command),
-        None => {
-            eprintln!("lectern: no command given; try `lectern --help`");
-            Ok(false)
+        Some(Command::Open { archive }) => {
+            if archive.is_dir() {
+                crate::app::run(Some(archive)).map(|()| true)
+            } else {
+                Err(anyhow::anyhow!("not a folder: {}", archive.display()))
+            }
         }
+        None => crate::app::run(None).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

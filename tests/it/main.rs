@@ -1,5 +1,6 @@
 //! End-to-end tests of the `lectern` binary on the sample archive.
 
 mod annotate;
+mod app;
 mod cli;
 mod seed;

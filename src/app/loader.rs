@@ -1,0 +1,97 @@
+//! Loading an archive on a named background thread, with progress the UI can poll.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+
+use lectern_store::Loaded;
+
+/// What the loading thread reports.
+pub enum LoadMessage {
+    Progress {
+        done: usize,
+        total: usize,
+        current: String,
+    },
+    Done(Box<Loaded>),
+}
+
+/// A load in progress.
+pub struct LoadJob {
+    pub archive: PathBuf,
+    pub done: usize,
+    pub total: usize,
+    pub current: String,
+    receiver: Receiver<LoadMessage>,
+    cancelled: Arc<AtomicBool>,
+}
+
+impl LoadJob {
+    /// Starts loading `archive`; `wake` is called after each message so the UI repaints.
+    pub fn start(archive: &Path, wake: impl Fn() + Send + Sync + 'static) -> std::io::Result<Self> {
+        let (sender, receiver) = mpsc::channel();
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let thread_cancelled = Arc::clone(&cancelled);
+        let root = archive.to_path_buf();
+        std::thread::Builder::new()
+            .name("lectern-load".to_owned())
+            .spawn(move || {
+                let progress_sender = sender.clone();
+                let wake = Arc::new(wake);
+                let wake_done = {
+                    let wake = Arc::clone(&wake);
+                    move || wake()
+                };
+                let on_progress = move |p: lectern_store::Progress<'_>| {
+                    // Every file would flood the channel at 10,000 speeches; a few hundred
+                    // updates are plenty for a progress bar.
+                    if p.done == p.total || p.done.is_multiple_of(32) {
+                        let _ = progress_sender.send(LoadMessage::Progress {
+                            done: p.done,
+                            total: p.total,
+                            current: p.current.to_owned(),
+                        });
+                        wake();
+                    }
+                };
+                let loaded = lectern_store::load_archive(&root, &on_progress);
+                if !thread_cancelled.load(Ordering::Relaxed) {
+                    let _ = sender.send(LoadMessage::Done(Box::new(loaded)));
+                }
+                wake_done();
+            })?;
+        Ok(Self {
+            archive: archive.to_path_buf(),
+            done: 0,
+            total: 0,
+            current: String::new(),
+            receiver,
+            cancelled,
+        })
+    }
+
+    /// Takes what arrived since the last poll; returns the loaded archive once done.
+    pub fn poll(&mut self) -> Option<Loaded> {
+        loop {
+            match self.receiver.try_recv() {
+                Ok(LoadMessage::Progress {
+                    done,
+                    total,
+                    current,
+                }) => {
+                    self.done = done;
+                    self.total = total;
+                    self.current = current;
+                }
+                Ok(LoadMessage::Done(loaded)) => return Some(*loaded),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => return None,
+            }
+        }
+    }
+
+    /// Stops waiting for the load; its result is dropped when it arrives.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,320 @@
+//! The desktop app: a library of the archive's speeches and a reader.
+//!
+//! Panels read the model and push [`Command`]s; commands are applied after the UI pass, so
+//! no panel changes state another panel is still drawing. Loading runs on a named
+//! background thread ([`loader`]); the UI thread never reads files.
+
+mod library;
+mod loader;
+mod reader;
+
+use std::path::{Path, PathBuf};
+
+use lectern_core::Document;
+use lectern_store::CheckReport;
+
+use loader::LoadJob;
+
+/// The key under which the last archive is remembered between runs.
+const LAST_ARCHIVE: &str = "lectern.last_archive";
+
+/// What the panels ask for; applied after the UI pass.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Open the archive folder at this path.
+    Open(PathBuf),
+    /// Stop loading the archive.
+    CancelLoad,
+    /// Show the speech at this index of the library.
+    Select(usize),
+    /// Scroll the reader to this block of the open speech.
+    JumpToBlock(usize),
+}
+
+/// An archive once loaded.
+pub struct Archive {
+    pub root: PathBuf,
+    /// Speeches by path relative to the root, sorted by path.
+    pub speeches: Vec<(String, Document)>,
+    pub report: CheckReport,
+}
+
+/// The whole window's state.
+pub struct LecternApp {
+    archive: Option<Archive>,
+    loading: Option<LoadJob>,
+    /// Index into `archive.speeches`.
+    selected: Option<usize>,
+    library: library::LibraryState,
+    reader: reader::ReaderState,
+    /// The path typed into the open box (the fallback when no folder dialog is at hand).
+    path_input: String,
+    error: Option<String>,
+    commands: Vec<Command>,
+    /// Set by the loading thread's wake-ups so the UI repaints while loading.
+    ctx: Option<egui::Context>,
+}
+
+impl LecternApp {
+    /// An app that starts loading `archive` (if any) at once.
+    pub fn new(archive: Option<&Path>) -> Self {
+        let mut app = Self {
+            archive: None,
+            loading: None,
+            selected: None,
+            library: library::LibraryState::default(),
+            reader: reader::ReaderState::default(),
+            path_input: archive.map(|p| p.display().to_string()).unwrap_or_default(),
+            error: None,
+            commands: Vec::new(),
+            ctx: None,
+        };
+        if let Some(archive) = archive {
+            app.commands.push(Command::Open(archive.to_path_buf()));
+        }
+        app
+    }
+
+    /// For eframe: remembers the context (to wake the UI from the loading thread) and, with
+    /// no archive given, reopens the last one used.
+    pub fn from_creation(cc: &eframe::CreationContext<'_>, archive: Option<&Path>) -> Self {
+        let remembered = cc
+            .storage
+            .and_then(|s| s.get_string(LAST_ARCHIVE))
+            .map(PathBuf::from)
+            .filter(|p| p.is_dir());
+        // The sample archive next to the program's working folder, on a first run.
+        let sample = Some(PathBuf::from("sample_archive")).filter(|p| p.is_dir());
+        let mut app = Self::new(archive.or(remembered.as_deref()).or(sample.as_deref()));
+        app.ctx = Some(cc.egui_ctx.clone());
+        app
+    }
+
+    pub fn archive(&self) -> Option<&Archive> {
+        self.archive.as_ref()
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    pub fn selected(&self) -> Option<&(String, Document)> {
+        let archive = self.archive.as_ref()?;
+        archive.speeches.get(self.selected?)
+    }
+
+    /// Applies the queued commands and takes in a finished load. Called once per frame,
+    /// before the UI is drawn.
+    pub fn update(&mut self, ctx: &egui::Context) {
+        if self.ctx.is_none() {
+            self.ctx = Some(ctx.clone());
+        }
+        if let Some(job) = &mut self.loading {
+            if let Some(loaded) = job.poll() {
+                let root = job.archive.clone();
+                self.loading = None;
+                self.archive = Some(Archive {
+                    root,
+                    speeches: loaded.documents,
+                    report: loaded.report,
+                });
+                self.selected = None;
+                self.library = library::LibraryState::default();
+                self.reader = reader::ReaderState::default();
+            } else {
+                // The loading thread wakes us per batch; this is the fallback.
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            }
+        }
+        for command in std::mem::take(&mut self.commands) {
+            self.apply(command);
+        }
+    }
+
+    fn apply(&mut self, command: Command) {
+        match command {
+            Command::Open(path) => {
+                if !path.is_dir() {
+                    self.error = Some(format!("not a folder: {}", path.display()));
+                    return;
+                }
+                if let Some(job) = self.loading.take() {
+                    job.cancel();
+                }
+                let ctx = self.ctx.clone();
+                let wake = move || {
+                    if let Some(ctx) = &ctx {
+                        ctx.request_repaint();
+                    }
+                };
+                match LoadJob::start(&path, wake) {
+                    Ok(job) => {
+                        self.error = None;
+                        self.path_input = path.display().to_string();
+                        self.loading = Some(job);
+                    }
+                    Err(err) => self.error = Some(format!("cannot start loading: {err}")),
+                }
+            }
+            Command::CancelLoad => {
+                if let Some(job) = self.loading.take() {
+                    job.cancel();
+                }
+            }
+            Command::Select(index) => {
+                if self
+                    .archive
+                    .as_ref()
+                    .is_some_and(|a| index < a.speeches.len())
+                {
+                    self.selected = Some(index);
+                    self.reader = reader::ReaderState::default();
+                }
+            }
+            Command::JumpToBlock(block) => self.reader.jump_to = Some(block),
+        }
+    }
+
+    /// Draws the window's contents.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar(ui));
+        if let Some(job) = &self.loading {
+            egui::Panel::bottom("loading").show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    // Counts of files fit an f64 exactly.
+                    let fraction = if job.total == 0 {
+                        0.0
+                    } else {
+                        (f64::from(u32::try_from(job.done).unwrap_or(u32::MAX))
+                            / f64::from(u32::try_from(job.total).unwrap_or(u32::MAX)))
+                            as f32
+                    };
+                    ui.add(
+                        egui::ProgressBar::new(fraction)
+                            .desired_width(240.0)
+                            .text(format!("{} of {} files", job.done, job.total)),
+                    );
+                    ui.label(egui::RichText::new(&job.current).weak());
+                    if ui.button("Cancel").clicked() {
+                        self.commands.push(Command::CancelLoad);
+                    }
+                });
+            });
+        }
+        match &self.archive {
+            Some(archive) => {
+                egui::Panel::left("library")
+                    .resizable(true)
+                    .default_size(460.0)
+                    .show(ui, |ui| {
+                        library::show(
+                            ui,
+                            archive,
+                            self.selected,
+                            &mut self.library,
+                            &mut self.commands,
+                        );
+                    });
+                egui::CentralPanel::default_margins().show(ui, |ui| {
+                    match self.selected.and_then(|i| archive.speeches.get(i)) {
+                        Some((path, doc)) => {
+                            reader::show(ui, path, doc, &mut self.reader, &mut self.commands);
+                        }
+                        None => {
+                            ui.centered_and_justified(|ui| {
+                                ui.label(
+                                    egui::RichText::new(
+                                        "Choose a speech in the library to read it.",
+                                    )
+                                    .weak(),
+                                );
+                            });
+                        }
+                    }
+                });
+            }
+            None => {
+                egui::CentralPanel::default_margins().show(ui, Self::welcome);
+            }
+        }
+    }
+
+    fn top_bar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.heading("Lectern");
+            ui.separator();
+            let response = ui.add(
+                egui::TextEdit::singleline(&mut self.path_input)
+                    .hint_text("Archive folder")
+                    .desired_width(320.0),
+            );
+            let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.button("Open").clicked() || entered {
+                self.commands
+                    .push(Command::Open(PathBuf::from(self.path_input.trim())));
+            }
+            if let Some(archive) = &self.archive {
+                ui.separator();
+                let summary = &archive.report.summary;
+                ui.label(format!(
+                    "{} speeches · {} skipped · {} failed",
+                    summary.imported, summary.skipped, summary.failed
+                ));
+            }
+            if let Some(error) = &self.error {
+                ui.colored_label(ui.visuals().error_fg_color, error);
+            }
+        });
+    }
+
+    fn welcome(ui: &mut egui::Ui) {
+        ui.vertical_centered(|ui| {
+            ui.add_space(80.0);
+            ui.heading("Open a folder of speeches");
+            ui.label("Type its path above and press Enter. Lectern never changes your files.");
+        });
+    }
+
+    /// Remembers the open archive for the next run.
+    pub fn remember(&self, storage: &mut dyn eframe::Storage) {
+        let root = self
+            .archive
+            .as_ref()
+            .map(|a| &a.root)
+            .or(self.loading.as_ref().map(|j| &j.archive));
+        if let Some(root) = root {
+            storage.set_string(LAST_ARCHIVE, root.display().to_string());
+        }
+    }
+}
+
+impl eframe::App for LecternApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.update(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.remember(storage);
+    }
+}
+
+/// Runs the desktop app on `archive` (or the last archive used).
+pub fn run(archive: Option<PathBuf>) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Lectern")
+            .with_inner_size([1280.0, 820.0])
+            .with_min_inner_size([640.0, 400.0]),
+        ..eframe::NativeOptions::default()
+    };
+    eframe::run_native(
+        "Lectern",
+        options,
+        Box::new(move |cc| Ok(Box::new(LecternApp::from_creation(cc, archive.as_deref())))),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}

@@ -1,0 +1,99 @@
+//! The desktop app driven headless: open the sample archive, filter the library, read a
+//! speech and jump through its outline.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use lectern::app::LecternApp;
+
+fn harness(archive: &Path) -> Harness<'static, LecternApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 820.0))
+        .build_ui_state(
+            |ui, app: &mut LecternApp| {
+                app.update(&ui.ctx().clone());
+                app.show(ui);
+            },
+            LecternApp::new(Some(archive)),
+        );
+    // Loading runs on its own thread; step until it has finished.
+    let started = Instant::now();
+    while harness.state().archive().is_none() {
+        assert!(
+            started.elapsed() < Duration::from_mins(1),
+            "the archive did not finish loading"
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run();
+    harness
+}
+
+fn sample() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_archive")
+}
+
+#[test]
+fn the_library_lists_the_sample_archive_and_opens_a_speech() {
+    let mut harness = harness(&sample());
+    let archive = harness.state().archive().expect("loaded");
+    assert_eq!(archive.speeches.len(), 26);
+    harness.get_by_label("26 of 26 speeches");
+    // Reading order is by date: Washington's first address heads the list.
+    harness.get_by_label("1790-01-08");
+
+    harness.get_by_label("The Gettysburg Address").click();
+    harness.run();
+    let (path, _) = harness.state().selected().expect("a speech is open");
+    assert_eq!(path, "markdown/gettysburg-address.md");
+    assert!(
+        harness
+            .query_by_label_contains("Four score and seven years ago")
+            .is_some(),
+        "the reader shows the text"
+    );
+    harness.get_by_label("1863-11-19 · Abraham Lincoln · Gettysburg, Pennsylvania");
+}
+
+#[test]
+fn the_filter_narrows_the_library_and_the_outline_jumps() {
+    let mut harness = harness(&sample());
+    // The first text box is the archive path; the filter has its own hint.
+    let filter = harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .nth(1)
+        .expect("the library filter");
+    filter.click();
+    filter.type_text("mccallum");
+    harness.run();
+    harness.get_by_label("1 of 26 speeches");
+    harness
+        .get_by_label("Director General Ken McCallum gives latest threat update")
+        .click();
+    harness.run();
+    let heading_top = |harness: &Harness<'_, LecternApp>| {
+        harness
+            .get_all_by_label("State Threats")
+            .find(|n| n.accesskit_node().role() != egui::accesskit::Role::Button)
+            .expect("the heading in the text")
+            .rect()
+            .top()
+    };
+    assert!(
+        heading_top(&harness) > 820.0,
+        "the section starts below the fold"
+    );
+    // The outline's entry, not the heading in the text.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "State Threats")
+        .click();
+    harness.run();
+    let top = heading_top(&harness);
+    assert!(
+        (0.0..200.0).contains(&top),
+        "the heading is brought to the top: {top}"
+    );
+}
