@@ -26,7 +26,19 @@ sleep 1
 shot() { xwd -root -silent | /usr/bin/convert xwd:- "png:$out/$1.png"; echo "saved $out/$1.png"; }
 click() { xdotool mousemove "$1" "$2"; sleep 0.3; xdotool click 1; sleep 0.8; }
 
-target/release/lectern open sample_archive &
+# A copy of the sample archive with a few annotations made through the command line.
+archive=$state/sample_archive
+cp -r sample_archive "$archive"
+seed=mi5/000_dd9ed34a99eb1f64.txt
+annotate() { target/release/lectern annotate "$archive" "$seed" "$@" >/dev/null; }
+annotate --quote "43 late-stage attack plots" --tag terrorism --note "Headline figure since March 2017."
+annotate --quote "the most complex and interconnected threat environment" --tag threat-picture
+annotate --quote "Over 750 Russian diplomats have been expelled from Europe" --tag state-threats/russia \
+  --note "Expulsions as disruption; compare the 2018 Salisbury response."
+annotate --quote "state threat investigations we're running has shot up by 48%" --tag state-threats
+annotate --quote "Russia, Iran and China" --tag state-threats
+
+target/release/lectern open "$archive" &
 app=$!
 sleep 3
 shot library

@@ -11,6 +11,7 @@ pub enum SortBy {
     Date,
     Title,
     Speaker,
+    Notes,
 }
 
 /// The table's own state: the filter, the order, and the rows they give (cached until
@@ -28,6 +29,10 @@ fn title_of<'a>(path: &'a str, doc: &'a Document) -> &'a str {
     doc.metadata
         .title()
         .unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path))
+}
+
+fn annotation_count(archive: &Archive, path: &str) -> usize {
+    archive.notes_of(path).map_or(0, |n| n.annotations.len())
 }
 
 fn speaker_of(doc: &Document) -> String {
@@ -73,6 +78,12 @@ impl LibraryState {
                 SortBy::Date => rows.sort_by_key(|&i| (speeches[i].1.metadata.date(), i)),
                 SortBy::Title => rows.sort_by_cached_key(|&i| {
                     (title_of(&speeches[i].0, &speeches[i].1).to_lowercase(), i)
+                }),
+                SortBy::Notes => rows.sort_by_key(|&i| {
+                    (
+                        std::cmp::Reverse(annotation_count(archive, &speeches[i].0)),
+                        i,
+                    )
                 }),
                 SortBy::Speaker => {
                     rows.sort_by_cached_key(|&i| (speaker_of(&speeches[i].1).to_lowercase(), i));
@@ -133,12 +144,14 @@ pub fn show(
         .sense(egui::Sense::click())
         .column(Column::auto_with_initial_suggestion(90.0).resizable(true))
         .column(Column::initial(220.0).resizable(true).clip(true))
-        .column(Column::remainder().clip(true))
+        .column(Column::initial(150.0).resizable(true).clip(true))
+        .column(Column::remainder().at_least(40.0))
         .header(row_height, |mut header| {
             for (label, key) in [
                 ("Date", SortBy::Date),
                 ("Title", SortBy::Title),
                 ("Speaker", SortBy::Speaker),
+                ("Notes", SortBy::Notes),
             ] {
                 header.col(|ui| {
                     let text = egui::RichText::new(label).strong();
@@ -174,6 +187,12 @@ pub fn show(
                             .truncate()
                             .selectable(false),
                     );
+                });
+                row.col(|ui| {
+                    let count = annotation_count(archive, path);
+                    if count > 0 {
+                        ui.add(egui::Label::new(count.to_string()).selectable(false));
+                    }
                 });
                 if row.response().clicked() {
                     commands.push(Command::Select(index));

@@ -5,7 +5,63 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
+use std::collections::HashMap;
+
+use lectern_core::annotation::anchor::reanchor;
+use lectern_core::annotation::{SpeechNotes, Vocabulary};
 use lectern_store::Loaded;
+use lectern_store::notes::{find_sidecars, read_archive_file, read_sidecar};
+
+/// An archive's speeches with their notes, as the loading thread hands them over.
+pub struct LoadedArchive {
+    pub loaded: Loaded,
+    /// Notes by speech path, each annotation re-anchored in the speech as it reads now.
+    pub notes: HashMap<String, SpeechNotes>,
+    pub vocabulary: Vocabulary,
+    /// Notes files that could not be read: the message names the file and the reason.
+    pub problems: Vec<String>,
+}
+
+/// Reads the notes of every speech that has a sidecar and re-anchors them.
+fn read_notes(root: &Path, loaded: Loaded) -> LoadedArchive {
+    let mut problems = Vec::new();
+    let vocabulary = match read_archive_file(root) {
+        Ok(archive) => archive.vocabulary,
+        Err(err) => {
+            problems.push(err.to_string());
+            Vocabulary::default()
+        }
+    };
+    let mut notes = HashMap::new();
+    for (source, path) in find_sidecars(root) {
+        let Ok(index) = loaded
+            .documents
+            .binary_search_by(|(p, _)| p.as_str().cmp(source.as_str()))
+        else {
+            continue; // Notes of a missing speech: `lectern check` reports them.
+        };
+        let doc = &loaded.documents[index].1;
+        match read_sidecar(&path) {
+            Ok(base) => {
+                let mut speech = base.notes;
+                for annotation in &mut speech.annotations {
+                    let anchored = reanchor(doc, &annotation.target);
+                    annotation.target.span = anchored.span;
+                    annotation.status = anchored.status;
+                }
+                speech.sort();
+                notes.insert(source, speech);
+            }
+            Err(err) => problems.push(err.to_string()),
+        }
+    }
+    LoadedArchive {
+        loaded,
+        notes,
+        vocabulary,
+        problems,
+    }
+}
 
 /// What the loading thread reports.
 pub enum LoadMessage {
@@ -14,7 +70,7 @@ pub enum LoadMessage {
         total: usize,
         current: String,
     },
-    Done(Box<Loaded>),
+    Done(Box<LoadedArchive>),
 }
 
 /// A load in progress.
@@ -57,7 +113,8 @@ impl LoadJob {
                 };
                 let loaded = lectern_store::load_archive(&root, &on_progress);
                 if !thread_cancelled.load(Ordering::Relaxed) {
-                    let _ = sender.send(LoadMessage::Done(Box::new(loaded)));
+                    let archive = read_notes(&root, loaded);
+                    let _ = sender.send(LoadMessage::Done(Box::new(archive)));
                 }
                 wake_done();
             })?;
@@ -72,7 +129,7 @@ impl LoadJob {
     }
 
     /// Takes what arrived since the last poll; returns the loaded archive once done.
-    pub fn poll(&mut self) -> Option<Loaded> {
+    pub fn poll(&mut self) -> Option<LoadedArchive> {
         loop {
             match self.receiver.try_recv() {
                 Ok(LoadMessage::Progress {

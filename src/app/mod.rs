@@ -10,7 +10,10 @@ mod reader;
 
 use std::path::{Path, PathBuf};
 
+use std::collections::HashMap;
+
 use lectern_core::Document;
+use lectern_core::annotation::{SpeechNotes, Vocabulary};
 use lectern_store::CheckReport;
 
 use loader::LoadJob;
@@ -37,6 +40,17 @@ pub struct Archive {
     /// Speeches by path relative to the root, sorted by path.
     pub speeches: Vec<(String, Document)>,
     pub report: CheckReport,
+    /// Notes by speech path; speeches without notes are absent.
+    pub notes: HashMap<String, SpeechNotes>,
+    pub vocabulary: Vocabulary,
+    /// Notes files that could not be read.
+    pub problems: Vec<String>,
+}
+
+impl Archive {
+    pub fn notes_of(&self, path: &str) -> Option<&SpeechNotes> {
+        self.notes.get(path)
+    }
 }
 
 /// The whole window's state.
@@ -115,8 +129,11 @@ impl LecternApp {
                 self.loading = None;
                 self.archive = Some(Archive {
                     root,
-                    speeches: loaded.documents,
-                    report: loaded.report,
+                    speeches: loaded.loaded.documents,
+                    report: loaded.loaded.report,
+                    notes: loaded.notes,
+                    vocabulary: loaded.vocabulary,
+                    problems: loaded.problems,
                 });
                 self.selected = None;
                 self.library = library::LibraryState::default();
@@ -218,7 +235,14 @@ impl LecternApp {
                 egui::CentralPanel::default_margins().show(ui, |ui| {
                     match self.selected.and_then(|i| archive.speeches.get(i)) {
                         Some((path, doc)) => {
-                            reader::show(ui, path, doc, &mut self.reader, &mut self.commands);
+                            reader::show(
+                                ui,
+                                (path, doc),
+                                archive.notes_of(path),
+                                &archive.vocabulary,
+                                &mut self.reader,
+                                &mut self.commands,
+                            );
                         }
                         None => {
                             ui.centered_and_justified(|ui| {

@@ -1,9 +1,10 @@
-//! The reader: a speech's metadata, its outline, and its text section by section with
-//! paragraph numbers in the margin.
+//! The reader: a speech's metadata, its outline and annotations, and its text section by
+//! section with paragraph numbers in the margin and highlights in their tags' colours.
 
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, RichText};
-use lectern_core::document::{BlockKind, InlineKind};
+use lectern_core::annotation::{AnchorStatus, Annotation, SpeechNotes, Vocabulary};
+use lectern_core::document::{Block, BlockKind, InlineKind};
 use lectern_core::{CharSpan, Document};
 
 use super::Command;
@@ -19,20 +20,50 @@ const BODY_SIZE: f32 = 16.0;
 const MARGIN_WIDTH: f32 = 44.0;
 const MEASURE: f32 = 720.0;
 
+/// What a block is drawn with: the speech, its annotations, the tag colours and the theme.
+struct Style<'a> {
+    doc: &'a Document,
+    annotations: &'a [Annotation],
+    vocabulary: &'a Vocabulary,
+    text: Color32,
+    strong: Color32,
+    weak: Color32,
+    dark: bool,
+}
+
 pub fn show(
     ui: &mut egui::Ui,
-    path: &str,
-    doc: &Document,
+    (path, doc): (&str, &Document),
+    notes: Option<&SpeechNotes>,
+    vocabulary: &Vocabulary,
     state: &mut ReaderState,
     commands: &mut Vec<Command>,
 ) {
-    if !doc.sections.is_empty() {
+    let annotations = notes.map_or(&[][..], |n| n.annotations.as_slice());
+    if !doc.sections.is_empty() || !annotations.is_empty() {
         egui::Panel::right("outline")
             .resizable(true)
-            .default_size(220.0)
-            .show(ui, |ui| outline(ui, doc, commands));
+            .default_size(240.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("outline")
+                    .show(ui, |ui| {
+                        outline(ui, doc, commands);
+                        annotation_list(ui, doc, annotations, vocabulary, commands);
+                    });
+            });
     }
     let jump_to = state.jump_to.take();
+    let visuals = ui.visuals();
+    let style = Style {
+        doc,
+        annotations,
+        vocabulary,
+        text: visuals.text_color(),
+        strong: visuals.strong_text_color(),
+        weak: visuals.weak_text_color(),
+        dark: visuals.dark_mode,
+    };
     egui::CentralPanel::no_frame().show(ui, |ui| {
         egui::ScrollArea::vertical()
             .id_salt(("reader", path))
@@ -42,7 +73,7 @@ pub fn show(
                 header(ui, path, doc);
                 ui.add_space(12.0);
                 for (index, block) in doc.blocks.iter().enumerate() {
-                    let response = block_row(ui, doc, block);
+                    let response = block_row(ui, &style, block);
                     if jump_to == Some(index) {
                         response.scroll_to_me(Some(egui::Align::TOP));
                     }
@@ -86,43 +117,134 @@ fn header(ui: &mut egui::Ui, path: &str, doc: &Document) {
     }
 }
 
+/// The block holding `offset` (the first block after it, past the end).
+fn block_index(doc: &Document, offset: usize) -> usize {
+    doc.blocks
+        .partition_point(|b| b.span.end <= offset)
+        .min(doc.blocks.len().saturating_sub(1))
+}
+
 fn outline(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
+    if doc.sections.is_empty() {
+        return;
+    }
     ui.add_space(8.0);
     ui.label(RichText::new("Outline").strong());
     ui.separator();
-    egui::ScrollArea::vertical()
-        .id_salt("outline")
-        .show(ui, |ui| {
-            for section in &doc.sections {
-                ui.horizontal(|ui| {
-                    ui.add_space(f32::from(section.level.saturating_sub(1)) * 12.0);
-                    let title = if section.title.is_empty() {
-                        "(untitled)"
-                    } else {
-                        &section.title
-                    };
-                    if ui
-                        .add(egui::Button::new(title).frame(false).truncate())
-                        .clicked()
-                    {
-                        let block = doc
-                            .blocks
-                            .partition_point(|b| b.span.end <= section.heading.start);
-                        commands.push(Command::JumpToBlock(block));
-                    }
-                });
+    for section in &doc.sections {
+        ui.horizontal(|ui| {
+            ui.add_space(f32::from(section.level.saturating_sub(1)) * 12.0);
+            let title = if section.title.is_empty() {
+                "(untitled)"
+            } else {
+                &section.title
+            };
+            if ui
+                .add(egui::Button::new(title).frame(false).truncate())
+                .clicked()
+            {
+                commands.push(Command::JumpToBlock(block_index(
+                    doc,
+                    section.heading.start,
+                )));
             }
         });
+    }
+    ui.add_space(12.0);
 }
 
-/// One block: its ¶ number in the margin, then its text.
-fn block_row(
+/// The speech's annotations in reading order, each with its tags, its anchoring status
+/// when not exact, and its note; a click brings the passage into view.
+fn annotation_list(
     ui: &mut egui::Ui,
     doc: &Document,
-    block: &lectern_core::document::Block,
-) -> egui::Response {
-    let weak = ui.visuals().weak_text_color();
-    let text_color = ui.visuals().text_color();
+    annotations: &[Annotation],
+    vocabulary: &Vocabulary,
+    commands: &mut Vec<Command>,
+) {
+    if annotations.is_empty() {
+        return;
+    }
+    ui.label(RichText::new(format!("Annotations ({})", annotations.len())).strong());
+    ui.separator();
+    for annotation in annotations {
+        let colour = tag_colour(vocabulary, annotation);
+        let response = ui
+            .horizontal_top(|ui| {
+                let (bar, _) = ui.allocate_exact_size(egui::vec2(4.0, 34.0), egui::Sense::hover());
+                ui.painter().rect_filled(bar, 1.0, colour);
+                ui.vertical(|ui| {
+                    let quote = excerpt(&annotation.target.quote.exact, 80);
+                    let clicked = ui
+                        .add(
+                            egui::Label::new(RichText::new(format!("“{quote}”")).italics())
+                                .wrap_mode(egui::TextWrapMode::Wrap)
+                                .sense(egui::Sense::click()),
+                        )
+                        .on_hover_cursor(egui::CursorIcon::PointingHand)
+                        .clicked();
+                    let mut facts: Vec<String> =
+                        annotation.tags.iter().map(|t| format!("#{t}")).collect();
+                    match annotation.status {
+                        AnchorStatus::Exact => {}
+                        AnchorStatus::Relocated => facts.push("moved".to_owned()),
+                        AnchorStatus::Fuzzy => facts.push("needs review".to_owned()),
+                        AnchorStatus::Orphaned => facts.push("orphaned".to_owned()),
+                    }
+                    if !facts.is_empty() {
+                        ui.label(RichText::new(facts.join("  ")).small().weak());
+                    }
+                    if !annotation.note.is_empty() {
+                        ui.add(
+                            egui::Label::new(RichText::new(excerpt(&annotation.note, 160)).small())
+                                .wrap_mode(egui::TextWrapMode::Wrap),
+                        );
+                    }
+                    clicked
+                })
+                .inner
+            })
+            .inner;
+        if response && annotation.status != AnchorStatus::Orphaned {
+            commands.push(Command::JumpToBlock(block_index(
+                doc,
+                annotation.target.span.start,
+            )));
+        }
+        ui.add_space(6.0);
+    }
+}
+
+/// At most `max` characters of `text` on one line, with an ellipsis when cut.
+fn excerpt(text: &str, max: usize) -> String {
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= max {
+        line
+    } else {
+        let cut: String = line.chars().take(max).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// The colour an annotation is drawn in: its first tag's, or the default.
+fn tag_colour(vocabulary: &Vocabulary, annotation: &Annotation) -> Color32 {
+    let colour = annotation
+        .tags
+        .first()
+        .map_or(lectern_core::annotation::DEFAULT_TAG_COLOUR, |tag| {
+            vocabulary.colour(tag)
+        });
+    let [r, g, b] = colour.0;
+    Color32::from_rgb(r, g, b)
+}
+
+/// One block: its ¶ number in the margin (with a bar in the tag's colour when a highlight
+/// touches it, so highlights show without relying on colour alone), then its text.
+fn block_row(ui: &mut egui::Ui, style: &Style<'_>, block: &Block) -> egui::Response {
+    let first = style
+        .annotations
+        .iter()
+        .find(|a| a.status != AnchorStatus::Orphaned && overlaps(a.target.span, block.span));
     let inner = ui.horizontal_top(|ui| {
         let (margin, _) =
             ui.allocate_exact_size(egui::vec2(MARGIN_WIDTH, BODY_SIZE), egui::Sense::hover());
@@ -132,44 +254,45 @@ fn block_row(
                 egui::Align2::RIGHT_TOP,
                 number.to_string(),
                 FontId::proportional(11.0),
-                weak,
+                style.weak,
             );
         }
-        let job = match &block.kind {
+        let base = match &block.kind {
             BlockKind::Heading { level } => {
                 let size = match level {
                     1 => 22.0,
                     2 => 19.0,
                     _ => 17.0,
                 };
-                LayoutJob::single_section(
-                    doc.slice(block.span).to_owned(),
-                    TextFormat::simple(FontId::proportional(size), text_color),
-                )
+                TextFormat::simple(FontId::proportional(size), style.text)
             }
-            BlockKind::StageDirection => LayoutJob::single_section(
-                doc.slice(block.span).to_owned(),
-                TextFormat {
-                    italics: true,
-                    ..TextFormat::simple(FontId::proportional(BODY_SIZE), weak)
-                },
-            ),
-            _ => paragraph_job(
-                doc,
-                block.span,
-                [text_color, ui.visuals().strong_text_color(), weak],
-            ),
+            BlockKind::StageDirection => TextFormat {
+                italics: true,
+                ..TextFormat::simple(FontId::proportional(BODY_SIZE), style.weak)
+            },
+            _ => TextFormat::simple(FontId::proportional(BODY_SIZE), style.text),
         };
+        let job = block_job(style, block.span, &base);
         // A comfortable reading measure, narrower when the window is.
         let width = ui.available_width().min(MEASURE);
-        ui.allocate_ui(egui::vec2(width, 0.0), |ui| {
-            ui.add(
-                egui::Label::new(job)
-                    .wrap_mode(egui::TextWrapMode::Wrap)
-                    .selectable(true),
-            )
-        })
-        .inner
+        let response = ui
+            .allocate_ui(egui::vec2(width, 0.0), |ui| {
+                ui.add(
+                    egui::Label::new(job)
+                        .wrap_mode(egui::TextWrapMode::Wrap)
+                        .selectable(true),
+                )
+            })
+            .inner;
+        if let Some(annotation) = first {
+            let bar = egui::Rect::from_min_max(
+                egui::pos2(margin.right() - 5.0, response.rect.top()),
+                egui::pos2(margin.right() - 2.0, response.rect.bottom()),
+            );
+            ui.painter()
+                .rect_filled(bar, 1.0, tag_colour(style.vocabulary, annotation));
+        }
+        response
     });
     if matches!(block.kind, BlockKind::Heading { .. }) {
         ui.add_space(6.0);
@@ -179,49 +302,73 @@ fn block_row(
     inner.inner
 }
 
-/// A paragraph's text with its inline marks: emphasis, strong, links, speaker labels.
-fn paragraph_job(doc: &Document, span: CharSpan, colours: [Color32; 3]) -> LayoutJob {
-    let [text, strong, weak] = colours;
-    let base = TextFormat::simple(FontId::proportional(BODY_SIZE), text);
-    let mut job = LayoutJob::default();
-    let start_byte = doc.byte_offset(span.start);
-    let block_text = doc.slice(span);
-    let mut at = span.start;
-    let first = doc.inlines.partition_point(|i| i.span.end <= span.start);
-    for inline in doc.inlines[first..]
+fn overlaps(a: CharSpan, b: CharSpan) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// A block's text cut at every boundary of an inline mark or a highlight, each run with
+/// the format of the marks and highlights over it.
+fn block_job(style: &Style<'_>, span: CharSpan, base: &TextFormat) -> LayoutJob {
+    let doc = style.doc;
+    let first_inline = doc.inlines.partition_point(|i| i.span.end <= span.start);
+    let inlines: Vec<_> = doc.inlines[first_inline..]
         .iter()
         .take_while(|i| i.span.start < span.end)
+        .filter(|i| overlaps(i.span, span))
+        .collect();
+    let highlights: Vec<&Annotation> = style
+        .annotations
+        .iter()
+        .filter(|a| a.status != AnchorStatus::Orphaned && overlaps(a.target.span, span))
+        .collect();
+    let mut cuts = vec![span.start, span.end];
+    for s in inlines
+        .iter()
+        .map(|i| i.span)
+        .chain(highlights.iter().map(|a| a.target.span))
     {
-        let from = inline.span.start.max(at);
-        let to = inline.span.end.min(span.end);
-        if from >= to {
-            continue;
-        }
-        let byte = |c: usize| doc.byte_offset(c) - start_byte;
-        job.append(&block_text[byte(at)..byte(from)], 0.0, base.clone());
-        let format = match &inline.kind {
-            InlineKind::Emphasis => TextFormat {
-                italics: true,
-                ..base.clone()
-            },
-            // The bundled fonts have no bold face; strong runs take the strong text colour.
-            InlineKind::Strong | InlineKind::SpeakerLabel => TextFormat {
-                color: strong,
-                ..base.clone()
-            },
-            InlineKind::Link { .. } => TextFormat {
-                underline: egui::Stroke::new(1.0, weak),
-                ..base.clone()
-            },
-            InlineKind::StageDirection => TextFormat {
-                italics: true,
-                color: weak,
-                ..base.clone()
-            },
-        };
-        job.append(&block_text[byte(from)..byte(to)], 0.0, format);
-        at = to;
+        cuts.extend([
+            s.start.clamp(span.start, span.end),
+            s.end.clamp(span.start, span.end),
+        ]);
     }
-    job.append(&block_text[doc.byte_offset(at) - start_byte..], 0.0, base);
+    cuts.sort_unstable();
+    cuts.dedup();
+
+    let start_byte = doc.byte_offset(span.start);
+    let block_text = doc.slice(span);
+    let mut job = LayoutJob::default();
+    for run in cuts.windows(2) {
+        let (from, to) = (run[0], run[1]);
+        let mut format = base.clone();
+        for inline in inlines
+            .iter()
+            .filter(|i| i.span.start <= from && to <= i.span.end)
+        {
+            match &inline.kind {
+                InlineKind::Emphasis => format.italics = true,
+                // The bundled fonts have no bold face; strong runs take the strong colour.
+                InlineKind::Strong | InlineKind::SpeakerLabel => format.color = style.strong,
+                InlineKind::Link { .. } => format.underline = egui::Stroke::new(1.0, style.weak),
+                InlineKind::StageDirection => {
+                    format.italics = true;
+                    format.color = style.weak;
+                }
+            }
+        }
+        let covering: Vec<&&Annotation> = highlights
+            .iter()
+            .filter(|a| a.target.span.start <= from && to <= a.target.span.end)
+            .collect();
+        if let Some(top) = covering.first() {
+            let colour = tag_colour(style.vocabulary, top);
+            // Overlaps deepen the wash; the underline marks highlights without colour.
+            let alpha = if style.dark { 70 } else { 90 } + 40 * (covering.len().min(3) - 1);
+            format.background = colour.gamma_multiply_u8(alpha as u8);
+            format.underline = egui::Stroke::new(1.5, colour);
+        }
+        let bytes = doc.byte_offset(from) - start_byte..doc.byte_offset(to) - start_byte;
+        job.append(&block_text[bytes], 0.0, format);
+    }
     job
 }

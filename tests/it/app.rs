@@ -97,3 +97,60 @@ fn the_filter_narrows_the_library_and_the_outline_jumps() {
         "the heading is brought to the top: {top}"
     );
 }
+
+#[test]
+fn annotations_made_on_the_command_line_show_in_the_reader() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let sample = sample();
+    for file in ["mi5/000_dd9ed34a99eb1f64.txt", "metadata.csv"] {
+        let to = root.join(file);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("folders");
+        std::fs::copy(sample.join(file), to).expect("copy");
+    }
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .args(["annotate"])
+        .arg(root)
+        .args([
+            "mi5/000_dd9ed34a99eb1f64.txt",
+            "--quote",
+            "Over 750 Russian diplomats have been expelled",
+            "--tag",
+            "russia",
+            "--note",
+            "Expulsions as disruption",
+        ])
+        .output()
+        .expect("run lectern");
+    assert!(status.status.success(), "{status:?}");
+
+    let mut harness = harness(root);
+    harness
+        .get_by_label("Director General Ken McCallum gives latest threat update")
+        .click();
+    harness.run();
+    harness.get_by_label("Annotations (1)");
+    harness.get_by_label("#russia");
+    harness.get_by_label("Expulsions as disruption");
+    // The library counts it.
+    harness.get_by_label("1");
+    // Clicking the quote brings its paragraph into view.
+    let paragraph_top = |harness: &Harness<'_, LecternApp>| {
+        harness
+            .get_by_label_contains(
+                "Over 750 Russian diplomats have been expelled from Europe since",
+            )
+            .rect()
+            .top()
+    };
+    assert!(paragraph_top(&harness) > 820.0);
+    harness
+        .get_by_label("“Over 750 Russian diplomats have been expelled”")
+        .click();
+    harness.run();
+    let top = paragraph_top(&harness);
+    assert!(
+        (0.0..200.0).contains(&top),
+        "the passage is brought to the top: {top}"
+    );
+}
