@@ -41,6 +41,8 @@ annotate --quote "Russia, Iran and China" --tag state-threats
 target/release/lectern open "$archive" &
 app=$!
 sleep 3
+# Without a window manager nothing gives the window the keyboard; give it explicitly.
+xdotool windowfocus --sync "$(xdotool search --name '^Lectern$' | head -1)"
 shot library
 # The founding document: the second row from the bottom when sorted by date.
 click 150 683
@@ -48,3 +50,12 @@ shot reader
 # Its outline: jump to "State Threats".
 click 1095 127
 shot reader-outline
+# The keyboard: N brings the next annotation into view; F1 lists the shortcuts.
+xdotool key n; sleep 0.8
+shot reader-next-annotation
+xdotool key F1; sleep 0.8
+shot shortcuts
+xdotool key Escape; sleep 0.5
+# The problems list (files skipped, import notes).
+click 640 12
+shot problems

@@ -23,6 +23,8 @@ pub struct LibraryState {
     descending: bool,
     /// Indices into the archive's speeches, in display order; `None` until computed.
     rows: Option<Vec<usize>>,
+    /// Set when the keyboard moved the selection, so the table scrolls to it.
+    scroll_to_selected: bool,
 }
 
 fn title_of<'a>(path: &'a str, doc: &'a Document) -> &'a str {
@@ -96,6 +98,23 @@ impl LibraryState {
         })
     }
 
+    /// The speech `delta` rows away from `current` in display order (the first row when
+    /// nothing is selected or the selection is filtered out); `None` past either end.
+    pub fn step(
+        &mut self,
+        archive: &Archive,
+        current: Option<usize>,
+        delta: isize,
+    ) -> Option<usize> {
+        let rows = self.rows(archive);
+        let next = match current.and_then(|c| rows.iter().position(|&r| r == c)) {
+            Some(at) => rows.get(at.checked_add_signed(delta)?).copied(),
+            None => rows.first().copied(),
+        };
+        self.scroll_to_selected |= next.is_some();
+        next
+    }
+
     fn sort_by(&mut self, sort: SortBy) {
         if self.sort == sort {
             self.descending = !self.descending;
@@ -112,6 +131,7 @@ pub fn show(
     archive: &Archive,
     selected: Option<usize>,
     state: &mut LibraryState,
+    focus_filter: bool,
     commands: &mut Vec<Command>,
 ) {
     ui.add_space(4.0);
@@ -121,6 +141,9 @@ pub fn show(
                 .hint_text("Filter by title, speaker, date or path")
                 .desired_width(f32::INFINITY),
         );
+        if focus_filter {
+            response.request_focus();
+        }
         if response.changed() {
             state.rows = None;
         }
@@ -139,7 +162,13 @@ pub fn show(
     );
     let mut clicked_sort = None;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    TableBuilder::new(ui)
+    let mut table = TableBuilder::new(ui);
+    if std::mem::take(&mut state.scroll_to_selected)
+        && let Some(row) = selected.and_then(|s| rows.iter().position(|&r| r == s))
+    {
+        table = table.scroll_to_row(row, None);
+    }
+    table
         .striped(true)
         .sense(egui::Sense::click())
         .column(Column::auto_with_initial_suggestion(90.0).resizable(true))

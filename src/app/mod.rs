@@ -6,6 +6,7 @@
 
 mod library;
 mod loader;
+mod problems;
 mod reader;
 
 use std::path::{Path, PathBuf};
@@ -32,7 +33,28 @@ pub enum Command {
     Select(usize),
     /// Scroll the reader to this block of the open speech.
     JumpToBlock(usize),
+    /// Open the next (+1) or previous (-1) speech in the library's order.
+    StepSpeech(isize),
+    /// Bring the next (+1) or previous (-1) annotation of the open speech into view.
+    StepAnnotation(isize),
 }
+
+/// A text box the keyboard asked to focus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Focus {
+    ArchivePath,
+    LibraryFilter,
+}
+
+/// The keyboard map, as the shortcuts window lists it.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Ctrl+O", "Type an archive folder to open"),
+    ("Ctrl+F", "Filter the library"),
+    ("J / K", "Next / previous speech"),
+    ("N / P", "Next / previous annotation in the speech"),
+    ("F1 or ?", "This list of shortcuts"),
+    ("Esc", "Close this window or the problems list"),
+];
 
 /// An archive once loaded.
 pub struct Archive {
@@ -65,6 +87,9 @@ pub struct LecternApp {
     path_input: String,
     error: Option<String>,
     commands: Vec<Command>,
+    focus: Option<Focus>,
+    show_shortcuts: bool,
+    show_problems: bool,
     /// Set by the loading thread's wake-ups so the UI repaints while loading.
     ctx: Option<egui::Context>,
 }
@@ -81,6 +106,9 @@ impl LecternApp {
             path_input: archive.map(|p| p.display().to_string()).unwrap_or_default(),
             error: None,
             commands: Vec::new(),
+            focus: None,
+            show_shortcuts: false,
+            show_problems: false,
             ctx: None,
         };
         if let Some(archive) = archive {
@@ -143,9 +171,49 @@ impl LecternApp {
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
             }
         }
+        self.keyboard(ctx);
         for command in std::mem::take(&mut self.commands) {
             self.apply(command);
         }
+    }
+
+    /// Turns key presses into commands. Letter keys act only while no text box has focus.
+    fn keyboard(&mut self, ctx: &egui::Context) {
+        use egui::{Key, Modifiers};
+        let typing = ctx.egui_wants_keyboard_input();
+        ctx.input_mut(|input| {
+            if input.consume_key(Modifiers::COMMAND, Key::O) {
+                self.focus = Some(Focus::ArchivePath);
+            }
+            if input.consume_key(Modifiers::COMMAND, Key::F) {
+                self.focus = Some(Focus::LibraryFilter);
+            }
+            if input.consume_key(Modifiers::NONE, Key::Escape) {
+                self.show_shortcuts = false;
+                self.show_problems = false;
+            }
+            if input.consume_key(Modifiers::NONE, Key::F1) {
+                self.show_shortcuts = !self.show_shortcuts;
+            }
+            if typing {
+                return;
+            }
+            if input.consume_key(Modifiers::NONE, Key::Questionmark)
+                || input.consume_key(Modifiers::SHIFT, Key::Questionmark)
+            {
+                self.show_shortcuts = !self.show_shortcuts;
+            }
+            for (key, command) in [
+                (Key::J, Command::StepSpeech(1)),
+                (Key::K, Command::StepSpeech(-1)),
+                (Key::N, Command::StepAnnotation(1)),
+                (Key::P, Command::StepAnnotation(-1)),
+            ] {
+                if input.consume_key(Modifiers::NONE, key) {
+                    self.commands.push(command);
+                }
+            }
+        });
     }
 
     fn apply(&mut self, command: Command) {
@@ -189,11 +257,28 @@ impl LecternApp {
                 }
             }
             Command::JumpToBlock(block) => self.reader.jump_to = Some(block),
+            Command::StepSpeech(delta) => {
+                if let Some(archive) = &self.archive
+                    && let Some(next) = self.library.step(archive, self.selected, delta)
+                {
+                    self.selected = Some(next);
+                    self.reader = reader::ReaderState::default();
+                }
+            }
+            Command::StepAnnotation(delta) => {
+                if let Some(archive) = &self.archive
+                    && let Some((path, doc)) = self.selected.and_then(|i| archive.speeches.get(i))
+                    && let Some(notes) = archive.notes_of(path)
+                {
+                    self.reader.step_annotation(doc, notes, delta);
+                }
+            }
         }
     }
 
     /// Draws the window's contents.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.windows(ui.ctx());
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar(ui));
         if let Some(job) = &self.loading {
             egui::Panel::bottom("loading").show(ui, |ui| {
@@ -224,11 +309,13 @@ impl LecternApp {
                     .resizable(true)
                     .default_size(460.0)
                     .show(ui, |ui| {
+                        let focus_filter = self.focus.take_if(|f| *f == Focus::LibraryFilter);
                         library::show(
                             ui,
                             archive,
                             self.selected,
                             &mut self.library,
+                            focus_filter.is_some(),
                             &mut self.commands,
                         );
                     });
@@ -263,6 +350,35 @@ impl LecternApp {
         }
     }
 
+    fn windows(&mut self, ctx: &egui::Context) {
+        egui::Window::new("Keyboard shortcuts")
+            .open(&mut self.show_shortcuts)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                egui::Grid::new("shortcuts")
+                    .num_columns(2)
+                    .spacing([24.0, 6.0])
+                    .show(ui, |ui| {
+                        for (keys, action) in SHORTCUTS {
+                            ui.label(egui::RichText::new(*keys).strong());
+                            ui.label(*action);
+                            ui.end_row();
+                        }
+                    });
+            });
+        if let Some(archive) = &self.archive {
+            egui::Window::new("Problems")
+                .open(&mut self.show_problems)
+                .pivot(egui::Align2::CENTER_CENTER)
+                .default_pos(ctx.content_rect().center())
+                .default_size([560.0, 420.0])
+                .show(ctx, |ui| problems::show(ui, archive));
+        }
+    }
+
     fn top_bar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             ui.heading("Lectern");
@@ -272,6 +388,10 @@ impl LecternApp {
                     .hint_text("Archive folder")
                     .desired_width(320.0),
             );
+            if self.focus == Some(Focus::ArchivePath) {
+                response.request_focus();
+                self.focus = None;
+            }
             let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if ui.button("Open").clicked() || entered {
                 self.commands
@@ -280,14 +400,30 @@ impl LecternApp {
             if let Some(archive) = &self.archive {
                 ui.separator();
                 let summary = &archive.report.summary;
-                ui.label(format!(
-                    "{} speeches · {} skipped · {} failed",
-                    summary.imported, summary.skipped, summary.failed
-                ));
+                ui.label(format!("{} speeches", summary.imported));
+                let count = problems::count(archive);
+                let label = match count {
+                    0 => egui::RichText::new("Import report"),
+                    1 => egui::RichText::new("1 problem").color(ui.visuals().warn_fg_color),
+                    n => egui::RichText::new(format!("{n} problems"))
+                        .color(ui.visuals().warn_fg_color),
+                };
+                if ui
+                    .button(label)
+                    .on_hover_text("Files not read, import notes, unreadable notes, skipped files")
+                    .clicked()
+                {
+                    self.show_problems = !self.show_problems;
+                }
             }
             if let Some(error) = &self.error {
                 ui.colored_label(ui.visuals().error_fg_color, error);
             }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("Shortcuts").on_hover_text("F1").clicked() {
+                    self.show_shortcuts = !self.show_shortcuts;
+                }
+            });
         });
     }
 

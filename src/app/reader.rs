@@ -14,6 +14,35 @@ use super::Command;
 pub struct ReaderState {
     /// A block to bring into view on the next frame.
     pub jump_to: Option<usize>,
+    /// The annotation last stepped to with the keyboard (index into the speech's notes).
+    current_annotation: Option<usize>,
+}
+
+impl ReaderState {
+    /// Moves to the next (`delta` > 0) or previous annotation that has a place in the text,
+    /// and brings it into view.
+    pub fn step_annotation(&mut self, doc: &Document, notes: &SpeechNotes, delta: isize) {
+        let placed: Vec<usize> = notes
+            .annotations
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.status != AnchorStatus::Orphaned)
+            .map(|(i, _)| i)
+            .collect();
+        let position = self
+            .current_annotation
+            .and_then(|c| placed.iter().position(|&i| i == c));
+        let next = match position {
+            Some(at) => at.checked_add_signed(delta).filter(|&n| n < placed.len()),
+            None if delta < 0 => placed.len().checked_sub(1),
+            None => (!placed.is_empty()).then_some(0),
+        };
+        if let Some(next) = next {
+            let index = placed[next];
+            self.current_annotation = Some(index);
+            self.jump_to = Some(block_index(doc, notes.annotations[index].target.span.start));
+        }
+    }
 }
 
 const BODY_SIZE: f32 = 16.0;

@@ -154,3 +154,53 @@ fn annotations_made_on_the_command_line_show_in_the_reader() {
         "the passage is brought to the top: {top}"
     );
 }
+
+#[test]
+fn the_keyboard_moves_through_speeches_and_opens_the_lists() {
+    let mut harness = harness(&sample());
+    let open = |harness: &Harness<'_, LecternApp>| {
+        harness
+            .state()
+            .selected()
+            .map(|(path, _)| path.clone())
+            .unwrap_or_default()
+    };
+    // J opens the first speech in the library's order (by date), then the next.
+    harness.key_press(egui::Key::J);
+    harness.run();
+    assert_eq!(open(&harness), "sotu/1790-Washington-1.txt");
+    harness.key_press(egui::Key::J);
+    harness.run();
+    assert_eq!(open(&harness), "sotu/1801-Jefferson-1.txt");
+    harness.key_press(egui::Key::K);
+    harness.run();
+    assert_eq!(open(&harness), "sotu/1790-Washington-1.txt");
+
+    // Ctrl+F puts the cursor in the filter; letters then type instead of moving.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .nth(1)
+        .expect("the library filter")
+        .type_text("jk");
+    harness.run();
+    assert_eq!(open(&harness), "sotu/1790-Washington-1.txt");
+    harness.get_by_label("0 of 26 speeches");
+
+    // The seed's import notes are listed; files that are not speeches in their own section.
+    harness.get_by_label("2 problems").click();
+    harness.run();
+    harness.get_by_label("Problems");
+    assert_eq!(harness.query_all_by_label("Import note").count(), 2);
+    harness
+        .get_by_label("Files that are not speeches (3)")
+        .click();
+    harness.run();
+    assert_eq!(harness.query_all_by_label("Skipped").count(), 3);
+
+    harness.key_press(egui::Key::F1);
+    harness.run();
+    harness.get_by_label("Keyboard shortcuts");
+    harness.get_by_label("Next / previous annotation in the speech");
+}
