@@ -102,10 +102,13 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
     if !missing.is_empty() {
         let mut updated = archive.clone();
         for tag in missing {
-            updated
-                .vocabulary
-                .tags
-                .insert(tag.clone(), TagDef::default());
+            // Each new tag gets a colour of its own, so highlights can be told apart.
+            let colour = updated.vocabulary.next_colour();
+            let def = TagDef {
+                colour: Some(colour),
+                ..TagDef::default()
+            };
+            updated.vocabulary.tags.insert(tag.clone(), def);
         }
         save_archive_file(place.root(), &archive, &updated, &RealFs)?;
     }

@@ -258,7 +258,31 @@ pub struct Vocabulary {
 /// A colour for tags that have none of their own and no coloured ancestor.
 pub const DEFAULT_TAG_COLOUR: Colour = Colour([0xf2, 0xc1, 0x4e]);
 
+/// Colours given to new tags in turn: distinct in hue and lightness, readable as a wash
+/// under text on light and dark backgrounds (after Okabe and Ito's colour-blind-safe set).
+pub const TAG_PALETTE: [Colour; 8] = [
+    Colour([0xf2, 0xc1, 0x4e]), // yellow
+    Colour([0x56, 0xb4, 0xe9]), // sky blue
+    Colour([0xe6, 0x9f, 0x00]), // orange
+    Colour([0x00, 0x9e, 0x73]), // bluish green
+    Colour([0xcc, 0x79, 0xa7]), // reddish purple
+    Colour([0x00, 0x72, 0xb2]), // blue
+    Colour([0xd5, 0x5e, 0x00]), // vermilion
+    Colour([0x99, 0x99, 0x99]), // grey
+];
+
 impl Vocabulary {
+    /// A colour for a new top-level tag: the first of [`TAG_PALETTE`] no tag uses yet, or,
+    /// once all are taken, the palette again in turn.
+    pub fn next_colour(&self) -> Colour {
+        let used: Vec<Colour> = self.tags.values().filter_map(|d| d.colour).collect();
+        TAG_PALETTE
+            .iter()
+            .copied()
+            .find(|c| !used.contains(c))
+            .unwrap_or(TAG_PALETTE[used.len() % TAG_PALETTE.len()])
+    }
+
     /// The colour a tag shows in: its own, else the nearest ancestor's, else the default.
     /// Parent cycles (possible in a hand-edited file) end the walk.
     pub fn colour(&self, tag: &TagName) -> Colour {
@@ -327,6 +351,27 @@ impl Notebook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_tags_take_unused_palette_colours_in_turn() {
+        let mut v = Vocabulary::default();
+        let mut given = Vec::new();
+        for i in 0..TAG_PALETTE.len() + 2 {
+            let colour = v.next_colour();
+            given.push(colour);
+            v.tags.insert(
+                TagName::new(&format!("t{i}")),
+                TagDef {
+                    colour: Some(colour),
+                    ..TagDef::default()
+                },
+            );
+        }
+        assert_eq!(given[..TAG_PALETTE.len()], TAG_PALETTE);
+        // A colour freed by a deleted tag is the next one given.
+        v.tags.remove(&TagName::new("t3"));
+        assert_eq!(v.next_colour(), TAG_PALETTE[3]);
+    }
 
     #[test]
     fn ulid_shape_and_order() {
