@@ -16,6 +16,11 @@ pub struct ReaderState {
     pub jump_to: Option<usize>,
     /// The annotation last stepped to with the keyboard (index into the speech's notes).
     current_annotation: Option<usize>,
+    /// The height of each block, spacing included: measured once drawn, estimated before.
+    /// Only the blocks in view are laid out; the others are space of this height.
+    heights: Vec<f32>,
+    /// The width the heights are for; a different width estimates again.
+    heights_width: f32,
 }
 
 impl ReaderState {
@@ -82,7 +87,6 @@ pub fn show(
                     });
             });
     }
-    let jump_to = state.jump_to.take();
     let visuals = ui.visuals();
     let style = Style {
         doc,
@@ -97,19 +101,82 @@ pub fn show(
         egui::ScrollArea::vertical()
             .id_salt(("reader", path))
             .auto_shrink(false)
-            .show(ui, |ui| {
+            .show_viewport(ui, |ui, viewport| {
                 ui.set_max_width(ui.available_width().min(MEASURE + MARGIN_WIDTH + 24.0));
                 header(ui, path, doc);
                 ui.add_space(12.0);
-                for (index, block) in doc.blocks.iter().enumerate() {
-                    let response = block_row(ui, &style, block);
-                    if jump_to == Some(index) {
-                        response.scroll_to_me(Some(egui::Align::TOP));
-                    }
-                }
+                blocks_in_view(ui, viewport, &style, state);
                 ui.add_space(40.0);
             });
     });
+}
+
+/// Lays out the blocks that are in view (and a screen's worth around them); the others
+/// take the space of their last measured, or estimated, height. A long speech costs a
+/// frame what its visible part costs.
+fn blocks_in_view(
+    ui: &mut egui::Ui,
+    viewport: egui::Rect,
+    style: &Style<'_>,
+    state: &mut ReaderState,
+) {
+    let blocks = &style.doc.blocks;
+    let width = ui.available_width();
+    if state.heights.len() != blocks.len() || (state.heights_width - width).abs() > 0.5 {
+        state.heights = blocks.iter().map(|b| estimated_height(b, width)).collect();
+        state.heights_width = width;
+    }
+    // Content coordinates: 0 is the top of the scrolled content.
+    let origin = ui.min_rect().top();
+    let slack = viewport.height();
+    let (from, to) = (viewport.top() - slack, viewport.bottom() + slack);
+    let mut y = ui.cursor().top() - origin;
+    let mut index = 0;
+    let mut skipped = 0.0;
+    while index < blocks.len() && y + state.heights[index] < from {
+        y += state.heights[index];
+        skipped += state.heights[index];
+        index += 1;
+    }
+    // A jump to a block out of view scrolls to its estimated place; the next frame, when
+    // it is laid out, brings it exactly to the top.
+    if let Some(target) = state.jump_to
+        && target < blocks.len()
+        && (target < index || y + state.heights[index..target].iter().sum::<f32>() > to)
+    {
+        let top = y - skipped + state.heights[..target].iter().sum::<f32>();
+        let rect = egui::Rect::from_min_size(
+            egui::pos2(ui.min_rect().left(), origin + top),
+            egui::vec2(1.0, state.heights[target]),
+        );
+        ui.scroll_to_rect(rect, Some(egui::Align::TOP));
+    }
+    ui.add_space(skipped);
+    while index < blocks.len() && y < to {
+        let before = ui.cursor().top();
+        let response = block_row(ui, style, &blocks[index]);
+        if state.jump_to == Some(index) {
+            response.scroll_to_me(Some(egui::Align::TOP));
+            state.jump_to = None;
+        }
+        let height = ui.cursor().top() - before;
+        state.heights[index] = height;
+        y += height;
+        index += 1;
+    }
+    ui.add_space(state.heights[index..].iter().sum());
+}
+
+/// A block's height before it has been laid out: its length in average lines.
+fn estimated_height(block: &Block, width: f32) -> f32 {
+    let (size, gap) = match block.kind {
+        BlockKind::Heading { .. } => (20.0, 6.0),
+        _ => (BODY_SIZE, 10.0),
+    };
+    let chars_per_line = (width.min(MEASURE) / (size * 0.48)).max(10.0);
+    let chars = f64::from(u32::try_from(block.span.len()).unwrap_or(u32::MAX)) as f32;
+    let lines = (chars / chars_per_line).ceil().max(1.0);
+    lines * size * 1.15 + gap + 4.0
 }
 
 fn header(ui: &mut egui::Ui, path: &str, doc: &Document) {
