@@ -48,6 +48,57 @@ pub(crate) fn flatten_headings(paragraphs: &mut [Para]) {
 /// Accepted only when the document has several, or the line is in capitals or numbered. A
 /// title-like first line is the document's title instead.
 pub(crate) fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
+    // A stack of headings ("II. THE FEDERAL PROGRAM", "INTERNATIONAL AFFAIRS", "I. FOREIGN
+    // POLICY") between a closed paragraph and prose: each line in capitals or numbered.
+    let stackable = |p: &Para| {
+        p.text.len() <= MAX_HEADING_BYTES
+            && (p.kind == RawKind::Paragraph
+                || (p.kind == RawKind::ListItem && is_numbered(&p.text)))
+            && !p.text.contains('\n')
+            && heading_shape(&p.text)
+            && is_capitals(&p.text)
+    };
+    let mut stacked = Vec::new();
+    let mut start = 0;
+    while start < paragraphs.len() {
+        if !stackable(&paragraphs[start]) {
+            start += 1;
+            continue;
+        }
+        let end = (start..paragraphs.len())
+            .find(|&i| !stackable(&paragraphs[i]))
+            .unwrap_or(paragraphs.len());
+        let closed_before = start == 0 || ends_sentence(&paragraphs[start - 1].text);
+        let prose_after = paragraphs.get(end).is_some_and(|n| {
+            n.kind == RawKind::Paragraph
+                && is_prose(&n.text)
+                && n.text.split_whitespace().nth(14).is_some()
+        });
+        let mut end = end;
+        if (2..=5).contains(&(end - start)) && start > 0 && closed_before && prose_after {
+            // A heading wrapped over two lines ("2. GENERAL POLICIES--IMMEDIATE AND" /
+            // "LONG-RANGE") is one heading.
+            let mut k = start + 1;
+            while k < end {
+                let (prev, cur) = (paragraphs[k - 1].text.trim(), paragraphs[k].text.trim());
+                let last_word = prev.rsplit(' ').next().unwrap_or("");
+                let first_word = cur.split(' ').next().unwrap_or("");
+                let minor = |w: &str| MINOR.iter().any(|m| m.eq_ignore_ascii_case(w));
+                let continues = !is_numbered(cur)
+                    && (minor(first_word) || minor(last_word) || prev.ends_with('-'));
+                if continues {
+                    let joined = format!("{prev} {cur}");
+                    paragraphs[k - 1].text = Cow::Owned(joined);
+                    paragraphs.remove(k);
+                    end -= 1;
+                } else {
+                    k += 1;
+                }
+            }
+            stacked.extend(start..end);
+        }
+        start = end;
+    }
     // Cheap tests first: most paragraphs are far too long to be headings.
     let is_candidate = |i: usize, p: &Para| -> bool {
         // "2. FOREIGN ECONOMIC POLICY" reads as a list item but is a numbered heading.
@@ -74,9 +125,12 @@ pub(crate) fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candi
         };
         shaped && next_is_prose() && prev_closed()
     };
-    let candidates_at: Vec<usize> = (0..paragraphs.len())
+    let mut candidates_at: Vec<usize> = (0..paragraphs.len())
         .filter(|&i| is_candidate(i, &paragraphs[i]))
         .collect();
+    candidates_at.extend(stacked);
+    candidates_at.sort_unstable();
+    candidates_at.dedup();
     let mut title_taken = false;
     if candidates_at.first() == Some(&0) && paragraphs.len() > 1 {
         candidates.add_title(paragraphs[0].text.trim(), Provenance::InText);
