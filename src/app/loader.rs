@@ -5,59 +5,26 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
-use std::collections::HashMap;
-
-use lectern_core::annotation::anchor::reanchor;
-use lectern_core::annotation::{SpeechNotes, Vocabulary};
+use lectern_core::annotation::Vocabulary;
 use lectern_store::Loaded;
-use lectern_store::notes::{find_sidecars, read_archive_file, read_sidecar};
+use lectern_store::notes::read_archive_file;
 
-/// An archive's speeches with their notes, as the loading thread hands them over.
+/// An archive as the loading thread hands it over: its speeches with their re-anchored
+/// notes (read by `load_archive`), and the tag vocabulary.
 pub struct LoadedArchive {
     pub loaded: Loaded,
-    /// Notes by speech path, each annotation re-anchored in the speech as it reads now.
-    pub notes: HashMap<String, SpeechNotes>,
     pub vocabulary: Vocabulary,
-    /// Notes files that could not be read: the message names the file and the reason.
+    /// An archive file that could not be read: the message names the file and the reason.
     pub problems: Vec<String>,
 }
 
-/// Reads the notes of every speech that has a sidecar and re-anchors them.
-fn read_notes(root: &Path, loaded: Loaded) -> LoadedArchive {
-    let mut problems = Vec::new();
-    let vocabulary = match read_archive_file(root) {
-        Ok(archive) => archive.vocabulary,
-        Err(err) => {
-            problems.push(err.to_string());
-            Vocabulary::default()
-        }
+fn with_vocabulary(root: &Path, loaded: Loaded) -> LoadedArchive {
+    let (vocabulary, problems) = match read_archive_file(root) {
+        Ok(archive) => (archive.vocabulary, Vec::new()),
+        Err(err) => (Vocabulary::default(), vec![err.to_string()]),
     };
-    let mut notes = HashMap::new();
-    for (source, path) in find_sidecars(root) {
-        let Ok(index) = loaded
-            .documents
-            .binary_search_by(|(p, _)| p.as_str().cmp(source.as_str()))
-        else {
-            continue; // Notes of a missing speech: `lectern check` reports them.
-        };
-        let doc = &loaded.documents[index].1;
-        match read_sidecar(&path) {
-            Ok(base) => {
-                let mut speech = base.notes;
-                for annotation in &mut speech.annotations {
-                    let anchored = reanchor(doc, &annotation.target);
-                    annotation.target.span = anchored.span;
-                    annotation.status = anchored.status;
-                }
-                speech.sort();
-                notes.insert(source, speech);
-            }
-            Err(err) => problems.push(err.to_string()),
-        }
-    }
     LoadedArchive {
         loaded,
-        notes,
         vocabulary,
         problems,
     }
@@ -113,7 +80,7 @@ impl LoadJob {
                 };
                 let loaded = lectern_store::load_archive(&root, &on_progress);
                 if !thread_cancelled.load(Ordering::Relaxed) {
-                    let archive = read_notes(&root, loaded);
+                    let archive = with_vocabulary(&root, loaded);
                     let _ = sender.send(LoadMessage::Done(Box::new(archive)));
                 }
                 wake_done();

@@ -65,8 +65,10 @@ pub struct Archive {
     /// Notes by speech path; speeches without notes are absent.
     pub notes: HashMap<String, SpeechNotes>,
     pub vocabulary: Vocabulary,
-    /// Notes files that could not be read.
+    /// The archive file, when it could not be read.
     pub problems: Vec<String>,
+    /// Entries of the problems list, counted once at load rather than every frame.
+    pub problem_count: usize,
 }
 
 impl Archive {
@@ -155,14 +157,17 @@ impl LecternApp {
             if let Some(loaded) = job.poll() {
                 let root = job.archive.clone();
                 self.loading = None;
-                self.archive = Some(Archive {
+                let mut archive = Archive {
                     root,
                     speeches: loaded.loaded.documents,
                     report: loaded.loaded.report,
-                    notes: loaded.notes,
+                    notes: loaded.loaded.notes,
                     vocabulary: loaded.vocabulary,
                     problems: loaded.problems,
-                });
+                    problem_count: 0,
+                };
+                archive.problem_count = problems::count(&archive);
+                self.archive = Some(archive);
                 self.selected = None;
                 self.library = library::LibraryState::default();
                 self.reader = reader::ReaderState::default();
@@ -401,7 +406,7 @@ impl LecternApp {
                 ui.separator();
                 let summary = &archive.report.summary;
                 ui.label(format!("{} speeches", summary.imported));
-                let count = problems::count(archive);
+                let count = archive.problem_count;
                 let label = match count {
                     0 => egui::RichText::new("Import report"),
                     1 => egui::RichText::new("1 problem").color(ui.visuals().warn_fg_color),

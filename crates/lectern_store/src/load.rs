@@ -7,8 +7,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use lectern_core::annotation::AnchorStatus;
 use lectern_core::annotation::anchor::reanchor;
+use lectern_core::annotation::{AnchorStatus, SpeechNotes};
 use lectern_core::catalogue::CatalogueError;
 use lectern_core::import::{ImportOptions, MAX_FILE_BYTES};
 use lectern_core::{Catalogue, Document, ImportError, import};
@@ -234,13 +234,19 @@ impl CheckEntry {
     }
 
     /// Adds what the sidecar next to `source` says, anchored in `doc`.
-    fn attach_sidecar(&mut self, sidecar: &Path, doc: &Document) {
+    /// Reads the sidecar, re-anchors its annotations in `doc`, records the sidecar's state
+    /// and the anchoring counts, and returns the re-anchored notes.
+    fn attach_sidecar(&mut self, sidecar: &Path, doc: &Document) -> Option<SpeechNotes> {
         match read_sidecar(sidecar) {
-            Ok(base) if base.notes.is_empty() => {}
+            Ok(base) if base.notes.is_empty() => None,
             Ok(base) => {
+                let mut notes = base.notes;
                 let mut counts = AnchorCounts::default();
-                for annotation in &base.notes.annotations {
-                    match reanchor(doc, &annotation.target).status {
+                for annotation in &mut notes.annotations {
+                    let anchored = reanchor(doc, &annotation.target);
+                    annotation.target.span = anchored.span;
+                    annotation.status = anchored.status;
+                    match anchored.status {
                         AnchorStatus::Exact => counts.exact += 1,
                         AnchorStatus::Relocated => counts.relocated += 1,
                         AnchorStatus::Fuzzy => counts.fuzzy += 1,
@@ -249,6 +255,8 @@ impl CheckEntry {
                 }
                 self.sidecar = Some("ok");
                 self.annotations = Some(counts);
+                notes.sort();
+                Some(notes)
             }
             Err(err) => {
                 self.sidecar = Some(if matches!(err, NotesError::Corrupt { .. }) {
@@ -257,6 +265,7 @@ impl CheckEntry {
                     "unreadable"
                 });
                 self.sidecar_error = Some(err.to_string());
+                None
             }
         }
     }
@@ -313,6 +322,9 @@ impl CheckReport {
 pub struct Loaded {
     pub documents: Vec<(String, Document)>,
     pub report: CheckReport,
+    /// The notes of every speech with a readable sidecar, by path, each annotation
+    /// re-anchored in the speech as it reads now. Unreadable sidecars are in the report.
+    pub notes: HashMap<String, SpeechNotes>,
 }
 
 /// Progress of a load: `done` of `total` files.
@@ -370,11 +382,7 @@ pub fn check_with_sidecars_in(root: &Path, mirror: Option<&Path>) -> CheckReport
         .iter_mut()
         .filter(|l| l.status == CheckStatus::Imported)
     {
-        if let Some(copies) = sidecars.conflicts.get(&line.path) {
-            let mut copies = copies.clone();
-            copies.sort();
-            line.conflict_copies = copies;
-        }
+        line.conflict_copies = sidecars.conflict_copies_of(&line.path);
         if let Some(sidecar) = sidecars.present.get(&line.path)
             && let Ok(doc) = load_file(&root.join(&line.path), &line.path, &catalogue)
         {
@@ -483,6 +491,15 @@ struct Sidecars {
     conflicts: std::collections::BTreeMap<String, Vec<String>>,
 }
 
+impl Sidecars {
+    /// The sync-tool conflict copies of the notes of `source`, sorted.
+    fn conflict_copies_of(&self, source: &str) -> Vec<String> {
+        let mut copies = self.conflicts.get(source).cloned().unwrap_or_default();
+        copies.sort();
+        copies
+    }
+}
+
 /// Loads every speech of the archive at `root`, reporting progress as files finish.
 pub fn load_archive(root: &Path, on_progress: &(dyn Fn(Progress<'_>) + Sync)) -> Loaded {
     let (catalogue, mut entries) = read_catalogue(root);
@@ -492,7 +509,7 @@ pub fn load_archive(root: &Path, on_progress: &(dyn Fn(Progress<'_>) + Sync)) ->
         .filter(|e| e.kind == EntryKind::Speech)
         .count();
     let done = AtomicUsize::new(0);
-    let results: Vec<(CheckEntry, Option<(String, Document)>)> = scanned
+    let results: Vec<(CheckEntry, Option<Kept>)> = scanned
         .into_par_iter()
         .map(|entry| {
             let is_speech = entry.kind == EntryKind::Speech;
@@ -520,16 +537,29 @@ pub fn load_archive(root: &Path, on_progress: &(dyn Fn(Progress<'_>) + Sync)) ->
         .flatten()
         .collect();
     let mut documents = Vec::new();
-    for (line, doc) in results {
+    let mut notes = HashMap::new();
+    for (mut line, kept) in results {
+        if line.status == CheckStatus::Imported {
+            line.conflict_copies = sidecars.conflict_copies_of(&line.path);
+        }
         entries.push(line);
-        documents.extend(doc);
+        if let Some((path, doc, speech_notes)) = kept {
+            if let Some(speech_notes) = speech_notes {
+                notes.insert(path.clone(), speech_notes);
+            }
+            documents.push((path, doc));
+        }
     }
     documents.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Loaded {
         documents,
+        notes,
         report: CheckReport::from_entries(entries),
     }
 }
+
+/// A loaded speech: its path, the document and its re-anchored notes.
+type Kept = (String, Document, Option<SpeechNotes>);
 
 /// What became of one scanned entry: its report line and, when `keep` is set, the document.
 /// `None` for catalogue candidates, which [`read_catalogue`] reports.
@@ -539,7 +569,7 @@ fn process(
     buffer: &mut Vec<u8>,
     keep: bool,
     sidecar: Option<&Path>,
-) -> Option<(CheckEntry, Option<(String, Document)>)> {
+) -> Option<(CheckEntry, Option<Kept>)> {
     let outcome = match entry.kind {
         EntryKind::CatalogueCandidate | EntryKind::Sidecar(_) | EntryKind::SidecarConflict(_) => {
             return None;
@@ -556,10 +586,8 @@ fn process(
             match load_file_with(&entry.path, &entry.relative, catalogue, buffer) {
                 Ok(doc) => {
                     let mut line = CheckEntry::imported(entry.relative.clone(), &doc);
-                    if let Some(sidecar) = sidecar {
-                        line.attach_sidecar(sidecar, &doc);
-                    }
-                    (line, keep.then_some((entry.relative, doc)))
+                    let notes = sidecar.and_then(|sidecar| line.attach_sidecar(sidecar, &doc));
+                    (line, keep.then_some((entry.relative, doc, notes)))
                 }
                 Err(err) => {
                     let status = if err.is_skip() {
