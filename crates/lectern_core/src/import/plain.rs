@@ -520,10 +520,12 @@ fn continues(next: &Para) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn read_text(text: &str) -> (Vec<(RawKind, String)>, Candidates, Vec<Warning>) {
+    /// The blocks, candidates and warnings of a plain text, for tests here and in
+    /// `headings`.
+    pub(crate) fn read_text(text: &str) -> (Vec<(RawKind, String)>, Candidates, Vec<Warning>) {
         let mut c = Candidates::default();
         let mut w = Vec::new();
         let (blocks, _) = read(text, &mut c, &mut w);
@@ -547,73 +549,6 @@ mod tests {
                 (RawKind::Paragraph, "Second para-graph here.".into())
             ]
         );
-    }
-
-    #[test]
-    fn stacked_and_wrapped_headings_are_headings() {
-        // As in the 1946 State of the Union message: a part, its first section and its
-        // first subsection stacked, and a numbered heading wrapped over two lines.
-        let prose =
-            "This is a long paragraph of prose that goes on for quite a while and ends properly.";
-        let text = format!(
-            "{prose}\n\nII. THE FEDERAL PROGRAM\n\nINTERNATIONAL AFFAIRS\n\nI. FOREIGN POLICY\n\n\
-             {prose}\n\n2. GENERAL POLICIES--IMMEDIATE AND\n\nLONG-RANGE\n\n{prose}"
-        );
-        let (blocks, _, _) = read_text(&text);
-        let headings: Vec<&str> = blocks
-            .iter()
-            .filter(|(k, _)| *k == RawKind::Heading(1))
-            .map(|(_, t)| t.as_str())
-            .collect();
-        assert_eq!(
-            headings,
-            [
-                "II. THE FEDERAL PROGRAM",
-                "INTERNATIONAL AFFAIRS",
-                "I. FOREIGN POLICY",
-                "2. GENERAL POLICIES--IMMEDIATE AND LONG-RANGE",
-            ]
-        );
-        // Capitals between paragraphs that do not close are not a stack of headings.
-        let open = format!("{prose} and then\n\nNATO\n\nAND THE UN\n\n{prose}");
-        let (blocks, _, _) = read_text(&open);
-        assert!(
-            blocks.iter().all(|(k, _)| *k == RawKind::Paragraph),
-            "{blocks:?}"
-        );
-    }
-
-    #[test]
-    fn plain_headings_are_conservative() {
-        let prose =
-            "This is a long paragraph of prose that goes on for quite a while and ends properly.";
-        let one = format!("{prose}\n\nForeign Relations\n\n{prose}");
-        let (blocks, _, _) = read_text(&one);
-        assert!(
-            blocks.iter().all(|(k, _)| *k == RawKind::Paragraph),
-            "{blocks:?}"
-        );
-        let two = format!("{prose}\n\nForeign Relations\n\n{prose}\n\nThe Economy\n\n{prose}");
-        let (blocks, _, _) = read_text(&two);
-        assert_eq!(
-            blocks
-                .iter()
-                .filter(|(k, _)| *k == RawKind::Heading(1))
-                .count(),
-            2
-        );
-        let caps = format!("{prose}\n\nFOREIGN RELATIONS\n\n{prose}");
-        let (blocks, _, _) = read_text(&caps);
-        assert_eq!(blocks[1].0, RawKind::Heading(1));
-    }
-
-    #[test]
-    fn title_line_in_plain_text() {
-        let prose =
-            "This is a long paragraph of prose that goes on for quite a while and ends properly.";
-        let (blocks, c, _) = read_text(&format!("Address on the State of the Nation\n\n{prose}"));
-        assert_eq!(blocks.len(), 1);
-        assert_eq!(c.title[0].value, "Address on the State of the Nation");
     }
 
     #[test]
