@@ -13,7 +13,7 @@ use lectern_core::annotation::{
 };
 use lectern_core::{CharSpan, Document};
 use lectern_store::notes::{
-    NotesPlace, RealFs, clean_leftovers, is_unwritable, read_archive_file, read_sidecar,
+    NotesPlace, RealFs, clean_leftovers_in, is_unwritable, read_archive_file, read_sidecar,
     save_archive_file, save_sidecar,
 };
 
@@ -80,8 +80,12 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
             anyhow::anyhow!("cannot create the notes folder: {e}: {}", mirror.display())
         })?;
     }
-    clean_leftovers(place.root());
+    // Clear what crashed saves left in the two folders this command writes to.
     let sidecar = place.sidecar(request.file);
+    clean_leftovers_in(place.root());
+    if let Some(folder) = sidecar.parent() {
+        clean_leftovers_in(folder);
+    }
     let base = read_sidecar(&sidecar)?;
     let mut ours = base.notes.clone();
     ours.annotations.push(annotation.clone());

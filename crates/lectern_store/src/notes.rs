@@ -281,7 +281,18 @@ fn sync_parent(path: &Path, ops: &dyn FileOps) -> Result<(), NotesError> {
 /// it from its first write to its last rename, so its temporary file is never taken for a
 /// leftover. A folder whose lock cannot be taken (read-only media) is left alone.
 pub fn clean_leftovers(root: &Path) -> Vec<PathBuf> {
+    clean_leftovers_below(root, usize::MAX)
+}
+
+/// [`clean_leftovers`] for one folder only, not its subfolders: what a command that saves
+/// into that folder clears first, without walking the whole archive.
+pub fn clean_leftovers_in(folder: &Path) -> Vec<PathBuf> {
+    clean_leftovers_below(folder, 1)
+}
+
+fn clean_leftovers_below(root: &Path, max_depth: usize) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .max_depth(max_depth)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|entry| {
