@@ -5,27 +5,26 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
-use lectern_core::annotation::Vocabulary;
 use lectern_store::Loaded;
-use lectern_store::notes::read_archive_file;
+use lectern_store::notes::{ArchiveBase, read_archive_file};
 
 /// An archive as the loading thread hands it over: its speeches with their re-anchored
-/// notes (read by `load_archive`), and the tag vocabulary.
+/// notes (read by `load_archive`), and the archive file with the tag vocabulary.
 pub struct LoadedArchive {
     pub loaded: Loaded,
-    pub vocabulary: Vocabulary,
+    pub archive_file: ArchiveBase,
     /// An archive file that could not be read: the message names the file and the reason.
     pub problems: Vec<String>,
 }
 
 fn with_vocabulary(root: &Path, loaded: Loaded) -> LoadedArchive {
-    let (vocabulary, problems) = match read_archive_file(root) {
-        Ok(archive) => (archive.vocabulary, Vec::new()),
-        Err(err) => (Vocabulary::default(), vec![err.to_string()]),
+    let (archive_file, problems) = match read_archive_file(root) {
+        Ok(archive) => (archive, Vec::new()),
+        Err(err) => (ArchiveBase::default(), vec![err.to_string()]),
     };
     LoadedArchive {
         loaded,
-        vocabulary,
+        archive_file,
         problems,
     }
 }

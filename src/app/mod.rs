@@ -6,18 +6,20 @@
 
 mod library;
 mod loader;
+mod notes;
 mod problems;
 mod reader;
 
 use std::path::{Path, PathBuf};
 
-use std::collections::HashMap;
-
+use egui::RichText;
 use lectern_core::Document;
-use lectern_core::annotation::{SpeechNotes, Vocabulary};
+use lectern_core::annotation::SpeechNotes;
+use lectern_core::annotation::edit::Edit;
 use lectern_store::CheckReport;
 
 use loader::LoadJob;
+pub use notes::{Notes, SaveState};
 
 /// The key under which the last archive is remembered between runs.
 const LAST_ARCHIVE: &str = "lectern.last_archive";
@@ -37,6 +39,18 @@ pub enum Command {
     StepSpeech(isize),
     /// Bring the next (+1) or previous (-1) annotation of the open speech into view.
     StepAnnotation(isize),
+    /// Change the notes (one undoable step).
+    Edit(Box<Edit>),
+    Undo,
+    Redo,
+    /// Save again after a failed save.
+    RetrySave,
+}
+
+impl Command {
+    pub fn edit(edit: Edit) -> Self {
+        Self::Edit(Box::new(edit))
+    }
 }
 
 /// A text box the keyboard asked to focus.
@@ -51,9 +65,24 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+O", "Type an archive folder to open"),
     ("Ctrl+F", "Filter the library"),
     ("J / K", "Next / previous speech"),
+    ("Down / Up", "Caret to the next / previous paragraph"),
+    ("Shift+Right / Left", "Select word by word"),
+    ("Shift+Down / Up", "Select sentence by sentence"),
+    ("Ctrl+Shift+Down", "Select to the end of the paragraph"),
+    ("H", "Highlight the selection and tag it"),
+    ("T / E", "Tag / write a note on the selected annotation"),
+    (
+        "Enter",
+        "In the tag box: add the tag (new names create a tag)",
+    ),
+    ("Delete", "Delete the selected annotation"),
     ("N / P", "Next / previous annotation in the speech"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
     ("F1 or ?", "This list of shortcuts"),
-    ("Esc", "Close this window or the problems list"),
+    (
+        "Esc",
+        "Clear the selection, leave the annotation, close a window",
+    ),
 ];
 
 /// An archive once loaded.
@@ -62,9 +91,8 @@ pub struct Archive {
     /// Speeches by path relative to the root, sorted by path.
     pub speeches: Vec<(String, Document)>,
     pub report: CheckReport,
-    /// Notes by speech path; speeches without notes are absent.
-    pub notes: HashMap<String, SpeechNotes>,
-    pub vocabulary: Vocabulary,
+    /// The researcher's notes, their history and their saving.
+    pub notes: Notes,
     /// The archive file, when it could not be read.
     pub problems: Vec<String>,
     /// Entries of the problems list, counted once at load rather than every frame.
@@ -73,7 +101,7 @@ pub struct Archive {
 
 impl Archive {
     pub fn notes_of(&self, path: &str) -> Option<&SpeechNotes> {
-        self.notes.get(path)
+        self.notes.of(path)
     }
 }
 
@@ -157,12 +185,23 @@ impl LecternApp {
             if let Some(loaded) = job.poll() {
                 let root = job.archive.clone();
                 self.loading = None;
+                self.close_archive();
+                let wake = {
+                    let ctx = ctx.clone();
+                    move || ctx.request_repaint()
+                };
+                let notes = Notes::new(
+                    &root,
+                    loaded.loaded.notes,
+                    loaded.loaded.bases,
+                    loaded.archive_file,
+                    wake,
+                );
                 let mut archive = Archive {
                     root,
                     speeches: loaded.loaded.documents,
                     report: loaded.loaded.report,
-                    notes: loaded.loaded.notes,
-                    vocabulary: loaded.vocabulary,
+                    notes,
                     problems: loaded.problems,
                     problem_count: 0,
                 };
@@ -180,6 +219,49 @@ impl LecternApp {
         for command in std::mem::take(&mut self.commands) {
             self.apply(command);
         }
+        if let Some(archive) = &mut self.archive
+            && let Some(after) = archive.notes.poll(&archive.speeches)
+        {
+            ctx.request_repaint_after(after);
+        }
+    }
+
+    /// Commits what is being typed and writes every unsaved change, waiting until it is on
+    /// disk: before the window closes or another archive opens.
+    pub fn flush(&mut self) {
+        self.take_pending_edits();
+        for command in std::mem::take(&mut self.commands) {
+            self.apply(command);
+        }
+        if let Some(archive) = &mut self.archive {
+            archive.notes.flush(&archive.speeches);
+        }
+    }
+
+    fn close_archive(&mut self) {
+        self.flush();
+        self.archive = None;
+    }
+
+    /// Turns a note or memo being typed into an edit.
+    fn take_pending_edits(&mut self) {
+        if let Some(archive) = &self.archive
+            && let Some((path, _)) = self.selected.and_then(|i| archive.speeches.get(i))
+        {
+            let pending = self.reader.pending_edits(path, archive.notes_of(path));
+            self.commands.extend(pending);
+        }
+    }
+
+    /// Opens the speech at `index` (a new reader), committing what was typed in the last.
+    fn open_speech(&mut self, index: usize) {
+        self.take_pending_edits();
+        self.selected = Some(index);
+        self.reader = reader::ReaderState::default();
+    }
+
+    pub fn save_state(&self) -> Option<&SaveState> {
+        self.archive.as_ref().map(|a| &a.notes.state)
     }
 
     /// Turns key presses into commands. Letter keys act only while no text box has focus.
@@ -193,15 +275,39 @@ impl LecternApp {
             if input.consume_key(Modifiers::COMMAND, Key::F) {
                 self.focus = Some(Focus::LibraryFilter);
             }
-            if input.consume_key(Modifiers::NONE, Key::Escape) {
-                self.show_shortcuts = false;
-                self.show_problems = false;
-            }
             if input.consume_key(Modifiers::NONE, Key::F1) {
                 self.show_shortcuts = !self.show_shortcuts;
             }
             if typing {
+                // Esc and the arrows belong to the text box.
                 return;
+            }
+            if input.consume_key(Modifiers::NONE, Key::Escape) {
+                if self.show_shortcuts || self.show_problems {
+                    self.show_shortcuts = false;
+                    self.show_problems = false;
+                } else {
+                    self.reader.escape();
+                }
+            }
+            if input.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z)
+                || input.consume_key(Modifiers::COMMAND, Key::Y)
+            {
+                self.commands.push(Command::Redo);
+            }
+            if input.consume_key(Modifiers::COMMAND, Key::Z) {
+                self.commands.push(Command::Undo);
+            }
+            if let Some(archive) = &self.archive
+                && let Some((path, doc)) = self.selected.and_then(|i| archive.speeches.get(i))
+            {
+                reader::keys(
+                    input,
+                    (path, doc),
+                    archive.notes_of(path),
+                    &mut self.reader,
+                    &mut self.commands,
+                );
             }
             if input.consume_key(Modifiers::NONE, Key::Questionmark)
                 || input.consume_key(Modifiers::SHIFT, Key::Questionmark)
@@ -257,8 +363,7 @@ impl LecternApp {
                     .as_ref()
                     .is_some_and(|a| index < a.speeches.len())
                 {
-                    self.selected = Some(index);
-                    self.reader = reader::ReaderState::default();
+                    self.open_speech(index);
                 }
             }
             Command::JumpToBlock(block) => self.reader.jump_to = Some(block),
@@ -266,8 +371,7 @@ impl LecternApp {
                 if let Some(archive) = &self.archive
                     && let Some(next) = self.library.step(archive, self.selected, delta)
                 {
-                    self.selected = Some(next);
-                    self.reader = reader::ReaderState::default();
+                    self.open_speech(next);
                 }
             }
             Command::StepAnnotation(delta) => {
@@ -276,6 +380,30 @@ impl LecternApp {
                     && let Some(notes) = archive.notes_of(path)
                 {
                     self.reader.step_annotation(doc, notes, delta);
+                }
+            }
+            Command::Edit(edit) => {
+                if let Some(archive) = &mut self.archive
+                    && let Err(err) = archive.notes.apply(*edit)
+                {
+                    self.error = Some(format!("could not change the notes: {err}"));
+                }
+            }
+            Command::Undo | Command::Redo => {
+                if let Some(archive) = &mut self.archive {
+                    let result = if command == Command::Undo {
+                        archive.notes.undo()
+                    } else {
+                        archive.notes.redo()
+                    };
+                    if let Err(err) = result {
+                        self.error = Some(format!("cannot undo or redo: {err}"));
+                    }
+                }
+            }
+            Command::RetrySave => {
+                if let Some(archive) = &mut self.archive {
+                    archive.notes.retry();
                 }
             }
         }
@@ -331,7 +459,7 @@ impl LecternApp {
                                 ui,
                                 (path, doc),
                                 archive.notes_of(path),
-                                &archive.vocabulary,
+                                archive.notes.vocabulary(),
                                 &mut self.reader,
                                 &mut self.commands,
                             );
@@ -428,6 +556,9 @@ impl LecternApp {
                 if ui.button("Shortcuts").on_hover_text("F1").clicked() {
                     self.show_shortcuts = !self.show_shortcuts;
                 }
+                if let Some(archive) = &self.archive {
+                    save_indicator(ui, &archive.notes, &mut self.commands);
+                }
             });
         });
     }
@@ -464,6 +595,53 @@ impl eframe::App for LecternApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.remember(storage);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Quitting never loses an edit: what is typed is committed and everything written.
+        self.flush();
+    }
+}
+
+/// Whether the notes are on disk, and undo and redo.
+fn save_indicator(ui: &mut egui::Ui, notes: &Notes, commands: &mut Vec<Command>) {
+    match &notes.state {
+        SaveState::Saved => {
+            ui.label(RichText::new("Saved").weak())
+                .on_hover_text("Every note is on disk, next to its speech");
+        }
+        SaveState::Pending | SaveState::Saving => {
+            ui.label(RichText::new("Saving…").weak());
+        }
+        SaveState::Failed(message) => {
+            if ui.button("Retry").clicked() {
+                commands.push(Command::RetrySave);
+            }
+            ui.colored_label(ui.visuals().error_fg_color, "Not saved")
+                .on_hover_text(message);
+        }
+    }
+    if let Some(notice) = &notes.notice {
+        ui.label(
+            RichText::new(notice)
+                .small()
+                .color(ui.visuals().warn_fg_color),
+        );
+    }
+    ui.separator();
+    if ui
+        .add_enabled(notes.can_redo(), egui::Button::new("Redo"))
+        .on_hover_text("Ctrl+Shift+Z")
+        .clicked()
+    {
+        commands.push(Command::Redo);
+    }
+    if ui
+        .add_enabled(notes.can_undo(), egui::Button::new("Undo"))
+        .on_hover_text("Ctrl+Z")
+        .clicked()
+    {
+        commands.push(Command::Undo);
     }
 }
 

@@ -2,15 +2,11 @@
 //!
 //! Adds one annotation and returns only once it is durably saved.
 
-use std::hash::BuildHasher as _;
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::bail;
 use lectern_core::annotation::anchor::target;
-use lectern_core::annotation::{
-    AnchorStatus, Annotation, AnnotationId, TagDef, TagName, Timestamp,
-};
+use lectern_core::annotation::{AnchorStatus, Annotation, TagDef, TagName};
 use lectern_core::{CharSpan, Document};
 use lectern_store::notes::{
     NotesPlace, RealFs, clean_leftovers_in, is_unwritable, read_archive_file, read_sidecar,
@@ -51,7 +47,7 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
     let span = find_quote(&doc, request.quote, request.occurrence)
         .map_err(|e| anyhow::anyhow!("{e}: {}", source.display()))?;
 
-    let now = now();
+    let now = crate::clock::now();
     let mut tags: Vec<TagName> = request
         .tags
         .iter()
@@ -61,7 +57,7 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
     tags.sort();
     tags.dedup();
     let annotation = Annotation {
-        id: AnnotationId::ulid(now, random_bits()),
+        id: crate::clock::new_id(now),
         target: target(&doc, span),
         note: request.note.unwrap_or_default().to_owned(),
         tags: tags.clone(),
@@ -158,22 +154,4 @@ fn find_quote(doc: &Document, quote: &str, occurrence: Option<usize>) -> anyhow:
         doc.char_offset(start),
         doc.char_offset(start + quote.len()),
     ))
-}
-
-fn now() -> Timestamp {
-    let millis = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
-    Timestamp::from_millis(i64::try_from(millis).unwrap_or(i64::MAX))
-}
-
-/// Eighty bits for an identifier, from the process's randomly keyed hasher.
-fn random_bits() -> u128 {
-    let state = std::collections::hash_map::RandomState::new();
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let high = state.hash_one((nanos, std::process::id()));
-    let low = state.hash_one((high, nanos));
-    (u128::from(high) << 64) | u128::from(low)
 }

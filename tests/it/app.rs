@@ -8,7 +8,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use lectern::app::LecternApp;
 
-fn harness(archive: &Path) -> Harness<'static, LecternApp> {
+pub fn harness(archive: &Path) -> Harness<'static, LecternApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 820.0))
         // A jump to a passage not yet laid out settles over a few frames: the estimated

@@ -2,5 +2,6 @@
 
 mod annotate;
 mod app;
+mod app_annotate;
 mod cli;
 mod seed;

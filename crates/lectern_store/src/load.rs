@@ -15,7 +15,7 @@ use lectern_core::{Catalogue, Document, ImportError, import};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::notes::{NotesError, find_sidecars, read_sidecar};
+use crate::notes::{Base, NotesError, find_sidecars, read_sidecar};
 use crate::scan::{EntryKind, ScanEntry, io_reason, relative_path, scan, walk};
 
 /// Why a file could not be loaded. Messages name the reason; callers add the path.
@@ -236,11 +236,11 @@ impl CheckEntry {
     /// Adds what the sidecar next to `source` says, anchored in `doc`.
     /// Reads the sidecar, re-anchors its annotations in `doc`, records the sidecar's state
     /// and the anchoring counts, and returns the re-anchored notes.
-    fn attach_sidecar(&mut self, sidecar: &Path, doc: &Document) -> Option<SpeechNotes> {
+    fn attach_sidecar(&mut self, sidecar: &Path, doc: &Document) -> Option<(SpeechNotes, Base)> {
         match read_sidecar(sidecar) {
             Ok(base) if base.notes.is_empty() => None,
             Ok(base) => {
-                let mut notes = base.notes;
+                let mut notes = base.notes.clone();
                 let mut counts = AnchorCounts::default();
                 for annotation in &mut notes.annotations {
                     let anchored = reanchor(doc, &annotation.target);
@@ -256,7 +256,7 @@ impl CheckEntry {
                 self.sidecar = Some("ok");
                 self.annotations = Some(counts);
                 notes.sort();
-                Some(notes)
+                Some((notes, base))
             }
             Err(err) => {
                 self.sidecar = Some(if matches!(err, NotesError::Corrupt { .. }) {
@@ -325,6 +325,8 @@ pub struct Loaded {
     /// The notes of every speech with a readable sidecar, by path, each annotation
     /// re-anchored in the speech as it reads now. Unreadable sidecars are in the report.
     pub notes: HashMap<String, SpeechNotes>,
+    /// The same sidecars as read, before re-anchoring: the base of the next save of each.
+    pub bases: HashMap<String, Base>,
 }
 
 /// Progress of a load: `done` of `total` files.
@@ -538,14 +540,16 @@ pub fn load_archive(root: &Path, on_progress: &(dyn Fn(Progress<'_>) + Sync)) ->
         .collect();
     let mut documents = Vec::new();
     let mut notes = HashMap::new();
+    let mut bases = HashMap::new();
     for (mut line, kept) in results {
         if line.status == CheckStatus::Imported {
             line.conflict_copies = sidecars.conflict_copies_of(&line.path);
         }
         entries.push(line);
         if let Some((path, doc, speech_notes)) = kept {
-            if let Some(speech_notes) = speech_notes {
+            if let Some((speech_notes, base)) = speech_notes {
                 notes.insert(path.clone(), speech_notes);
+                bases.insert(path.clone(), base);
             }
             documents.push((path, doc));
         }
@@ -554,12 +558,14 @@ pub fn load_archive(root: &Path, on_progress: &(dyn Fn(Progress<'_>) + Sync)) ->
     Loaded {
         documents,
         notes,
+        bases,
         report: CheckReport::from_entries(entries),
     }
 }
 
-/// A loaded speech: its path, the document and its re-anchored notes.
-type Kept = (String, Document, Option<SpeechNotes>);
+/// A loaded speech: its path, the document, and its re-anchored notes with the sidecar as
+/// read.
+type Kept = (String, Document, Option<(SpeechNotes, Base)>);
 
 /// What became of one scanned entry: its report line and, when `keep` is set, the document.
 /// `None` for catalogue candidates, which [`read_catalogue`] reports.

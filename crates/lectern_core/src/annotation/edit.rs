@@ -59,6 +59,14 @@ pub enum Edit {
     Batch(Vec<Edit>),
 }
 
+/// What an [`Edit`] changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched<'a> {
+    /// Paths of the speeches whose notes change.
+    pub speeches: std::collections::BTreeSet<&'a str>,
+    pub vocabulary: bool,
+}
+
 /// Why an edit does not fit the notebook it is applied to.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
@@ -133,6 +141,35 @@ impl Edit {
                 after: before,
             },
             Self::Batch(edits) => Self::Batch(edits.iter().rev().map(Edit::inverse).collect()),
+        }
+    }
+
+    /// The speeches whose notes the edit changes, and whether it changes the vocabulary:
+    /// what has to be saved after it.
+    pub fn touches(&self) -> Touched<'_> {
+        let mut touched = Touched::default();
+        self.collect_touched(&mut touched);
+        touched
+    }
+
+    fn collect_touched<'a>(&'a self, touched: &mut Touched<'a>) {
+        match self {
+            Self::AddAnnotation { speech, .. }
+            | Self::RemoveAnnotation { speech, .. }
+            | Self::ReplaceAnnotation { speech, .. }
+            | Self::SetMemo { speech, .. }
+            | Self::SetSpeechTags { speech, .. }
+            | Self::SetOverrides { speech, .. } => {
+                touched.speeches.insert(speech.as_str());
+            }
+            Self::DefineTag { .. } | Self::UndefineTag { .. } | Self::UpdateTag { .. } => {
+                touched.vocabulary = true;
+            }
+            Self::Batch(edits) => {
+                for edit in edits {
+                    edit.collect_touched(touched);
+                }
+            }
         }
     }
 
@@ -454,6 +491,16 @@ impl History {
         !self.undo.is_empty()
     }
 
+    /// The edit the next undo would revert.
+    pub fn last_undo(&self) -> Option<&Edit> {
+        self.undo.last()
+    }
+
+    /// The edit the next redo would apply again.
+    pub fn last_redo(&self) -> Option<&Edit> {
+        self.redo.last()
+    }
+
     pub fn can_redo(&self) -> bool {
         !self.redo.is_empty()
     }
@@ -540,6 +587,23 @@ mod tests {
         assert_eq!(nb, original);
         while history.redo(&mut nb).unwrap() {}
         assert_eq!(nb, after_all);
+    }
+
+    #[test]
+    fn an_edit_names_what_it_touches() {
+        let nb = notebook();
+        let renamed = rename_tag(&nb, &TagName::new("security"), &TagName::new("safety")).unwrap();
+        let touched = renamed.touches();
+        assert!(touched.vocabulary);
+        assert_eq!(touched.speeches.into_iter().collect::<Vec<_>>(), ["a.txt"]);
+        let memo = Edit::SetMemo {
+            speech: "b.txt".into(),
+            before: String::new(),
+            after: "memo".into(),
+        };
+        let touched = memo.touches();
+        assert!(!touched.vocabulary);
+        assert_eq!(touched.speeches.into_iter().collect::<Vec<_>>(), ["b.txt"]);
     }
 
     #[test]

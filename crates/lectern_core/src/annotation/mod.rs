@@ -188,6 +188,25 @@ impl SpeechNotes {
         self.annotations.iter().find(|a| &a.id == id)
     }
 
+    /// The notes as they are to be stored, given `stored`, the notes as they were read. An
+    /// annotation whose new place the researcher has not confirmed (fuzzy or orphaned) keeps
+    /// the target it was stored with, so a guess is never written over the original.
+    #[must_use]
+    pub fn stored_form(&self, stored: &SpeechNotes) -> SpeechNotes {
+        let mut notes = self.clone();
+        for annotation in &mut notes.annotations {
+            if matches!(
+                annotation.status,
+                AnchorStatus::Fuzzy | AnchorStatus::Orphaned
+            ) && let Some(original) = stored.annotation(&annotation.id)
+            {
+                annotation.target = original.target.clone();
+            }
+        }
+        notes.sort();
+        notes
+    }
+
     /// Restores reading order after annotations were added or moved.
     pub fn sort(&mut self) {
         self.annotations.sort_by(|a, b| {
@@ -371,6 +390,64 @@ mod tests {
         // A colour freed by a deleted tag is the next one given.
         v.tags.remove(&TagName::new("t3"));
         assert_eq!(v.next_colour(), TAG_PALETTE[3]);
+    }
+
+    #[test]
+    fn unconfirmed_places_are_stored_as_they_were() {
+        let stored_target = Target {
+            span: CharSpan::new(10, 15),
+            quote: TextQuote {
+                exact: "words".into(),
+                ..TextQuote::default()
+            },
+            text_hash: crate::document::ContentHash(1),
+        };
+        let annotation = |id: &str, start: usize, status| Annotation {
+            id: AnnotationId(id.into()),
+            target: Target {
+                span: CharSpan::new(start, start + 5),
+                ..stored_target.clone()
+            },
+            note: String::new(),
+            tags: Vec::new(),
+            created: Timestamp::from_millis(0),
+            modified: Timestamp::from_millis(0),
+            author: None,
+            conflict_with: None,
+            status,
+        };
+        let stored = SpeechNotes {
+            annotations: ["a", "b", "c"]
+                .map(|id| annotation(id, 10, AnchorStatus::Exact))
+                .to_vec(),
+            ..SpeechNotes::default()
+        };
+        let current = SpeechNotes {
+            annotations: vec![
+                annotation("a", 20, AnchorStatus::Relocated),
+                annotation("b", 30, AnchorStatus::Fuzzy),
+                annotation("c", 40, AnchorStatus::Orphaned),
+                annotation("d", 0, AnchorStatus::Fuzzy),
+            ],
+            ..SpeechNotes::default()
+        };
+        let starts: Vec<(String, usize)> = current
+            .stored_form(&stored)
+            .annotations
+            .iter()
+            .map(|a| (a.id.0.clone(), a.target.span.start))
+            .collect();
+        // A relocated place is certain and is stored; fuzzy and orphaned ones keep theirs;
+        // one never stored has only the place it has.
+        assert_eq!(
+            starts,
+            [
+                ("d".into(), 0),
+                ("b".into(), 10),
+                ("c".into(), 10),
+                ("a".into(), 20)
+            ]
+        );
     }
 
     #[test]

@@ -1,0 +1,376 @@
+//! The researcher's notes while the app runs: the notebook, its undo history, and saving.
+//!
+//! Every change is an [`Edit`] applied through the history, so undo and redo cover all of
+//! them. A change marks what it touched (speeches, the vocabulary) as unsaved; a short
+//! while after the last change, the unsaved parts go to the saving thread
+//! (`lectern-save`), which writes them atomically through `lectern_store`, merging with
+//! whatever changed on disk meanwhile. The UI thread never touches a file.
+//!
+//! Nothing is lost when a save fails (a read-only folder, a corrupt sidecar that must not
+//! be overwritten): the notes stay in memory, marked unsaved, and the failure is shown.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+
+use lectern_core::Document;
+use lectern_core::annotation::anchor::reanchor;
+use lectern_core::annotation::edit::{Edit, EditError, History};
+use lectern_core::annotation::merge::merge;
+use lectern_core::annotation::{Notebook, SpeechNotes, Vocabulary};
+use lectern_store::notes::{
+    ArchiveBase, Base, NotesError, NotesPlace, RealFs, Saved, save_archive_file, save_sidecar,
+};
+
+/// How long after the last change the notes are saved.
+pub const SAVE_DELAY: Duration = Duration::from_millis(800);
+
+/// What the top bar shows about saving.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveState {
+    /// Everything is on disk.
+    Saved,
+    /// Changes wait for the save delay.
+    Pending,
+    Saving,
+    /// The last save failed; the notes are kept in memory.
+    Failed(String),
+}
+
+/// One speech's notes to save.
+struct SpeechSave {
+    path: String,
+    sidecar: PathBuf,
+    base: Base,
+    ours: SpeechNotes,
+}
+
+struct SaveJob {
+    root: PathBuf,
+    speeches: Vec<SpeechSave>,
+    /// The archive file's base and our version of it.
+    archive: Option<(ArchiveBase, ArchiveBase)>,
+}
+
+struct SaveResult {
+    speeches: Vec<(SpeechSave, Result<Saved, NotesError>)>,
+    archive: Option<Result<ArchiveBase, NotesError>>,
+}
+
+/// The notebook of the open archive, its history and its saving.
+pub struct Notes {
+    pub notebook: Notebook,
+    history: History,
+    place: NotesPlace,
+    /// Each sidecar as last read or written: the base of its next save.
+    bases: HashMap<String, Base>,
+    archive_base: ArchiveBase,
+    /// Speeches whose notes changed since their last save started.
+    unsaved: BTreeSet<String>,
+    vocabulary_unsaved: bool,
+    last_change: Option<Instant>,
+    jobs: Sender<SaveJob>,
+    results: Receiver<SaveResult>,
+    in_flight: bool,
+    pub state: SaveState,
+    /// A message about the last save worth showing (a merge with changes made on disk).
+    pub notice: Option<String>,
+    /// Counts every change, so views can cache what they derive from the notes.
+    pub revision: u64,
+}
+
+impl Notes {
+    /// The notes of the archive at `root`, as loaded; `wake` asks the UI to repaint when a
+    /// save finishes.
+    pub fn new(
+        root: &Path,
+        notes: HashMap<String, SpeechNotes>,
+        bases: HashMap<String, Base>,
+        archive_base: ArchiveBase,
+        wake: impl Fn() + Send + 'static,
+    ) -> Self {
+        let (jobs, job_receiver) = mpsc::channel::<SaveJob>();
+        let (result_sender, results) = mpsc::channel();
+        // Without a thread nothing could be saved: the app would be useless, so say so.
+        std::thread::Builder::new()
+            .name("lectern-save".to_owned())
+            .spawn(move || {
+                for job in job_receiver {
+                    let _ = result_sender.send(run(job));
+                    wake();
+                }
+            })
+            .expect("cannot start the thread that saves notes");
+        Self {
+            notebook: Notebook {
+                vocabulary: archive_base.vocabulary.clone(),
+                speeches: notes.into_iter().collect(),
+            },
+            history: History::default(),
+            place: NotesPlace::new(root, None),
+            bases,
+            archive_base,
+            unsaved: BTreeSet::new(),
+            vocabulary_unsaved: false,
+            last_change: None,
+            jobs,
+            results,
+            in_flight: false,
+            state: SaveState::Saved,
+            notice: None,
+            revision: 0,
+        }
+    }
+
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.notebook.vocabulary
+    }
+
+    pub fn of(&self, path: &str) -> Option<&SpeechNotes> {
+        self.notebook.speeches.get(path)
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    /// Applies `edit` as one undoable step.
+    pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
+        self.mark(&edit);
+        self.history.apply(&mut self.notebook, edit)
+    }
+
+    /// Undoes the last step; `Ok(false)` when there is none.
+    pub fn undo(&mut self) -> Result<bool, EditError> {
+        let undone = self.history.undo(&mut self.notebook)?;
+        if undone && let Some(edit) = self.history.last_redo() {
+            let edit = edit.clone();
+            self.mark(&edit);
+        }
+        Ok(undone)
+    }
+
+    /// Redoes the last undone step; `Ok(false)` when there is none.
+    pub fn redo(&mut self) -> Result<bool, EditError> {
+        let redone = self.history.redo(&mut self.notebook)?;
+        if redone && let Some(edit) = self.history.last_undo() {
+            let edit = edit.clone();
+            self.mark(&edit);
+        }
+        Ok(redone)
+    }
+
+    fn mark(&mut self, edit: &Edit) {
+        let touched = edit.touches();
+        self.unsaved
+            .extend(touched.speeches.into_iter().map(str::to_owned));
+        self.vocabulary_unsaved |= touched.vocabulary;
+        self.last_change = Some(Instant::now());
+        self.revision += 1;
+        if !matches!(self.state, SaveState::Failed(_)) {
+            self.state = SaveState::Pending;
+        }
+    }
+
+    pub fn has_unsaved(&self) -> bool {
+        !self.unsaved.is_empty() || self.vocabulary_unsaved || self.in_flight
+    }
+
+    /// Takes in finished saves and starts the next once the save delay has passed. Returns
+    /// how long until it should be called again, when something waits.
+    pub fn poll(&mut self, documents: &[(String, Document)]) -> Option<Duration> {
+        while let Ok(result) = self.results.try_recv() {
+            self.take_result(result, documents);
+        }
+        if self.in_flight {
+            return Some(Duration::from_millis(100));
+        }
+        if self.unsaved.is_empty() && !self.vocabulary_unsaved {
+            return None;
+        }
+        if matches!(self.state, SaveState::Failed(_)) && self.last_change.is_none() {
+            // A failed save waits for the next change or an explicit retry.
+            return None;
+        }
+        let waited = self.last_change.map_or(SAVE_DELAY, |t| t.elapsed());
+        if waited < SAVE_DELAY {
+            return Some(SAVE_DELAY.saturating_sub(waited));
+        }
+        self.start_save();
+        Some(Duration::from_millis(100))
+    }
+
+    /// Saves again what a failed save left unsaved.
+    pub fn retry(&mut self) {
+        self.last_change = Instant::now().checked_sub(SAVE_DELAY);
+        self.state = SaveState::Pending;
+    }
+
+    /// Saves everything unsaved and waits until it is on disk (or failed): for quitting,
+    /// and for tests.
+    pub fn flush(&mut self, documents: &[(String, Document)]) {
+        for _ in 0..2 {
+            while self.in_flight {
+                match self.results.recv() {
+                    Ok(result) => self.take_result(result, documents),
+                    Err(_) => self.in_flight = false,
+                }
+            }
+            if self.unsaved.is_empty() && !self.vocabulary_unsaved {
+                return;
+            }
+            self.start_save();
+        }
+    }
+
+    fn start_save(&mut self) {
+        let speeches = std::mem::take(&mut self.unsaved)
+            .into_iter()
+            .map(|path| {
+                let base = self.bases.get(&path).cloned().unwrap_or_default();
+                let ours = self
+                    .notebook
+                    .speeches
+                    .get(&path)
+                    .map(|notes| notes.stored_form(&base.notes))
+                    .unwrap_or_default();
+                SpeechSave {
+                    sidecar: self.place.sidecar(&path),
+                    path,
+                    base,
+                    ours,
+                }
+            })
+            .collect();
+        let archive = std::mem::take(&mut self.vocabulary_unsaved).then(|| {
+            let mut ours = self.archive_base.clone();
+            ours.vocabulary = self.notebook.vocabulary.clone();
+            (self.archive_base.clone(), ours)
+        });
+        let job = SaveJob {
+            root: self.place.root().to_path_buf(),
+            speeches,
+            archive,
+        };
+        self.last_change = None;
+        if self.jobs.send(job).is_ok() {
+            self.in_flight = true;
+            self.state = SaveState::Saving;
+        } else {
+            self.state = SaveState::Failed("the saving thread has stopped".to_owned());
+        }
+    }
+
+    fn take_result(&mut self, result: SaveResult, documents: &[(String, Document)]) {
+        self.in_flight = false;
+        let mut failures = Vec::new();
+        let mut conflicts = 0;
+        for (sent, outcome) in result.speeches {
+            match outcome {
+                Ok(saved) => {
+                    if saved.merged {
+                        conflicts += saved.conflicts.len();
+                        self.take_merged(&sent, &saved.base.notes, documents);
+                    }
+                    self.bases.insert(sent.path, saved.base);
+                }
+                Err(err) => {
+                    failures.push(err.to_string());
+                    self.unsaved.insert(sent.path);
+                }
+            }
+        }
+        match result.archive {
+            Some(Ok(saved)) => {
+                // Tags another writer added meanwhile come in; ours were kept in the merge.
+                for (name, def) in &saved.vocabulary.tags {
+                    if !self.archive_base.vocabulary.tags.contains_key(name) {
+                        self.notebook
+                            .vocabulary
+                            .tags
+                            .entry(name.clone())
+                            .or_insert_with(|| def.clone());
+                    }
+                }
+                self.archive_base = saved;
+            }
+            Some(Err(err)) => {
+                failures.push(err.to_string());
+                self.vocabulary_unsaved = true;
+            }
+            None => {}
+        }
+        self.notice = (conflicts > 0).then(|| {
+            format!(
+                "{conflicts} annotations were changed both here and on disk; both versions are kept"
+            )
+        });
+        self.state = if failures.is_empty() {
+            if self.has_unsaved() {
+                SaveState::Pending
+            } else {
+                SaveState::Saved
+            }
+        } else {
+            self.last_change = None;
+            SaveState::Failed(format!(
+                "{}. The notes are kept in memory and nothing was overwritten.",
+                failures.join("; ")
+            ))
+        };
+        self.revision += 1;
+    }
+
+    /// The sidecar had changed on disk and the save merged with it: bring what the other
+    /// writer added into the notebook, keeping any change made here since the save began.
+    fn take_merged(
+        &mut self,
+        sent: &SpeechSave,
+        on_disk: &SpeechNotes,
+        documents: &[(String, Document)],
+    ) {
+        let base = self.bases.get(&sent.path).cloned().unwrap_or_default();
+        let current = self
+            .notebook
+            .speeches
+            .get(&sent.path)
+            .map(|n| n.stored_form(&base.notes))
+            .unwrap_or_default();
+        let mut notes = merge(&sent.ours, &current, on_disk).notes;
+        if let Ok(i) = documents.binary_search_by(|(path, _)| path.as_str().cmp(&sent.path)) {
+            let doc = &documents[i].1;
+            for annotation in &mut notes.annotations {
+                let anchored = reanchor(doc, &annotation.target);
+                annotation.target.span = anchored.span;
+                annotation.status = anchored.status;
+            }
+            notes.sort();
+        }
+        if notes.is_empty() {
+            self.notebook.speeches.remove(&sent.path);
+        } else {
+            self.notebook.speeches.insert(sent.path.clone(), notes);
+        }
+    }
+}
+
+/// Runs on the saving thread.
+fn run(job: SaveJob) -> SaveResult {
+    let speeches = job
+        .speeches
+        .into_iter()
+        .map(|save| {
+            let outcome = save_sidecar(&save.sidecar, &save.base, &save.ours, &RealFs);
+            (save, outcome)
+        })
+        .collect();
+    let archive = job
+        .archive
+        .map(|(base, ours)| save_archive_file(&job.root, &base, &ours, &RealFs));
+    SaveResult { speeches, archive }
+}

@@ -1,0 +1,396 @@
+//! The reader: a speech's metadata, its outline and annotations, and its text section by
+//! section with paragraph numbers in the margin and highlights in their tags' colours.
+//! Text is selected with the pointer or the keyboard and turned into an annotation, which
+//! the editor beside the text tags and annotates.
+
+mod editor;
+mod motion;
+mod side;
+mod text;
+
+use egui::{Color32, RichText};
+use lectern_core::annotation::edit::Edit;
+use lectern_core::annotation::{
+    AnchorStatus, Annotation, AnnotationId, Colour, SpeechNotes, Vocabulary,
+};
+use lectern_core::{CharSpan, Document};
+
+use super::Command;
+
+/// The reader's own state for the open speech.
+#[derive(Default)]
+pub struct ReaderState {
+    /// A block to bring into view at the top on the next frame.
+    pub jump_to: Option<usize>,
+    /// A block to scroll into view (as little as needed) on the next frame.
+    reveal: Option<usize>,
+    /// The annotation being looked at or edited.
+    pub selected: Option<AnnotationId>,
+    /// The text selection: where it started and where it ends now, in code points. Both
+    /// the same when there is only a caret.
+    pub selection: Option<(usize, usize)>,
+    dragging: bool,
+    /// The blocks drawn this frame, for the pointer.
+    drawn: Vec<text::Drawn>,
+    /// The first block whose top is in view: where the keyboard starts without a caret.
+    first_visible: Option<usize>,
+    /// The height of each block, spacing included: measured once drawn, estimated before.
+    /// Only the blocks in view are laid out; the others are space of this height.
+    heights: Vec<f32>,
+    /// The width the heights are for; a different width estimates again.
+    heights_width: f32,
+    editor: editor::EditorState,
+    /// Only annotations with this tag are listed.
+    tag_filter: Option<lectern_core::annotation::TagName>,
+}
+
+impl ReaderState {
+    /// The selected text, start before end.
+    pub fn selection_span(&self) -> Option<CharSpan> {
+        self.selection
+            .map(|(a, b)| CharSpan::new(a.min(b), a.max(b)))
+    }
+
+    /// Where the selection's moving end is.
+    pub fn caret(&self) -> Option<usize> {
+        self.selection.map(|(_, head)| head)
+    }
+
+    /// Selects an annotation, saving first the note being written on another.
+    pub fn select_annotation(&mut self, id: AnnotationId) {
+        self.selected = Some(id);
+    }
+
+    /// Moves to the next (`delta` > 0) or previous annotation that has a place in the text,
+    /// selects it and brings it into view.
+    pub fn step_annotation(&mut self, doc: &Document, notes: &SpeechNotes, delta: isize) {
+        let placed: Vec<&Annotation> = notes
+            .annotations
+            .iter()
+            .filter(|a| a.status != AnchorStatus::Orphaned)
+            .collect();
+        let position = self
+            .selected
+            .as_ref()
+            .and_then(|id| placed.iter().position(|a| &a.id == id));
+        let next = match position {
+            Some(at) => at.checked_add_signed(delta).filter(|&n| n < placed.len()),
+            None if delta < 0 => placed.len().checked_sub(1),
+            None => (!placed.is_empty()).then_some(0),
+        };
+        if let Some(next) = next {
+            let annotation = placed[next];
+            self.selected = Some(annotation.id.clone());
+            self.jump_to = Some(block_index(doc, annotation.target.span.start));
+        }
+    }
+
+    /// Edits typed but not yet committed (a note or memo being written), for saving before
+    /// the window closes or another speech opens.
+    pub fn pending_edits(&mut self, path: &str, notes: Option<&SpeechNotes>) -> Vec<Command> {
+        let note_of = editor::note_draft_of(&self.editor)
+            .and_then(|id| notes.and_then(|n| n.annotation(id)))
+            .cloned();
+        let mut commands: Vec<Command> =
+            editor::note_edit(path, note_of.as_ref(), &mut self.editor)
+                .into_iter()
+                .collect();
+        commands.extend(editor::memo_edit(path, notes, &mut self.editor));
+        commands
+    }
+
+    /// Clears the selection, or else leaves the selected annotation; false when there was
+    /// neither.
+    pub fn escape(&mut self) -> bool {
+        if self.selection.is_some() {
+            self.selection = None;
+            true
+        } else {
+            self.selected.take().is_some()
+        }
+    }
+
+    /// Where keyboard selection starts: the caret, else the first block in view.
+    fn start(&self, doc: &Document) -> usize {
+        self.caret()
+            .or_else(|| {
+                self.first_visible
+                    .and_then(|i| doc.blocks.get(i))
+                    .map(|b| b.span.start)
+            })
+            .unwrap_or(0)
+    }
+}
+
+/// The reader's keys, while no text box has the keyboard. Shift with the arrows selects (by
+/// word across, by sentence down and up); the arrows alone move the caret by paragraph.
+pub fn keys(
+    input: &mut egui::InputState,
+    (path, doc): (&str, &Document),
+    notes: Option<&SpeechNotes>,
+    state: &mut ReaderState,
+    commands: &mut Vec<Command>,
+) {
+    use egui::{Key, Modifiers};
+    let shift = Modifiers::SHIFT;
+    let start = state.start(doc);
+    let anchor = state.selection.map_or(start, |(a, _)| a);
+    let extend = |state: &mut ReaderState, head: usize| {
+        state.selection = Some((anchor, head));
+        state.reveal = motion::block_at(doc, head.saturating_sub(1));
+    };
+    if input.consume_key(shift, Key::ArrowRight) {
+        extend(state, motion::word_end(doc, start));
+    }
+    if input.consume_key(shift, Key::ArrowLeft) {
+        extend(state, motion::word_start(doc, start));
+    }
+    if input.consume_key(Modifiers::SHIFT | Modifiers::COMMAND, Key::ArrowDown) {
+        let end = motion::block_at(doc, start).map_or(doc.char_len(), |i| doc.blocks[i].span.end);
+        let end = if end == start {
+            motion::sentence_end(doc, start)
+        } else {
+            end
+        };
+        extend(state, end);
+    }
+    if input.consume_key(shift, Key::ArrowDown) {
+        extend(state, motion::sentence_end(doc, start));
+    }
+    if input.consume_key(shift, Key::ArrowUp) {
+        extend(state, motion::previous_sentence_end(doc, start, anchor));
+    }
+    for (key, forward) in [(Key::ArrowDown, true), (Key::ArrowUp, false)] {
+        if input.consume_key(Modifiers::NONE, key) {
+            let here = state.caret().and_then(|c| motion::block_at(doc, c));
+            let next = match (here, state.caret()) {
+                (Some(i), Some(_)) if forward => (i + 1).min(doc.blocks.len().saturating_sub(1)),
+                (Some(i), Some(_)) => i.saturating_sub(1),
+                _ => state.first_visible.unwrap_or(0),
+            };
+            if let Some(block) = doc.blocks.get(next) {
+                state.selection = Some((block.span.start, block.span.start));
+                state.reveal = Some(next);
+            }
+        }
+    }
+    if input.consume_key(Modifiers::NONE, Key::H) {
+        highlight(path, doc, state, commands);
+    }
+    if input.consume_key(Modifiers::NONE, Key::T) && state.selected.is_some() {
+        state.editor.tags.request_focus = true;
+    }
+    if input.consume_key(Modifiers::NONE, Key::E) && state.selected.is_some() {
+        state.editor.focus_note = true;
+    }
+    if (input.consume_key(Modifiers::NONE, Key::Delete)
+        || input.consume_key(Modifiers::NONE, Key::Backspace))
+        && let Some(id) = state.selected.take()
+        && let Some(annotation) = notes.and_then(|n| n.annotation(&id))
+    {
+        commands.push(Command::edit(Edit::RemoveAnnotation {
+            speech: path.to_owned(),
+            annotation: annotation.clone(),
+        }));
+    }
+}
+
+/// Turns the selection into an annotation, selects it and puts the keyboard in its tag box.
+pub(super) fn highlight(
+    path: &str,
+    doc: &Document,
+    state: &mut ReaderState,
+    commands: &mut Vec<Command>,
+) {
+    let Some(span) = state.selection_span().filter(|s| !s.is_empty()) else {
+        return;
+    };
+    // White space at the ends of a selection is never meant.
+    let text = doc.slice(span);
+    let lead = text.chars().take_while(|c| c.is_whitespace()).count();
+    let trail = text.chars().rev().take_while(|c| c.is_whitespace()).count();
+    if lead + trail >= span.len() {
+        return;
+    }
+    let span = CharSpan::new(span.start + lead, span.end - trail);
+    // A selection that cuts into a word at either end takes the whole word: a hurried drag
+    // should not leave "veillance" in a quote.
+    let span = CharSpan::new(
+        motion::word_start_if_inside(doc, span.start),
+        motion::word_end_if_inside(doc, span.end),
+    );
+    let now = crate::clock::now();
+    let annotation = Annotation {
+        id: crate::clock::new_id(now),
+        target: lectern_core::annotation::anchor::target(doc, span),
+        note: String::new(),
+        tags: Vec::new(),
+        created: now,
+        modified: now,
+        author: None,
+        conflict_with: None,
+        status: AnchorStatus::Exact,
+    };
+    state.selected = Some(annotation.id.clone());
+    state.selection = Some((span.end, span.end));
+    state.editor.tags.request_focus = true;
+    commands.push(Command::edit(Edit::AddAnnotation {
+        speech: path.to_owned(),
+        annotation,
+    }));
+}
+
+pub fn show(
+    ui: &mut egui::Ui,
+    (path, doc): (&str, &Document),
+    notes: Option<&SpeechNotes>,
+    vocabulary: &Vocabulary,
+    state: &mut ReaderState,
+    commands: &mut Vec<Command>,
+) {
+    let annotations = notes.map_or(&[][..], |n| n.annotations.as_slice());
+    // A note written on an annotation no longer shown is saved before anything else.
+    if editor::note_draft_of(&state.editor).is_some_and(|id| state.selected.as_ref() != Some(id)) {
+        let note_of = editor::note_draft_of(&state.editor)
+            .and_then(|id| notes.and_then(|n| n.annotation(id)))
+            .cloned();
+        commands.extend(editor::note_edit(path, note_of.as_ref(), &mut state.editor));
+    }
+    let selected = state
+        .selected
+        .as_ref()
+        .and_then(|id| notes.and_then(|n| n.annotation(id)))
+        .cloned();
+    egui::Panel::right("outline")
+        .resizable(true)
+        .default_size(300.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("outline")
+                .show(ui, |ui| {
+                    ui.add_space(8.0);
+                    if let Some(annotation) = &selected {
+                        egui::Frame::group(ui.style()).show(ui, |ui| {
+                            editor::annotation_editor(
+                                ui,
+                                (path, doc),
+                                annotation,
+                                vocabulary,
+                                state,
+                                commands,
+                            );
+                        });
+                        ui.add_space(8.0);
+                    } else if state.selection_span().is_some_and(|s| !s.is_empty()) {
+                        if ui
+                            .button("Highlight the selection")
+                            .on_hover_text("H: highlight the selected words and tag them")
+                            .clicked()
+                        {
+                            highlight(path, doc, state, commands);
+                        }
+                        ui.add_space(8.0);
+                    }
+                    editor::speech_editor(ui, path, notes, vocabulary, &mut state.editor, commands);
+                    ui.add_space(8.0);
+                    side::outline(ui, doc, commands);
+                    side::annotation_list(ui, doc, annotations, vocabulary, state);
+                });
+        });
+    let visuals = ui.visuals();
+    let style = text::Style {
+        doc,
+        annotations,
+        vocabulary,
+        text: visuals.text_color(),
+        strong: visuals.strong_text_color(),
+        weak: visuals.weak_text_color(),
+        dark: visuals.dark_mode,
+    };
+    egui::CentralPanel::no_frame().show(ui, |ui| {
+        egui::ScrollArea::vertical()
+            .id_salt(("reader", path))
+            .auto_shrink(false)
+            .show_viewport(ui, |ui, viewport| {
+                ui.set_max_width(
+                    ui.available_width()
+                        .min(text::MEASURE + text::MARGIN_WIDTH + 24.0),
+                );
+                header(ui, path, doc);
+                ui.add_space(12.0);
+                if text::blocks_in_view(ui, viewport, &style, state) {
+                    highlight(path, doc, state, commands);
+                }
+                ui.add_space(40.0);
+            });
+    });
+}
+
+fn header(ui: &mut egui::Ui, path: &str, doc: &Document) {
+    let meta = &doc.metadata;
+    ui.add_space(8.0);
+    ui.add(
+        egui::Label::new(
+            RichText::new(meta.title().unwrap_or(path))
+                .size(24.0)
+                .strong(),
+        )
+        .wrap_mode(egui::TextWrapMode::Wrap),
+    );
+    let mut facts = Vec::new();
+    if let Some(date) = meta.date() {
+        facts.push(date.to_string());
+    }
+    if !meta.speakers().is_empty() {
+        facts.push(meta.speakers().join(", "));
+    }
+    if let Some(place) = &meta.place {
+        facts.push(place.value.clone());
+    }
+    if !facts.is_empty() {
+        ui.label(RichText::new(facts.join(" · ")).size(15.0));
+    }
+    ui.label(RichText::new(path).weak().small());
+    if !doc.warnings.is_empty() {
+        ui.collapsing(format!("{} import notes", doc.warnings.len()), |ui| {
+            for warning in &doc.warnings {
+                ui.label(RichText::new(&warning.message).small());
+            }
+        });
+    }
+}
+
+/// The block holding `offset` (the first block after it, past the end).
+fn block_index(doc: &Document, offset: usize) -> usize {
+    doc.blocks
+        .partition_point(|b| b.span.end <= offset)
+        .min(doc.blocks.len().saturating_sub(1))
+}
+
+/// At most `max` characters of `text` on one line, with an ellipsis when cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= max {
+        line
+    } else {
+        let cut: String = line.chars().take(max).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// The colour an annotation is drawn in: its first tag's, or the default.
+fn tag_colour(vocabulary: &Vocabulary, annotation: &Annotation) -> Color32 {
+    colour32(
+        annotation
+            .tags
+            .first()
+            .map_or(lectern_core::annotation::DEFAULT_TAG_COLOUR, |tag| {
+                vocabulary.colour(tag)
+            }),
+    )
+}
+
+fn colour32(colour: Colour) -> Color32 {
+    let [r, g, b] = colour.0;
+    Color32::from_rgb(r, g, b)
+}

@@ -1,0 +1,187 @@
+//! Beside the text: the speech's outline and its list of annotations.
+
+use egui::{Color32, RichText};
+use lectern_core::Document;
+use lectern_core::annotation::{AnchorStatus, Annotation, Vocabulary};
+
+use super::{ReaderState, block_index, excerpt, tag_colour};
+use crate::app::Command;
+
+pub fn outline(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
+    if doc.sections.is_empty() {
+        return;
+    }
+    ui.add_space(8.0);
+    ui.label(RichText::new("Outline").strong());
+    ui.separator();
+    for section in &doc.sections {
+        ui.horizontal(|ui| {
+            ui.add_space(f32::from(section.level.saturating_sub(1)) * 12.0);
+            let title = if section.title.is_empty() {
+                "(untitled)"
+            } else {
+                &section.title
+            };
+            if ui
+                .add(egui::Button::new(title).frame(false).truncate())
+                .clicked()
+            {
+                commands.push(Command::JumpToBlock(block_index(
+                    doc,
+                    section.heading.start,
+                )));
+            }
+        });
+    }
+    ui.add_space(12.0);
+}
+
+/// The speech's annotations: those whose place needs the researcher's eye first (the review
+/// queue), then the rest in reading order under their sections' titles; a tag filter on
+/// top. A click selects one and brings its passage into view.
+pub fn annotation_list(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    annotations: &[Annotation],
+    vocabulary: &Vocabulary,
+    state: &mut ReaderState,
+) {
+    if annotations.is_empty() {
+        return;
+    }
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("Annotations ({})", annotations.len())).strong());
+        let mut used: Vec<&lectern_core::annotation::TagName> =
+            annotations.iter().flat_map(|a| &a.tags).collect();
+        used.sort();
+        used.dedup();
+        if !used.is_empty() {
+            let shown = state
+                .tag_filter
+                .as_ref()
+                .map_or("All tags".to_owned(), |t| format!("#{t}"));
+            let label = ui.label(RichText::new("Show").small().weak());
+            let combo = egui::ComboBox::from_id_salt("annotation tag filter")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut state.tag_filter, None, "All tags");
+                    for tag in used {
+                        ui.selectable_value(
+                            &mut state.tag_filter,
+                            Some(tag.clone()),
+                            format!("#{tag}"),
+                        );
+                    }
+                });
+            combo.response.labelled_by(label.id);
+        }
+    });
+    ui.separator();
+    let shown: Vec<&Annotation> = annotations
+        .iter()
+        .filter(|a| state.tag_filter.as_ref().is_none_or(|t| a.has_tag(t)))
+        .collect();
+    let review: Vec<&Annotation> = shown
+        .iter()
+        .copied()
+        .filter(|a| matches!(a.status, AnchorStatus::Fuzzy | AnchorStatus::Orphaned))
+        .collect();
+    if !review.is_empty() {
+        ui.label(
+            RichText::new(format!("To review ({})", review.len()))
+                .color(ui.visuals().warn_fg_color),
+        )
+        .on_hover_text(
+            "The source changed under these annotations: check the place found, or re-attach \
+             them to the right words",
+        );
+        for annotation in review {
+            annotation_row(ui, doc, annotation, vocabulary, state);
+        }
+        ui.add_space(8.0);
+    }
+    let mut section: Option<&str> = None;
+    for annotation in shown
+        .iter()
+        .filter(|a| !matches!(a.status, AnchorStatus::Fuzzy | AnchorStatus::Orphaned))
+    {
+        let title = doc
+            .section_at(annotation.target.span.start)
+            .map(|s| s.title.as_str());
+        if title != section
+            && let Some(title) = title
+        {
+            ui.label(RichText::new(title).small().strong());
+        }
+        section = title;
+        annotation_row(ui, doc, annotation, vocabulary, state);
+    }
+}
+
+fn annotation_row(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    annotation: &Annotation,
+    vocabulary: &Vocabulary,
+    state: &mut ReaderState,
+) {
+    let colour = tag_colour(vocabulary, annotation);
+    let selected = state.selected.as_ref() == Some(&annotation.id);
+    let frame = egui::Frame::new()
+        .inner_margin(egui::Margin::symmetric(2, 2))
+        .corner_radius(3.0)
+        .fill(if selected {
+            ui.visuals().selection.bg_fill.gamma_multiply(0.35)
+        } else {
+            Color32::TRANSPARENT
+        });
+    let clicked = frame
+        .show(ui, |ui| {
+            ui.horizontal_top(|ui| {
+                let (bar, _) = ui.allocate_exact_size(egui::vec2(4.0, 34.0), egui::Sense::hover());
+                ui.painter().rect_filled(bar, 1.0, colour);
+                ui.vertical(|ui| {
+                    let quote = excerpt(&annotation.target.quote.exact, 80);
+                    let clicked = ui
+                        .add(
+                            egui::Label::new(RichText::new(format!("“{quote}”")).italics())
+                                .wrap_mode(egui::TextWrapMode::Wrap)
+                                .sense(egui::Sense::click()),
+                        )
+                        .on_hover_cursor(egui::CursorIcon::PointingHand)
+                        .clicked();
+                    let mut facts: Vec<String> =
+                        annotation.tags.iter().map(|t| format!("#{t}")).collect();
+                    match annotation.status {
+                        AnchorStatus::Exact => {}
+                        AnchorStatus::Relocated => facts.push("moved".to_owned()),
+                        AnchorStatus::Fuzzy => facts.push("closest match".to_owned()),
+                        AnchorStatus::Orphaned => facts.push("not found".to_owned()),
+                    }
+                    if annotation.conflict_with.is_some() {
+                        facts.push("conflicting copy".to_owned());
+                    }
+                    if !facts.is_empty() {
+                        ui.label(RichText::new(facts.join("  ")).small().weak());
+                    }
+                    if !annotation.note.is_empty() {
+                        ui.add(
+                            egui::Label::new(RichText::new(excerpt(&annotation.note, 160)).small())
+                                .wrap_mode(egui::TextWrapMode::Wrap),
+                        );
+                    }
+                    clicked
+                })
+                .inner
+            })
+            .inner
+        })
+        .inner;
+    if clicked {
+        state.select_annotation(annotation.id.clone());
+        if annotation.status != AnchorStatus::Orphaned {
+            state.jump_to = Some(block_index(doc, annotation.target.span.start));
+        }
+    }
+    ui.add_space(4.0);
+}

@@ -1,0 +1,436 @@
+//! Drawing a speech's text: only the blocks in view, each laid out once per frame with its
+//! inline marks, highlights and the selection; and the pointer over it (select by dragging,
+//! a word by double click, an annotation by clicking its highlight).
+
+use std::sync::Arc;
+
+use egui::text::{CCursor, LayoutJob, TextFormat};
+use egui::text_selection::CCursorRange;
+use egui::{Color32, FontId, Galley, RichText};
+use lectern_core::annotation::{AnchorStatus, Annotation, Vocabulary};
+use lectern_core::document::{Block, BlockKind, InlineKind};
+use lectern_core::{CharSpan, Document};
+
+use super::{ReaderState, excerpt, motion, tag_colour};
+
+pub const BODY_SIZE: f32 = 16.0;
+pub const MARGIN_WIDTH: f32 = 44.0;
+pub const MEASURE: f32 = 720.0;
+
+/// What a block is drawn with: the speech, its annotations, the tag colours and the theme.
+pub struct Style<'a> {
+    pub doc: &'a Document,
+    pub annotations: &'a [Annotation],
+    pub vocabulary: &'a Vocabulary,
+    pub text: Color32,
+    pub strong: Color32,
+    pub weak: Color32,
+    pub dark: bool,
+}
+
+/// A block as drawn this frame: where, its laid-out text, and its span.
+pub struct Drawn {
+    rect: egui::Rect,
+    galley: Arc<Galley>,
+    span: CharSpan,
+}
+
+impl Drawn {
+    /// The text offset under `pos`.
+    fn offset_at(&self, pos: egui::Pos2) -> usize {
+        let cursor = self.galley.cursor_from_pos(pos - self.rect.min);
+        (self.span.start + cursor.index.0).min(self.span.end)
+    }
+}
+
+/// Lays out the blocks that are in view (and a screen's worth around them); the others
+/// take the space of their last measured, or estimated, height. A long speech costs a
+/// frame what its visible part costs. Returns whether the selection's Highlight button was
+/// clicked.
+pub fn blocks_in_view(
+    ui: &mut egui::Ui,
+    viewport: egui::Rect,
+    style: &Style<'_>,
+    state: &mut ReaderState,
+) -> bool {
+    let blocks = &style.doc.blocks;
+    let width = ui.available_width();
+    if state.heights.len() != blocks.len() || (state.heights_width - width).abs() > 0.5 {
+        state.heights = blocks.iter().map(|b| estimated_height(b, width)).collect();
+        state.heights_width = width;
+    }
+    // Content coordinates: 0 is the top of the scrolled content.
+    let origin = ui.min_rect().top();
+    let slack = viewport.height();
+    let (from, to) = (viewport.top() - slack, viewport.bottom() + slack);
+    let mut y = ui.cursor().top() - origin;
+    let mut index = 0;
+    let mut skipped = 0.0;
+    while index < blocks.len() && y + state.heights[index] < from {
+        y += state.heights[index];
+        skipped += state.heights[index];
+        index += 1;
+    }
+    // A jump to a block out of view scrolls to its estimated place; the next frame, when
+    // it is laid out, brings it exactly to the top.
+    if let Some(target) = state.jump_to
+        && target < blocks.len()
+        && (target < index || y + state.heights[index..target].iter().sum::<f32>() > to)
+    {
+        let top = y - skipped + state.heights[..target].iter().sum::<f32>();
+        let rect = egui::Rect::from_min_size(
+            egui::pos2(ui.min_rect().left(), origin + top),
+            egui::vec2(1.0, state.heights[target]),
+        );
+        ui.scroll_to_rect(rect, Some(egui::Align::TOP));
+    }
+    ui.add_space(skipped);
+    state.drawn.clear();
+    state.first_visible = None;
+    let mut responses = Vec::new();
+    while index < blocks.len() && y < to {
+        let before = ui.cursor().top();
+        let (response, drawn) = block_row(ui, style, &blocks[index], state);
+        if state.jump_to == Some(index) {
+            response.scroll_to_me(Some(egui::Align::TOP));
+            state.jump_to = None;
+        }
+        if state.reveal == Some(index) {
+            response.scroll_to_me(None);
+            state.reveal = None;
+        }
+        if state.first_visible.is_none() && y >= viewport.top() - 1.0 {
+            state.first_visible = Some(index);
+        }
+        let height = ui.cursor().top() - before;
+        state.heights[index] = height;
+        y += height;
+        index += 1;
+        state.drawn.push(drawn);
+        responses.push(response);
+    }
+    ui.add_space(state.heights[index..].iter().sum());
+    pointer(ui, style, state, &responses);
+    adder(ui, state)
+}
+
+/// A small button by the end of a selection made with the pointer, to highlight it.
+fn adder(ui: &egui::Ui, state: &ReaderState) -> bool {
+    let Some(sel) = state.selection_span().filter(|s| !s.is_empty()) else {
+        return false;
+    };
+    if state.dragging {
+        return false;
+    }
+    let Some(drawn) = state
+        .drawn
+        .iter()
+        .rev()
+        .find(|d| d.span.start < sel.end && sel.start < d.span.end)
+    else {
+        return false;
+    };
+    let end = sel.end.min(drawn.span.end) - drawn.span.start;
+    let at = drawn
+        .galley
+        .pos_from_cursor(CCursor::new(end))
+        .translate(drawn.rect.min.to_vec2());
+    let mut clicked = false;
+    egui::Area::new(egui::Id::unique("highlight adder"))
+        .order(egui::Order::Foreground)
+        .fixed_pos(at.left_bottom() + egui::vec2(-8.0, 6.0))
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                clicked = ui
+                    .button("Highlight")
+                    .on_hover_text("H: highlight the selected words and tag them")
+                    .clicked();
+            });
+        });
+    clicked
+}
+
+/// Selection by the pointer: press and drag across blocks; double click for a word; a
+/// click on a highlight selects its annotation, elsewhere places the caret.
+fn pointer(
+    ui: &egui::Ui,
+    style: &Style<'_>,
+    state: &mut ReaderState,
+    responses: &[egui::Response],
+) {
+    let (press, pos, down) = ui.input(|i| {
+        (
+            i.pointer.primary_pressed(),
+            i.pointer.interact_pos(),
+            i.pointer.primary_down(),
+        )
+    });
+    let drawn_blocks = std::mem::take(&mut state.drawn);
+    for (drawn, response) in drawn_blocks.iter().zip(responses) {
+        let Some(pos) = pos.filter(|p| drawn.rect.contains(*p)) else {
+            continue;
+        };
+        let offset = drawn.offset_at(pos);
+        if press && response.hovered() {
+            state.selection = Some((offset, offset));
+            state.dragging = true;
+        }
+        if response.double_clicked() {
+            let (start, end) = motion::word_at(style.doc, offset);
+            state.selection = Some((start, end));
+            state.dragging = false;
+        } else if response.clicked()
+            && state.selection.is_none_or(|(a, b)| a == b)
+            && let Some(annotation) = innermost_at(style.annotations, offset)
+        {
+            state.select_annotation(annotation.id.clone());
+        }
+        if response.hovered()
+            && !state.dragging
+            && let Some(annotation) = innermost_at(style.annotations, offset)
+        {
+            response.clone().on_hover_ui_at_pointer(|ui| {
+                hover_card(ui, style.vocabulary, annotation);
+            });
+        }
+    }
+    state.drawn = drawn_blocks;
+    if state.dragging {
+        if down {
+            if let (Some(pos), Some((anchor, _))) = (pos, state.selection)
+                && let Some(drawn) = nearest_block(&state.drawn, pos)
+            {
+                state.selection = Some((anchor, drawn.offset_at(pos)));
+            }
+        } else {
+            state.dragging = false;
+        }
+    }
+}
+
+/// The block under `pos`, or the closest one above or below it.
+fn nearest_block(drawn: &[Drawn], pos: egui::Pos2) -> Option<&Drawn> {
+    drawn
+        .iter()
+        .find(|d| pos.y <= d.rect.bottom())
+        .or_else(|| drawn.last())
+}
+
+/// The shortest annotation over `offset`: the one a click most likely means.
+fn innermost_at(annotations: &[Annotation], offset: usize) -> Option<&Annotation> {
+    annotations
+        .iter()
+        .filter(|a| {
+            a.status != AnchorStatus::Orphaned
+                && a.target.span.start <= offset
+                && offset < a.target.span.end
+        })
+        .min_by_key(|a| a.target.span.len())
+}
+
+fn hover_card(ui: &mut egui::Ui, vocabulary: &Vocabulary, annotation: &Annotation) {
+    ui.set_max_width(320.0);
+    if annotation.tags.is_empty() {
+        ui.label(RichText::new("No tags").weak());
+    } else {
+        ui.horizontal_wrapped(|ui| {
+            for tag in &annotation.tags {
+                ui.label(
+                    RichText::new(format!("#{tag}")).color(super::colour32(vocabulary.colour(tag))),
+                );
+            }
+        });
+    }
+    if !annotation.note.is_empty() {
+        ui.label(excerpt(&annotation.note, 400));
+    }
+    ui.label(RichText::new("Click to edit").small().weak());
+}
+
+/// A block's height before it has been laid out: its length in average lines.
+fn estimated_height(block: &Block, width: f32) -> f32 {
+    let (size, gap) = match block.kind {
+        BlockKind::Heading { .. } => (20.0, 6.0),
+        _ => (BODY_SIZE, 10.0),
+    };
+    let chars_per_line = (width.min(MEASURE) / (size * 0.48)).max(10.0);
+    let chars = f64::from(u32::try_from(block.span.len()).unwrap_or(u32::MAX)) as f32;
+    let lines = (chars / chars_per_line).ceil().max(1.0);
+    lines * size * 1.15 + gap + 4.0
+}
+
+fn overlaps(a: CharSpan, b: CharSpan) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// One block: its ¶ number in the margin (with a bar in the tag's colour when a highlight
+/// touches it, so highlights show without relying on colour alone), then its text with the
+/// selection and the caret.
+fn block_row(
+    ui: &mut egui::Ui,
+    style: &Style<'_>,
+    block: &Block,
+    state: &ReaderState,
+) -> (egui::Response, Drawn) {
+    let first = style
+        .annotations
+        .iter()
+        .find(|a| a.status != AnchorStatus::Orphaned && overlaps(a.target.span, block.span));
+    let inner = ui.horizontal_top(|ui| {
+        let (margin, _) =
+            ui.allocate_exact_size(egui::vec2(MARGIN_WIDTH, BODY_SIZE), egui::Sense::hover());
+        if let Some(number) = block.number {
+            ui.painter().text(
+                margin.right_top() + egui::vec2(-10.0, 3.0),
+                egui::Align2::RIGHT_TOP,
+                number.to_string(),
+                FontId::proportional(11.0),
+                style.weak,
+            );
+        }
+        let base = match &block.kind {
+            BlockKind::Heading { level } => {
+                let size = match level {
+                    1 => 22.0,
+                    2 => 19.0,
+                    _ => 17.0,
+                };
+                TextFormat::simple(FontId::proportional(size), style.text)
+            }
+            BlockKind::StageDirection => TextFormat {
+                italics: true,
+                ..TextFormat::simple(FontId::proportional(BODY_SIZE), style.weak)
+            },
+            _ => TextFormat::simple(FontId::proportional(BODY_SIZE), style.text),
+        };
+        // A comfortable reading measure, narrower when the window is.
+        let width = ui.available_width().min(MEASURE);
+        let mut job = block_job(style, block.span, &base);
+        job.wrap.max_width = width;
+        let mut galley = ui.painter().layout_job(job);
+        let (rect, response) = ui.allocate_exact_size(
+            egui::vec2(width, galley.size().y),
+            egui::Sense::click_and_drag(),
+        );
+        let response = response.on_hover_cursor(egui::CursorIcon::Text);
+        // Screen readers (and the UI tests) read the block as a label.
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, galley.text()));
+        let selection = state.selection_span();
+        if let Some(sel) = selection.filter(|s| !s.is_empty() && overlaps(*s, block.span)) {
+            let from = sel.start.max(block.span.start) - block.span.start;
+            let to = sel.end.min(block.span.end) - block.span.start;
+            let range = CCursorRange::two(CCursor::new(from), CCursor::new(to));
+            egui::text_selection::visuals::paint_text_selection(
+                &mut galley,
+                ui.visuals(),
+                &range,
+                None,
+            );
+        }
+        ui.painter()
+            .galley(rect.min, Arc::clone(&galley), style.text);
+        if let Some(caret) = state.caret()
+            && selection.is_some_and(CharSpan::is_empty)
+            && block.span.start <= caret
+            && caret <= block.span.end
+        {
+            let at = galley
+                .pos_from_cursor(CCursor::new(caret - block.span.start))
+                .translate(rect.min.to_vec2());
+            ui.painter().vline(
+                at.left(),
+                at.y_range(),
+                egui::Stroke::new(2.0, ui.visuals().text_cursor.stroke.color),
+            );
+        }
+        if let Some(annotation) = first {
+            let bar = egui::Rect::from_min_max(
+                egui::pos2(margin.right() - 5.0, rect.top()),
+                egui::pos2(margin.right() - 2.0, rect.bottom()),
+            );
+            ui.painter()
+                .rect_filled(bar, 1.0, tag_colour(style.vocabulary, annotation));
+        }
+        (
+            response,
+            Drawn {
+                rect,
+                galley,
+                span: block.span,
+            },
+        )
+    });
+    if matches!(block.kind, BlockKind::Heading { .. }) {
+        ui.add_space(6.0);
+    } else {
+        ui.add_space(10.0);
+    }
+    inner.inner
+}
+
+/// A block's text cut at every boundary of an inline mark or a highlight, each run with
+/// the format of the marks and highlights over it.
+fn block_job(style: &Style<'_>, span: CharSpan, base: &TextFormat) -> LayoutJob {
+    let doc = style.doc;
+    let first_inline = doc.inlines.partition_point(|i| i.span.end <= span.start);
+    let inlines: Vec<_> = doc.inlines[first_inline..]
+        .iter()
+        .take_while(|i| i.span.start < span.end)
+        .filter(|i| overlaps(i.span, span))
+        .collect();
+    let highlights: Vec<&Annotation> = style
+        .annotations
+        .iter()
+        .filter(|a| a.status != AnchorStatus::Orphaned && overlaps(a.target.span, span))
+        .collect();
+    let mut cuts = vec![span.start, span.end];
+    for s in inlines
+        .iter()
+        .map(|i| i.span)
+        .chain(highlights.iter().map(|a| a.target.span))
+    {
+        cuts.extend([
+            s.start.clamp(span.start, span.end),
+            s.end.clamp(span.start, span.end),
+        ]);
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+
+    let start_byte = doc.byte_offset(span.start);
+    let block_text = doc.slice(span);
+    let mut job = LayoutJob::default();
+    for run in cuts.windows(2) {
+        let (from, to) = (run[0], run[1]);
+        let mut format = base.clone();
+        for inline in inlines
+            .iter()
+            .filter(|i| i.span.start <= from && to <= i.span.end)
+        {
+            match &inline.kind {
+                InlineKind::Emphasis => format.italics = true,
+                // The bundled fonts have no bold face; strong runs take the strong colour.
+                InlineKind::Strong | InlineKind::SpeakerLabel => format.color = style.strong,
+                InlineKind::Link { .. } => format.underline = egui::Stroke::new(1.0, style.weak),
+                InlineKind::StageDirection => {
+                    format.italics = true;
+                    format.color = style.weak;
+                }
+            }
+        }
+        let covering: Vec<&&Annotation> = highlights
+            .iter()
+            .filter(|a| a.target.span.start <= from && to <= a.target.span.end)
+            .collect();
+        if let Some(top) = covering.first() {
+            let colour = tag_colour(style.vocabulary, top);
+            // Overlaps deepen the wash; the underline marks highlights without colour.
+            let alpha = if style.dark { 70 } else { 90 } + 40 * (covering.len().min(3) - 1);
+            format.background = colour.gamma_multiply_u8(alpha as u8);
+            format.underline = egui::Stroke::new(1.5, colour);
+        }
+        let bytes = doc.byte_offset(from) - start_byte..doc.byte_offset(to) - start_byte;
+        job.append(&block_text[bytes], 0.0, format);
+    }
+    job
+}
