@@ -1,7 +1,13 @@
 //! The library: every speech of the archive in a sortable, filterable, virtualised table.
+//!
+//! What a row shows (title, date, speaker with the researcher's edits, counts, tags) is
+//! worked out once per change of the notes, not per frame; filtering and sorting work on
+//! those rows and are redone only when the filter, the order or the notes change.
 
+use egui::RichText;
 use egui_extras::{Column, TableBuilder};
-use lectern_core::Document;
+use lectern_core::PartialDate;
+use lectern_core::annotation::{AnchorStatus, TagName};
 
 use super::{Archive, Command};
 
@@ -14,87 +20,236 @@ pub enum SortBy {
     Notes,
 }
 
+/// Which speeches the status filter keeps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Status {
+    #[default]
+    Any,
+    Annotated,
+    NotAnnotated,
+    /// Annotations whose place changed with the source: to review.
+    ToReview,
+    /// Import notes (warnings).
+    ImportNotes,
+}
+
+impl Status {
+    const ALL: [Status; 5] = [
+        Status::Any,
+        Status::Annotated,
+        Status::NotAnnotated,
+        Status::ToReview,
+        Status::ImportNotes,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Status::Any => "Any status",
+            Status::Annotated => "Annotated",
+            Status::NotAnnotated => "Not annotated",
+            Status::ToReview => "Annotations to review",
+            Status::ImportNotes => "With import notes",
+        }
+    }
+}
+
+/// One speech as the table shows it.
+struct Row {
+    index: usize,
+    date: Option<PartialDate>,
+    date_text: String,
+    title: String,
+    speaker: String,
+    speakers: Vec<String>,
+    annotations: usize,
+    /// Tags of the speech and of its annotations, sorted.
+    tags: Vec<TagName>,
+    tags_text: String,
+    to_review: bool,
+    import_notes: bool,
+    /// Everything the quick filter looks at, in lower case.
+    haystack: String,
+}
+
+/// The filters beside the quick filter.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filters {
+    pub speaker: Option<String>,
+    pub tag: Option<TagName>,
+    pub status: Status,
+    /// Typed years or dates (`1900`, `1941-12`, `1941-12-08`); empty for open.
+    pub from: String,
+    pub to: String,
+}
+
 /// The table's own state: the filter, the order, and the rows they give (cached until
 /// either changes, so a frame does no work proportional to the archive).
 #[derive(Default)]
 pub struct LibraryState {
     pub filter: String,
+    pub filters: Filters,
+    show_filters: bool,
     sort: SortBy,
     descending: bool,
-    /// Indices into the archive's speeches, in display order; `None` until computed.
-    rows: Option<Vec<usize>>,
+    /// Every speech's row, for the notes revision `built`.
+    all: Vec<Row>,
+    built: Option<u64>,
+    /// Indices into `all`, in display order; `None` until computed.
+    shown: Option<Vec<usize>>,
     /// Set when the keyboard moved the selection, so the table scrolls to it.
     scroll_to_selected: bool,
 }
 
-fn title_of<'a>(path: &'a str, doc: &'a Document) -> &'a str {
-    doc.metadata
+fn row(archive: &Archive, index: usize) -> Row {
+    let (path, doc) = &archive.speeches[index];
+    let notes = archive.notes_of(path);
+    let metadata = match notes {
+        Some(n) => std::borrow::Cow::Owned(doc.metadata.with_overrides(&n.overrides)),
+        None => std::borrow::Cow::Borrowed(&doc.metadata),
+    };
+    let title = metadata
         .title()
         .unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path))
+        .to_owned();
+    let speakers = metadata.speakers().to_vec();
+    let speaker = speakers.join(", ");
+    let date = metadata.date();
+    let date_text = date.map(|d| d.to_string()).unwrap_or_default();
+    let mut tags: Vec<TagName> = notes
+        .map(|n| {
+            n.tags
+                .iter()
+                .chain(n.annotations.iter().flat_map(|a| &a.tags))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    tags.sort();
+    tags.dedup();
+    let tags_text = tags
+        .iter()
+        .map(|t| t.0.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let haystack = format!("{title} {speaker} {date_text} {path} {tags_text}").to_lowercase();
+    Row {
+        index,
+        date,
+        date_text,
+        title,
+        speaker,
+        speakers,
+        annotations: notes.map_or(0, |n| n.annotations.len()),
+        to_review: notes.is_some_and(|n| {
+            n.annotations
+                .iter()
+                .any(|a| matches!(a.status, AnchorStatus::Fuzzy | AnchorStatus::Orphaned))
+        }),
+        import_notes: !doc.warnings.is_empty(),
+        tags,
+        tags_text,
+        haystack,
+    }
 }
 
-fn annotation_count(archive: &Archive, path: &str) -> usize {
-    archive.notes_of(path).map_or(0, |n| n.annotations.len())
-}
-
-fn speaker_of(doc: &Document) -> String {
-    doc.metadata.speakers().join(", ")
-}
-
-/// Whether every word of the filter occurs in the title, speaker, date or path.
-fn matches(filter_words: &[String], path: &str, doc: &Document) -> bool {
-    if filter_words.is_empty() {
+/// Whether a word of the quick filter matches: found as typed, or (four letters or more)
+/// with its letters in order within one word of the row, so `mcalum` finds `McCallum`.
+fn word_matches(word: &str, haystack: &str) -> bool {
+    if haystack.contains(word) {
         return true;
     }
-    let haystack = format!(
-        "{} {} {} {}",
-        title_of(path, doc),
-        speaker_of(doc),
-        doc.metadata
-            .date()
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
-        path
-    )
-    .to_lowercase();
-    filter_words.iter().all(|w| haystack.contains(w.as_str()))
+    if word.chars().count() < 4 {
+        return false;
+    }
+    let first = word.chars().next();
+    haystack.split_whitespace().any(|token| {
+        token.chars().next() == first && {
+            let mut rest = token.chars();
+            word.chars().all(|c| rest.any(|t| t == c))
+        }
+    })
+}
+
+/// A typed bound of the date range: the earliest (`end` false) or latest date it means.
+fn bound(text: &str, end: bool) -> Option<PartialDate> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let date = PartialDate::parse_iso(text)?;
+    if !end {
+        return Some(date);
+    }
+    // "1941" as an upper bound means up to its last day.
+    Some(match date.precision() {
+        1 => PartialDate::ymd(date.year, 12, 31).unwrap_or(date),
+        2 => PartialDate::ymd(date.year, date.month.unwrap_or(12), 31)
+            .or_else(|| PartialDate::ymd(date.year, date.month.unwrap_or(12), 30))
+            .or_else(|| PartialDate::ymd(date.year, date.month.unwrap_or(12), 29))
+            .or_else(|| PartialDate::ymd(date.year, date.month.unwrap_or(12), 28))
+            .unwrap_or(date),
+        _ => date,
+    })
 }
 
 impl LibraryState {
-    fn rows(&mut self, archive: &Archive) -> &[usize] {
-        self.rows.get_or_insert_with(|| {
+    fn ensure_rows(&mut self, archive: &Archive) {
+        if self.built != Some(archive.notes.revision) || self.all.len() != archive.speeches.len() {
+            self.all = (0..archive.speeches.len())
+                .map(|i| row(archive, i))
+                .collect();
+            self.built = Some(archive.notes.revision);
+            self.shown = None;
+        }
+    }
+
+    fn shown(&mut self, archive: &Archive) -> &[usize] {
+        self.ensure_rows(archive);
+        self.shown.get_or_insert_with(|| {
             let words: Vec<String> = self
                 .filter
                 .split_whitespace()
                 .map(str::to_lowercase)
                 .collect();
-            let mut rows: Vec<usize> = archive
-                .speeches
+            let f = &self.filters;
+            let (from, to) = (bound(&f.from, false), bound(&f.to, true));
+            let mut shown: Vec<usize> = self
+                .all
                 .iter()
                 .enumerate()
-                .filter(|(_, (path, doc))| matches(&words, path, doc))
+                .filter(|(_, r)| {
+                    words.iter().all(|w| word_matches(w, &r.haystack))
+                        && f.speaker.as_ref().is_none_or(|s| r.speakers.contains(s))
+                        && f.tag.as_ref().is_none_or(|t| r.tags.contains(t))
+                        && match f.status {
+                            Status::Any => true,
+                            Status::Annotated => r.annotations > 0,
+                            Status::NotAnnotated => r.annotations == 0,
+                            Status::ToReview => r.to_review,
+                            Status::ImportNotes => r.import_notes,
+                        }
+                        && (from.is_none() && to.is_none()
+                            || r.date.is_some_and(|d| {
+                                from.is_none_or(|from| d >= from) && to.is_none_or(|to| d <= to)
+                            }))
+                })
                 .map(|(i, _)| i)
                 .collect();
-            let speeches = &archive.speeches;
+            let all = &self.all;
             match self.sort {
-                SortBy::Date => rows.sort_by_key(|&i| (speeches[i].1.metadata.date(), i)),
-                SortBy::Title => rows.sort_by_cached_key(|&i| {
-                    (title_of(&speeches[i].0, &speeches[i].1).to_lowercase(), i)
-                }),
-                SortBy::Notes => rows.sort_by_key(|&i| {
-                    (
-                        std::cmp::Reverse(annotation_count(archive, &speeches[i].0)),
-                        i,
-                    )
-                }),
+                SortBy::Date => shown.sort_by_key(|&i| (all[i].date, i)),
+                SortBy::Title => shown.sort_by_cached_key(|&i| (all[i].title.to_lowercase(), i)),
+                SortBy::Notes => {
+                    shown.sort_by_key(|&i| (std::cmp::Reverse(all[i].annotations), i));
+                }
                 SortBy::Speaker => {
-                    rows.sort_by_cached_key(|&i| (speaker_of(&speeches[i].1).to_lowercase(), i));
+                    shown.sort_by_cached_key(|&i| (all[i].speaker.to_lowercase(), i));
                 }
             }
             if self.descending {
-                rows.reverse();
+                shown.reverse();
             }
-            rows
+            shown
         })
     }
 
@@ -106,7 +261,15 @@ impl LibraryState {
         current: Option<usize>,
         delta: isize,
     ) -> Option<usize> {
-        let rows = self.rows(archive);
+        self.shown(archive);
+        let all = &self.all;
+        let rows: Vec<usize> = self
+            .shown
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .map(|&i| all[i].index)
+            .collect();
         let next = match current.and_then(|c| rows.iter().position(|&r| r == c)) {
             Some(at) => rows.get(at.checked_add_signed(delta)?).copied(),
             None => rows.first().copied(),
@@ -122,7 +285,90 @@ impl LibraryState {
             self.sort = sort;
             self.descending = false;
         }
-        self.rows = None;
+        self.shown = None;
+    }
+}
+
+fn filter_bar(ui: &mut egui::Ui, archive: &Archive, state: &mut LibraryState) {
+    let before = state.filters.clone();
+    let filters = &mut state.filters;
+    ui.horizontal_wrapped(|ui| {
+        let speakers = {
+            let mut s: Vec<&String> = state.all.iter().flat_map(|r| &r.speakers).collect();
+            s.sort();
+            s.dedup();
+            s
+        };
+        let label = ui.label(RichText::new("Speaker").small().weak());
+        egui::ComboBox::from_id_salt("library speaker")
+            .selected_text(filters.speaker.as_deref().unwrap_or("Anyone"))
+            .width(140.0)
+            .truncate()
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filters.speaker, None, "Anyone");
+                for speaker in speakers {
+                    ui.selectable_value(&mut filters.speaker, Some(speaker.clone()), speaker);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label(RichText::new("Tag").small().weak());
+        egui::ComboBox::from_id_salt("library tag")
+            .selected_text(
+                filters
+                    .tag
+                    .as_ref()
+                    .map_or("Any tag".to_owned(), |t| format!("#{t}")),
+            )
+            .width(110.0)
+            .truncate()
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filters.tag, None, "Any tag");
+                for tag in archive.notes.vocabulary().tags.keys() {
+                    ui.selectable_value(&mut filters.tag, Some(tag.clone()), format!("#{tag}"));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label(RichText::new("Status").small().weak());
+        egui::ComboBox::from_id_salt("library status")
+            .selected_text(filters.status.label())
+            .show_ui(ui, |ui| {
+                for status in Status::ALL {
+                    ui.selectable_value(&mut filters.status, status, status.label());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.end_row();
+        let from_label = ui.label(RichText::new("From").small().weak());
+        let from = ui.add(
+            egui::TextEdit::singleline(&mut filters.from)
+                .hint_text("1900")
+                .desired_width(80.0),
+        );
+        let from = from.labelled_by(from_label.id);
+        let to_label = ui.label(RichText::new("to").small().weak());
+        let to = ui.add(
+            egui::TextEdit::singleline(&mut filters.to)
+                .hint_text("1945-12")
+                .desired_width(80.0),
+        );
+        let to = to.labelled_by(to_label.id);
+        for (text, response) in [(&filters.from, &from), (&filters.to, &to)] {
+            if !text.trim().is_empty() && PartialDate::parse_iso(text.trim()).is_none() {
+                response
+                    .clone()
+                    .on_hover_text("Type a year, year-month or date: 1941-12-08");
+                ui.colored_label(ui.visuals().warn_fg_color, "not a date");
+            }
+        }
+        if *filters != Filters::default() && ui.button("Clear filters").clicked() {
+            *filters = Filters::default();
+        }
+    });
+    if state.filters != before {
+        state.shown = None;
     }
 }
 
@@ -135,36 +381,43 @@ pub fn show(
     commands: &mut Vec<Command>,
 ) {
     ui.add_space(4.0);
+    state.ensure_rows(archive);
     ui.horizontal(|ui| {
+        let active = state.filters != Filters::default();
+        let label = if active { "Filters •" } else { "Filters" };
+        let toggle = ui
+            .add(egui::Button::selectable(state.show_filters, label))
+            .on_hover_text("Filter by speaker, tag, status and dates");
+        if toggle.clicked() {
+            state.show_filters = !state.show_filters;
+        }
         let response = ui.add(
             egui::TextEdit::singleline(&mut state.filter)
-                .hint_text("Filter by title, speaker, date or path")
+                .hint_text("Filter by title, speaker, date, path or tag")
                 .desired_width(f32::INFINITY),
         );
         if focus_filter {
             response.request_focus();
         }
         if response.changed() {
-            state.rows = None;
+            state.shown = None;
         }
     });
+    if state.show_filters {
+        filter_bar(ui, archive, state);
+    }
     ui.add_space(4.0);
     let sort = state.sort;
     let descending = state.descending;
-    let rows = state.rows(archive).to_vec();
-    ui.label(
-        egui::RichText::new(format!(
-            "{} of {} speeches",
-            rows.len(),
-            archive.speeches.len()
-        ))
-        .weak(),
-    );
+    let count = state.shown(archive).len();
+    ui.label(RichText::new(format!("{count} of {} speeches", archive.speeches.len())).weak());
     let mut clicked_sort = None;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let mut table = TableBuilder::new(ui);
+    let shown = state.shown.as_deref().unwrap_or_default();
+    let all = &state.all;
     if std::mem::take(&mut state.scroll_to_selected)
-        && let Some(row) = selected.and_then(|s| rows.iter().position(|&r| r == s))
+        && let Some(row) = selected.and_then(|s| shown.iter().position(|&r| all[r].index == s))
     {
         table = table.scroll_to_row(row, None);
     }
@@ -172,18 +425,28 @@ pub fn show(
         .striped(true)
         .sense(egui::Sense::click())
         .column(Column::auto_with_initial_suggestion(90.0).resizable(true))
-        .column(Column::initial(220.0).resizable(true).clip(true))
-        .column(Column::initial(150.0).resizable(true).clip(true))
-        .column(Column::remainder().at_least(40.0))
+        .column(Column::initial(200.0).resizable(true).clip(true))
+        .column(Column::initial(130.0).resizable(true).clip(true))
+        .column(Column::initial(44.0).resizable(true))
+        .column(Column::remainder().at_least(40.0).clip(true))
         .header(row_height, |mut header| {
             for (label, key) in [
-                ("Date", SortBy::Date),
-                ("Title", SortBy::Title),
-                ("Speaker", SortBy::Speaker),
-                ("Notes", SortBy::Notes),
+                ("Date", Some(SortBy::Date)),
+                ("Title", Some(SortBy::Title)),
+                ("Speaker", Some(SortBy::Speaker)),
+                ("Notes", Some(SortBy::Notes)),
+                ("Tags", None),
             ] {
                 header.col(|ui| {
-                    let text = egui::RichText::new(label).strong();
+                    let text = RichText::new(label).strong();
+                    let Some(key) = key else {
+                        ui.add(
+                            egui::Button::new(text)
+                                .frame(false)
+                                .sense(egui::Sense::hover()),
+                        );
+                        return;
+                    };
                     let response = ui.add(egui::Button::new(text).frame(false));
                     if sort == key {
                         sort_marker(ui, response.rect, descending);
@@ -195,36 +458,44 @@ pub fn show(
             }
         })
         .body(|body| {
-            body.rows(row_height, rows.len(), |mut row| {
-                let index = rows[row.index()];
-                let (path, doc) = &archive.speeches[index];
-                row.set_selected(selected == Some(index));
-                row.col(|ui| {
-                    let date = doc.metadata.date().map(|d| d.to_string());
-                    ui.add(egui::Label::new(date.unwrap_or_default()).selectable(false));
+            body.rows(row_height, shown.len(), |mut table_row| {
+                let row = &all[shown[table_row.index()]];
+                table_row.set_selected(selected == Some(row.index));
+                table_row.col(|ui| {
+                    ui.add(egui::Label::new(row.date_text.as_str()).selectable(false));
                 });
-                row.col(|ui| {
+                table_row.col(|ui| {
                     ui.add(
-                        egui::Label::new(title_of(path, doc))
+                        egui::Label::new(row.title.as_str())
                             .truncate()
                             .selectable(false),
                     );
                 });
-                row.col(|ui| {
+                table_row.col(|ui| {
                     ui.add(
-                        egui::Label::new(speaker_of(doc))
+                        egui::Label::new(row.speaker.as_str())
                             .truncate()
                             .selectable(false),
                     );
                 });
-                row.col(|ui| {
-                    let count = annotation_count(archive, path);
-                    if count > 0 {
-                        ui.add(egui::Label::new(count.to_string()).selectable(false));
+                table_row.col(|ui| {
+                    if row.annotations > 0 {
+                        let mut text = RichText::new(row.annotations.to_string());
+                        if row.to_review {
+                            text = text.color(ui.visuals().warn_fg_color);
+                        }
+                        ui.add(egui::Label::new(text).selectable(false));
                     }
                 });
-                if row.response().clicked() {
-                    commands.push(Command::Select(index));
+                table_row.col(|ui| {
+                    ui.add(
+                        egui::Label::new(RichText::new(row.tags_text.as_str()).small())
+                            .truncate()
+                            .selectable(false),
+                    );
+                });
+                if table_row.response().clicked() {
+                    commands.push(Command::Select(row.index));
                 }
             });
         });
@@ -248,4 +519,30 @@ fn sort_marker(ui: &egui::Ui, label: egui::Rect, descending: bool) {
         colour,
         egui::Stroke::NONE,
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quick_filter_words_forgive_missing_letters() {
+        let row = "director general ken mccallum gives latest threat update";
+        assert!(word_matches("mccallum", row));
+        assert!(
+            word_matches("mcalum", row),
+            "letters in order within a word"
+        );
+        assert!(!word_matches("mcx", row), "short words must match as typed");
+        assert!(!word_matches("kallum", row), "the first letter must agree");
+    }
+
+    #[test]
+    fn date_bounds_cover_whole_years_and_months() {
+        assert_eq!(bound("1941", false), PartialDate::parse_iso("1941"));
+        assert_eq!(bound("1941", true), PartialDate::ymd(1941, 12, 31));
+        assert_eq!(bound("1900-02", true), PartialDate::ymd(1900, 2, 28));
+        assert_eq!(bound(" ", true), None);
+        assert_eq!(bound("last year", false), None);
+    }
 }

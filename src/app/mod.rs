@@ -6,6 +6,7 @@
 
 mod library;
 mod loader;
+mod look;
 mod notes;
 mod problems;
 mod reader;
@@ -78,6 +79,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Delete", "Delete the selected annotation"),
     ("N / P", "Next / previous annotation in the speech"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
+    (
+        "Ctrl+= / Ctrl+- / Ctrl+0",
+        "Larger / smaller / default reading text",
+    ),
     ("F1 or ?", "This list of shortcuts"),
     (
         "Esc",
@@ -122,6 +127,8 @@ pub struct LecternApp {
     show_problems: bool,
     /// Set by the loading thread's wake-ups so the UI repaints while loading.
     ctx: Option<egui::Context>,
+    look: look::Look,
+    fonts_installed: bool,
 }
 
 impl LecternApp {
@@ -140,6 +147,8 @@ impl LecternApp {
             show_shortcuts: false,
             show_problems: false,
             ctx: None,
+            look: look::Look::default(),
+            fonts_installed: false,
         };
         if let Some(archive) = archive {
             app.commands.push(Command::Open(archive.to_path_buf()));
@@ -159,6 +168,9 @@ impl LecternApp {
         let sample = Some(PathBuf::from("sample_archive")).filter(|p| p.is_dir());
         let mut app = Self::new(archive.or(remembered.as_deref()).or(sample.as_deref()));
         app.ctx = Some(cc.egui_ctx.clone());
+        if let Some(storage) = cc.storage {
+            app.look = look::Look::load(storage);
+        }
         app
     }
 
@@ -180,6 +192,15 @@ impl LecternApp {
     pub fn update(&mut self, ctx: &egui::Context) {
         if self.ctx.is_none() {
             self.ctx = Some(ctx.clone());
+        }
+        if !self.fonts_installed {
+            ctx.set_fonts(look::fonts());
+            // Ctrl with + and - sizes the reading text instead of zooming the whole window.
+            ctx.options_mut(|o| o.zoom_with_keyboard = false);
+            self.fonts_installed = true;
+        }
+        if ctx.options(|o| o.theme_preference) != self.look.theme {
+            ctx.set_theme(self.look.theme);
         }
         if let Some(job) = &mut self.loading {
             if let Some(loaded) = job.poll() {
@@ -277,6 +298,18 @@ impl LecternApp {
             }
             if input.consume_key(Modifiers::NONE, Key::F1) {
                 self.show_shortcuts = !self.show_shortcuts;
+            }
+            if input.consume_key(Modifiers::COMMAND, Key::Equals)
+                || input.consume_key(Modifiers::COMMAND, Key::Plus)
+                || input.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::Equals)
+            {
+                self.look.step_text_size(1);
+            }
+            if input.consume_key(Modifiers::COMMAND, Key::Minus) {
+                self.look.step_text_size(-1);
+            }
+            if input.consume_key(Modifiers::COMMAND, Key::Num0) {
+                self.look.step_text_size(0);
             }
             if typing {
                 // Esc and the arrows belong to the text box.
@@ -457,6 +490,7 @@ impl LecternApp {
                         Some((path, doc)) => {
                             reader::show(
                                 ui,
+                                self.look.text_size,
                                 (path, doc),
                                 archive.notes_of(path),
                                 archive.notes.vocabulary(),
@@ -556,6 +590,7 @@ impl LecternApp {
                 if ui.button("Shortcuts").on_hover_text("F1").clicked() {
                     self.show_shortcuts = !self.show_shortcuts;
                 }
+                ui.menu_button("View", |ui| self.look.menu(ui));
                 if let Some(archive) = &self.archive {
                     save_indicator(ui, &archive.notes, &mut self.commands);
                 }
@@ -595,6 +630,7 @@ impl eframe::App for LecternApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.remember(storage);
+        self.look.store(storage);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

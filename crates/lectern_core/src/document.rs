@@ -284,6 +284,44 @@ pub struct Metadata {
 }
 
 impl Metadata {
+    /// The metadata with the researcher's edits in place of what the sources said: each
+    /// field set in `overrides` wins, with provenance [`Provenance::User`].
+    #[must_use]
+    pub fn with_overrides(&self, overrides: &crate::metadata::Overrides) -> Metadata {
+        let user = |value| Sourced {
+            value,
+            provenance: Provenance::User,
+        };
+        Metadata {
+            title: overrides
+                .title
+                .clone()
+                .map(user)
+                .or_else(|| self.title.clone()),
+            date: overrides
+                .date
+                .map(|value| Sourced {
+                    value,
+                    provenance: Provenance::User,
+                })
+                .or(self.date.clone()),
+            speakers: overrides
+                .speakers
+                .clone()
+                .map(|value| Sourced {
+                    value,
+                    provenance: Provenance::User,
+                })
+                .or_else(|| self.speakers.clone()),
+            place: overrides
+                .place
+                .clone()
+                .map(user)
+                .or_else(|| self.place.clone()),
+            ..self.clone()
+        }
+    }
+
     pub fn title(&self) -> Option<&str> {
         self.title.as_ref().map(|s| s.value.as_str())
     }
@@ -351,4 +389,42 @@ pub enum WarningKind {
     MetadataConflict,
     /// The document has no text.
     Empty,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metadata::Overrides;
+
+    #[test]
+    fn the_researchers_edits_win_and_name_themselves() {
+        let metadata = Metadata {
+            title: Some(Sourced {
+                value: "1790-Washington-1".into(),
+                provenance: Provenance::Filename,
+            }),
+            date: Some(Sourced {
+                value: PartialDate::year(1790),
+                provenance: Provenance::Catalogue,
+            }),
+            ..Metadata::default()
+        };
+        let overrides = Overrides {
+            title: Some("First Annual Message".into()),
+            place: Some("Federal Hall, New York".into()),
+            ..Overrides::default()
+        };
+        let edited = metadata.with_overrides(&overrides);
+        assert_eq!(edited.title(), Some("First Annual Message"));
+        assert_eq!(
+            edited.title.as_ref().map(|t| t.provenance),
+            Some(Provenance::User)
+        );
+        assert_eq!(edited.date, metadata.date, "a field not edited stays");
+        assert_eq!(
+            edited.place.map(|p| p.value).as_deref(),
+            Some("Federal Hall, New York")
+        );
+        assert_eq!(metadata.with_overrides(&Overrides::default()), metadata);
+    }
 }

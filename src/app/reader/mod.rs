@@ -37,8 +37,9 @@ pub struct ReaderState {
     /// The height of each block, spacing included: measured once drawn, estimated before.
     /// Only the blocks in view are laid out; the others are space of this height.
     heights: Vec<f32>,
-    /// The width the heights are for; a different width estimates again.
+    /// The width and text size the heights are for; another estimates again.
     heights_width: f32,
+    heights_size: f32,
     editor: editor::EditorState,
     /// Only annotations with this tag are listed.
     tag_filter: Option<lectern_core::annotation::TagName>,
@@ -242,6 +243,7 @@ pub(super) fn highlight(
 
 pub fn show(
     ui: &mut egui::Ui,
+    text_size: f32,
     (path, doc): (&str, &Document),
     notes: Option<&SpeechNotes>,
     vocabulary: &Vocabulary,
@@ -263,7 +265,8 @@ pub fn show(
         .cloned();
     egui::Panel::right("outline")
         .resizable(true)
-        .default_size(300.0)
+        .default_size(320.0)
+        .size_range(260.0..=640.0)
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("outline")
@@ -291,7 +294,14 @@ pub fn show(
                         }
                         ui.add_space(8.0);
                     }
-                    editor::speech_editor(ui, path, notes, vocabulary, &mut state.editor, commands);
+                    editor::speech_editor(
+                        ui,
+                        (path, doc),
+                        notes,
+                        vocabulary,
+                        &mut state.editor,
+                        commands,
+                    );
                     ui.add_space(8.0);
                     side::outline(ui, doc, commands);
                     side::annotation_list(ui, doc, annotations, vocabulary, state);
@@ -306,6 +316,7 @@ pub fn show(
         strong: visuals.strong_text_color(),
         weak: visuals.weak_text_color(),
         dark: visuals.dark_mode,
+        size: text_size,
     };
     egui::CentralPanel::no_frame().show(ui, |ui| {
         egui::ScrollArea::vertical()
@@ -314,9 +325,13 @@ pub fn show(
             .show_viewport(ui, |ui, viewport| {
                 ui.set_max_width(
                     ui.available_width()
-                        .min(text::MEASURE + text::MARGIN_WIDTH + 24.0),
+                        .min(text::measure(text_size) + text::MARGIN_WIDTH + 24.0),
                 );
-                header(ui, path, doc);
+                let metadata = match notes {
+                    Some(n) => doc.metadata.with_overrides(&n.overrides),
+                    None => doc.metadata.clone(),
+                };
+                header(ui, path, doc, &metadata);
                 ui.add_space(12.0);
                 if text::blocks_in_view(ui, viewport, &style, state) {
                     highlight(path, doc, state, commands);
@@ -326,14 +341,13 @@ pub fn show(
     });
 }
 
-fn header(ui: &mut egui::Ui, path: &str, doc: &Document) {
-    let meta = &doc.metadata;
+fn header(ui: &mut egui::Ui, path: &str, doc: &Document, meta: &lectern_core::Metadata) {
     ui.add_space(8.0);
     ui.add(
         egui::Label::new(
             RichText::new(meta.title().unwrap_or(path))
                 .size(24.0)
-                .strong(),
+                .family(egui::FontFamily::Name(super::look::READING_BOLD.into())),
         )
         .wrap_mode(egui::TextWrapMode::Wrap),
     );

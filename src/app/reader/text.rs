@@ -12,8 +12,11 @@ use lectern_core::document::{Block, BlockKind, InlineKind};
 use lectern_core::{CharSpan, Document};
 
 use super::{ReaderState, excerpt, motion, tag_colour};
+use crate::app::look;
 
-pub const BODY_SIZE: f32 = 16.0;
+fn family(name: &str) -> egui::FontFamily {
+    egui::FontFamily::Name(name.into())
+}
 pub const MARGIN_WIDTH: f32 = 44.0;
 pub const MEASURE: f32 = 720.0;
 
@@ -26,6 +29,8 @@ pub struct Style<'a> {
     pub strong: Color32,
     pub weak: Color32,
     pub dark: bool,
+    /// The body text size, in points.
+    pub size: f32,
 }
 
 /// A block as drawn this frame: where, its laid-out text, and its span.
@@ -55,9 +60,16 @@ pub fn blocks_in_view(
 ) -> bool {
     let blocks = &style.doc.blocks;
     let width = ui.available_width();
-    if state.heights.len() != blocks.len() || (state.heights_width - width).abs() > 0.5 {
-        state.heights = blocks.iter().map(|b| estimated_height(b, width)).collect();
+    if state.heights.len() != blocks.len()
+        || (state.heights_width - width).abs() > 0.5
+        || (state.heights_size - style.size).abs() > 0.1
+    {
+        state.heights = blocks
+            .iter()
+            .map(|b| estimated_height(b, width, style.size))
+            .collect();
         state.heights_width = width;
+        state.heights_size = style.size;
     }
     // Content coordinates: 0 is the top of the scrolled content.
     let origin = ui.min_rect().top();
@@ -248,15 +260,20 @@ fn hover_card(ui: &mut egui::Ui, vocabulary: &Vocabulary, annotation: &Annotatio
 }
 
 /// A block's height before it has been laid out: its length in average lines.
-fn estimated_height(block: &Block, width: f32) -> f32 {
+fn estimated_height(block: &Block, width: f32, body: f32) -> f32 {
     let (size, gap) = match block.kind {
-        BlockKind::Heading { .. } => (20.0, 6.0),
-        _ => (BODY_SIZE, 10.0),
+        BlockKind::Heading { .. } => (body * 1.25, 6.0),
+        _ => (body, 10.0),
     };
-    let chars_per_line = (width.min(MEASURE) / (size * 0.48)).max(10.0);
+    let chars_per_line = (width.min(measure(body)) / (size * 0.5)).max(10.0);
     let chars = f64::from(u32::try_from(block.span.len()).unwrap_or(u32::MAX)) as f32;
     let lines = (chars / chars_per_line).ceil().max(1.0);
-    lines * size * 1.15 + gap + 4.0
+    lines * size * 1.4 + gap
+}
+
+/// A comfortable line length for text of `size` points: about 75 characters.
+pub fn measure(size: f32) -> f32 {
+    MEASURE * size / 17.0
 }
 
 fn overlaps(a: CharSpan, b: CharSpan) -> bool {
@@ -278,33 +295,33 @@ fn block_row(
         .find(|a| a.status != AnchorStatus::Orphaned && overlaps(a.target.span, block.span));
     let inner = ui.horizontal_top(|ui| {
         let (margin, _) =
-            ui.allocate_exact_size(egui::vec2(MARGIN_WIDTH, BODY_SIZE), egui::Sense::hover());
+            ui.allocate_exact_size(egui::vec2(MARGIN_WIDTH, style.size), egui::Sense::hover());
         if let Some(number) = block.number {
             ui.painter().text(
-                margin.right_top() + egui::vec2(-10.0, 3.0),
+                margin.right_top() + egui::vec2(-10.0, style.size * 0.3),
                 egui::Align2::RIGHT_TOP,
                 number.to_string(),
                 FontId::proportional(11.0),
                 style.weak,
             );
         }
+        let body = style.size;
         let base = match &block.kind {
             BlockKind::Heading { level } => {
                 let size = match level {
-                    1 => 22.0,
-                    2 => 19.0,
-                    _ => 17.0,
+                    1 => body * 1.35,
+                    2 => body * 1.2,
+                    _ => body * 1.05,
                 };
-                TextFormat::simple(FontId::proportional(size), style.text)
+                TextFormat::simple(FontId::new(size, family(look::READING_BOLD)), style.strong)
             }
-            BlockKind::StageDirection => TextFormat {
-                italics: true,
-                ..TextFormat::simple(FontId::proportional(BODY_SIZE), style.weak)
-            },
-            _ => TextFormat::simple(FontId::proportional(BODY_SIZE), style.text),
+            BlockKind::StageDirection => {
+                TextFormat::simple(FontId::new(body, family(look::READING_ITALIC)), style.weak)
+            }
+            _ => TextFormat::simple(FontId::new(body, family(look::READING)), style.text),
         };
         // A comfortable reading measure, narrower when the window is.
-        let width = ui.available_width().min(MEASURE);
+        let width = ui.available_width().min(measure(body));
         let mut job = block_job(style, block.span, &base);
         job.wrap.max_width = width;
         let mut galley = ui.painter().layout_job(job);
@@ -403,17 +420,22 @@ fn block_job(style: &Style<'_>, span: CharSpan, base: &TextFormat) -> LayoutJob 
     for run in cuts.windows(2) {
         let (from, to) = (run[0], run[1]);
         let mut format = base.clone();
+        let size = base.font_id.size;
         for inline in inlines
             .iter()
             .filter(|i| i.span.start <= from && to <= i.span.end)
         {
             match &inline.kind {
-                InlineKind::Emphasis => format.italics = true,
-                // The bundled fonts have no bold face; strong runs take the strong colour.
-                InlineKind::Strong | InlineKind::SpeakerLabel => format.color = style.strong,
+                InlineKind::Emphasis => {
+                    format.font_id = FontId::new(size, family(look::READING_ITALIC))
+                }
+                InlineKind::Strong | InlineKind::SpeakerLabel => {
+                    format.font_id = FontId::new(size, family(look::READING_BOLD));
+                    format.color = style.strong;
+                }
                 InlineKind::Link { .. } => format.underline = egui::Stroke::new(1.0, style.weak),
                 InlineKind::StageDirection => {
-                    format.italics = true;
+                    format.font_id = FontId::new(size, family(look::READING_ITALIC));
                     format.color = style.weak;
                 }
             }
