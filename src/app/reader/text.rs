@@ -427,7 +427,7 @@ fn block_job(style: &Style<'_>, span: CharSpan, base: &TextFormat) -> LayoutJob 
         {
             match &inline.kind {
                 InlineKind::Emphasis => {
-                    format.font_id = FontId::new(size, family(look::READING_ITALIC))
+                    format.font_id = FontId::new(size, family(look::READING_ITALIC));
                 }
                 InlineKind::Strong | InlineKind::SpeakerLabel => {
                     format.font_id = FontId::new(size, family(look::READING_BOLD));
