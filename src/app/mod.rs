@@ -8,8 +8,10 @@ mod library;
 mod loader;
 mod look;
 mod notes;
+mod open;
 mod problems;
 mod reader;
+mod watcher;
 
 use std::path::{Path, PathBuf};
 
@@ -30,6 +32,8 @@ const LAST_ARCHIVE: &str = "lectern.last_archive";
 pub enum Command {
     /// Open the archive folder at this path.
     Open(PathBuf),
+    /// Ask for an archive folder with the system's dialog.
+    AskFolder,
     /// Stop loading the archive.
     CancelLoad,
     /// Show the speech at this index of the library.
@@ -63,7 +67,7 @@ enum Focus {
 
 /// The keyboard map, as the shortcuts window lists it.
 pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("Ctrl+O", "Type an archive folder to open"),
+    ("Ctrl+O", "Open an archive folder"),
     ("Ctrl+F", "Filter the library"),
     ("J / K", "Next / previous speech"),
     ("Down / Up", "Caret to the next / previous paragraph"),
@@ -102,6 +106,8 @@ pub struct Archive {
     pub problems: Vec<String>,
     /// Entries of the problems list, counted once at load rather than every frame.
     pub problem_count: usize,
+    /// Changes made to the folder outside the app; `None` when it cannot be watched.
+    watching: Option<watcher::Watching>,
 }
 
 impl Archive {
@@ -129,6 +135,7 @@ pub struct LecternApp {
     ctx: Option<egui::Context>,
     look: look::Look,
     fonts_installed: bool,
+    opener: open::Opener,
 }
 
 impl LecternApp {
@@ -149,6 +156,7 @@ impl LecternApp {
             ctx: None,
             look: look::Look::default(),
             fonts_installed: false,
+            opener: open::Opener::default(),
         };
         if let Some(archive) = archive {
             app.commands.push(Command::Open(archive.to_path_buf()));
@@ -170,12 +178,17 @@ impl LecternApp {
         app.ctx = Some(cc.egui_ctx.clone());
         if let Some(storage) = cc.storage {
             app.look = look::Look::load(storage);
+            app.opener = open::Opener::load(storage);
         }
         app
     }
 
     pub fn archive(&self) -> Option<&Archive> {
         self.archive.as_ref()
+    }
+
+    pub fn archive_mut(&mut self) -> Option<&mut Archive> {
+        self.archive.as_mut()
     }
 
     pub fn is_loading(&self) -> bool {
@@ -225,8 +238,18 @@ impl LecternApp {
                     notes,
                     problems: loaded.problems,
                     problem_count: 0,
+                    watching: None,
                 };
+                let wake = {
+                    let ctx = ctx.clone();
+                    move || ctx.request_repaint()
+                };
+                match watcher::Watching::start(&archive.root, wake) {
+                    Ok(watching) => archive.watching = Some(watching),
+                    Err(err) => archive.problems.push(err),
+                }
                 archive.problem_count = problems::count(&archive);
+                self.opener.opened(&archive.root);
                 self.archive = Some(archive);
                 self.selected = None;
                 self.library = library::LibraryState::default();
@@ -236,14 +259,104 @@ impl LecternApp {
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
             }
         }
+        match self.opener.poll() {
+            Some(open::Picked::Folder(folder)) => self.commands.push(Command::Open(folder)),
+            Some(open::Picked::NoDialog) => {
+                self.error = Some(
+                    "no folder dialog is available here: type the folder's path and press Enter"
+                        .to_owned(),
+                );
+                self.focus = Some(Focus::ArchivePath);
+            }
+            Some(open::Picked::Cancelled) | None => {}
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            match open::dropped_folder(&dropped) {
+                Some(folder) => self.commands.push(Command::Open(folder)),
+                None => self.error = Some("drop a folder of speeches to open it".to_owned()),
+            }
+        }
         self.keyboard(ctx);
         for command in std::mem::take(&mut self.commands) {
             self.apply(command);
+        }
+        let reread = self
+            .archive
+            .as_ref()
+            .and_then(|a| a.watching.as_ref())
+            .map(watcher::Watching::poll)
+            .unwrap_or_default();
+        for reread in reread {
+            self.take_reread(reread);
         }
         if let Some(archive) = &mut self.archive
             && let Some(after) = archive.notes.poll(&archive.speeches)
         {
             ctx.request_repaint_after(after);
+        }
+    }
+
+    /// Takes in a file changed outside the app and read again.
+    fn take_reread(&mut self, reread: watcher::Reread) {
+        use watcher::Reread;
+        let Some(archive) = &mut self.archive else {
+            return;
+        };
+        let find = |speeches: &[(String, Document)], path: &str| {
+            speeches.binary_search_by(|(p, _)| p.as_str().cmp(path))
+        };
+        let problem = match reread {
+            Reread::Source(path, Ok(doc)) => {
+                let i = match find(&archive.speeches, &path) {
+                    Ok(i) => {
+                        archive.speeches[i].1 = doc;
+                        i
+                    }
+                    Err(i) => {
+                        archive.speeches.insert(i, (path.clone(), doc));
+                        if let Some(selected) = &mut self.selected
+                            && *selected >= i
+                        {
+                            *selected += 1;
+                        }
+                        i
+                    }
+                };
+                archive.notes.reanchor_speech(&path, &archive.speeches[i].1);
+                if self.selected == Some(i) {
+                    self.reader.source_changed();
+                }
+                None
+            }
+            Reread::Sidecar(path, Ok(base)) => {
+                let doc = find(&archive.speeches, &path)
+                    .ok()
+                    .map(|i| &archive.speeches[i].1);
+                archive.notes.take_disk_sidecar(&path, base, doc);
+                None
+            }
+            Reread::ArchiveFile(Ok(base)) => {
+                archive.notes.take_disk_archive_file(base);
+                None
+            }
+            Reread::Source(path, Err(err)) => Some(format!(
+                "{path} changed on disk and could not be read again ({err}); the text read \
+                 before is kept"
+            )),
+            Reread::Sidecar(_, Err(err)) | Reread::ArchiveFile(Err(err)) => Some(format!(
+                "{err}; the notes read before are kept, and nothing is overwritten"
+            )),
+        };
+        if let Some(problem) = problem {
+            archive.problems.push(problem);
+            archive.problem_count = problems::count(archive);
         }
     }
 
@@ -291,7 +404,7 @@ impl LecternApp {
         let typing = ctx.egui_wants_keyboard_input();
         ctx.input_mut(|input| {
             if input.consume_key(Modifiers::COMMAND, Key::O) {
-                self.focus = Some(Focus::ArchivePath);
+                self.commands.push(Command::AskFolder);
             }
             if input.consume_key(Modifiers::COMMAND, Key::F) {
                 self.focus = Some(Focus::LibraryFilter);
@@ -385,6 +498,15 @@ impl LecternApp {
                     Err(err) => self.error = Some(format!("cannot start loading: {err}")),
                 }
             }
+            Command::AskFolder => {
+                let ctx = self.ctx.clone();
+                let from = self.archive.as_ref().map(|a| a.root.clone());
+                self.opener.ask(from.as_deref(), move || {
+                    if let Some(ctx) = &ctx {
+                        ctx.request_repaint();
+                    }
+                });
+            }
             Command::CancelLoad => {
                 if let Some(job) = self.loading.take() {
                     job.cancel();
@@ -445,6 +567,21 @@ impl LecternApp {
     /// Draws the window's contents.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.windows(ui.ctx());
+        if ui.input(|i| !i.raw.hovered_files.is_empty()) {
+            let rect = ui.ctx().content_rect();
+            let painter = ui.ctx().layer_painter(egui::LayerId::new(
+                egui::Order::Foreground,
+                egui::Id::unique("drop overlay"),
+            ));
+            painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(160));
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                "Drop a folder to open it",
+                egui::FontId::proportional(24.0),
+                egui::Color32::WHITE,
+            );
+        }
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar(ui));
         if let Some(job) = &self.loading {
             egui::Panel::bottom("loading").show(ui, |ui| {
@@ -550,6 +687,27 @@ impl LecternApp {
         ui.horizontal(|ui| {
             ui.heading("Lectern");
             ui.separator();
+            ui.menu_button("Archive", |ui| {
+                if ui
+                    .add_enabled(!self.opener.is_asking(), egui::Button::new("Open folder…"))
+                    .on_hover_text("Ctrl+O")
+                    .clicked()
+                {
+                    self.commands.push(Command::AskFolder);
+                    ui.close();
+                }
+                ui.separator();
+                ui.label(RichText::new("Recent").small().weak());
+                if self.opener.recent.is_empty() {
+                    ui.label(RichText::new("None yet").weak());
+                }
+                for path in &self.opener.recent {
+                    if ui.button(path.display().to_string()).clicked() {
+                        self.commands.push(Command::Open(path.clone()));
+                        ui.close();
+                    }
+                }
+            });
             let response = ui.add(
                 egui::TextEdit::singleline(&mut self.path_input)
                     .hint_text("Archive folder")
@@ -631,6 +789,7 @@ impl eframe::App for LecternApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.remember(storage);
         self.look.store(storage);
+        self.opener.store(storage);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

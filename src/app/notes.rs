@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use lectern_core::Document;
 use lectern_core::annotation::anchor::reanchor;
 use lectern_core::annotation::edit::{Edit, EditError, History};
-use lectern_core::annotation::merge::merge;
+use lectern_core::annotation::merge::{merge, merge_vocabulary};
 use lectern_core::annotation::{Notebook, SpeechNotes, Vocabulary};
 use lectern_store::notes::{
     ArchiveBase, Base, NotesError, NotesPlace, RealFs, Saved, save_archive_file, save_sidecar,
@@ -343,13 +343,7 @@ impl Notes {
             .unwrap_or_default();
         let mut notes = merge(&sent.ours, &current, on_disk).notes;
         if let Ok(i) = documents.binary_search_by(|(path, _)| path.as_str().cmp(&sent.path)) {
-            let doc = &documents[i].1;
-            for annotation in &mut notes.annotations {
-                let anchored = reanchor(doc, &annotation.target);
-                annotation.target.span = anchored.span;
-                annotation.status = anchored.status;
-            }
-            notes.sort();
+            reanchor_all(&mut notes, &documents[i].1);
         }
         if notes.is_empty() {
             self.notebook.speeches.remove(&sent.path);
@@ -357,6 +351,77 @@ impl Notes {
             self.notebook.speeches.insert(sent.path.clone(), notes);
         }
     }
+}
+
+impl Notes {
+    /// The speech's source changed on disk: finds its annotations again in the new text.
+    pub fn reanchor_speech(&mut self, path: &str, doc: &Document) {
+        let base = self.bases.get(path).cloned().unwrap_or_default();
+        if let Some(current) = self.notebook.speeches.get_mut(path) {
+            let mut notes = current.stored_form(&base.notes);
+            reanchor_all(&mut notes, doc);
+            *current = notes;
+        }
+        self.revision += 1;
+    }
+
+    /// The speech's sidecar changed on disk (a `git pull`, a sync tool, another window):
+    /// takes in what changed there, keeping every change made here and not yet saved.
+    /// `disk` equal to what was last read or written here is no change at all.
+    pub fn take_disk_sidecar(&mut self, path: &str, disk: Base, doc: Option<&Document>) {
+        let base = self.bases.get(path).cloned().unwrap_or_default();
+        if disk == base {
+            return;
+        }
+        let ours = self
+            .notebook
+            .speeches
+            .get(path)
+            .map(|n| n.stored_form(&base.notes))
+            .unwrap_or_default();
+        let merged = merge(&base.notes, &ours, &disk.notes);
+        let mut notes = merged.notes;
+        if let Some(doc) = doc {
+            reanchor_all(&mut notes, doc);
+        }
+        if notes.is_empty() {
+            self.notebook.speeches.remove(path);
+        } else {
+            self.notebook.speeches.insert(path.to_owned(), notes);
+        }
+        self.bases.insert(path.to_owned(), disk);
+        if !merged.conflicts.is_empty() {
+            self.notice = Some(format!(
+                "{} annotations of {path} were changed both here and on disk; both versions are kept",
+                merged.conflicts.len()
+            ));
+        }
+        self.revision += 1;
+    }
+
+    /// The archive file changed on disk: its tags join ours, tag by tag.
+    pub fn take_disk_archive_file(&mut self, disk: ArchiveBase) {
+        if disk == self.archive_base {
+            return;
+        }
+        self.notebook.vocabulary = merge_vocabulary(
+            &self.archive_base.vocabulary,
+            &self.notebook.vocabulary,
+            &disk.vocabulary,
+        );
+        self.archive_base = disk;
+        self.revision += 1;
+    }
+}
+
+/// Finds every annotation of `notes` in `doc` again.
+fn reanchor_all(notes: &mut SpeechNotes, doc: &Document) {
+    for annotation in &mut notes.annotations {
+        let anchored = reanchor(doc, &annotation.target);
+        annotation.target.span = anchored.span;
+        annotation.status = anchored.status;
+    }
+    notes.sort();
 }
 
 /// Runs on the saving thread.

@@ -3,5 +3,6 @@
 mod annotate;
 mod app;
 mod app_annotate;
+mod app_watch;
 mod cli;
 mod seed;

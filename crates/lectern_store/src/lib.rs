@@ -8,6 +8,7 @@
 mod load;
 pub mod notes;
 mod scan;
+pub mod watch;
 
 pub use load::{
     AnchorCounts, CheckEntry, CheckReport, CheckStatus, LoadError, Loaded, Progress, Summary,

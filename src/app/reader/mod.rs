@@ -100,6 +100,13 @@ impl ReaderState {
         commands
     }
 
+    /// The open speech's text changed on disk: offsets into the old text mean nothing now.
+    pub fn source_changed(&mut self) {
+        self.selection = None;
+        self.dragging = false;
+        self.heights.clear();
+    }
+
     /// Clears the selection, or else leaves the selected annotation; false when there was
     /// neither.
     pub fn escape(&mut self) -> bool {
