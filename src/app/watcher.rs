@@ -12,7 +12,7 @@ use lectern_store::watch::{ArchiveWatcher, Change, watch};
 
 /// A changed file as read again.
 pub enum Reread {
-    Source(String, Result<Document, String>),
+    Source(String, Result<Box<Document>, String>),
     Sidecar(String, Result<Base, String>),
     ArchiveFile(Result<ArchiveBase, String>),
 }
@@ -62,6 +62,7 @@ fn reread(root: &Path, changes: Vec<Change>) -> Vec<Reread> {
         .map(|change| match change {
             Change::Source(path) => {
                 let doc = lectern_store::load_file(&root.join(&path), &path, &catalogue)
+                    .map(Box::new)
                     .map_err(|e| e.to_string());
                 Reread::Source(path, doc)
             }
