@@ -11,6 +11,7 @@ mod notes;
 mod open;
 mod problems;
 mod reader;
+mod tags;
 mod watcher;
 
 use std::path::{Path, PathBuf};
@@ -87,6 +88,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "Ctrl+= / Ctrl+- / Ctrl+0",
         "Larger / smaller / default reading text",
     ),
+    ("Ctrl+T", "The tag manager"),
     ("F1 or ?", "This list of shortcuts"),
     (
         "Esc",
@@ -129,13 +131,21 @@ pub struct LecternApp {
     error: Option<String>,
     commands: Vec<Command>,
     focus: Option<Focus>,
-    show_shortcuts: bool,
-    show_problems: bool,
+    /// Which of the floating windows are open.
+    open_windows: OpenWindows,
     /// Set by the loading thread's wake-ups so the UI repaints while loading.
     ctx: Option<egui::Context>,
     look: look::Look,
     fonts_installed: bool,
     opener: open::Opener,
+    tag_manager: tags::TagManager,
+}
+
+#[derive(Clone, Copy, Default)]
+struct OpenWindows {
+    shortcuts: bool,
+    problems: bool,
+    tags: bool,
 }
 
 impl LecternApp {
@@ -151,12 +161,12 @@ impl LecternApp {
             error: None,
             commands: Vec::new(),
             focus: None,
-            show_shortcuts: false,
-            show_problems: false,
+            open_windows: OpenWindows::default(),
             ctx: None,
             look: look::Look::default(),
             fonts_installed: false,
             opener: open::Opener::default(),
+            tag_manager: tags::TagManager::default(),
         };
         if let Some(archive) = archive {
             app.commands.push(Command::Open(archive.to_path_buf()));
@@ -403,6 +413,9 @@ impl LecternApp {
         use egui::{Key, Modifiers};
         let typing = ctx.egui_wants_keyboard_input();
         ctx.input_mut(|input| {
+            if input.consume_key(Modifiers::COMMAND, Key::T) {
+                self.open_windows.tags = !self.open_windows.tags;
+            }
             if input.consume_key(Modifiers::COMMAND, Key::O) {
                 self.commands.push(Command::AskFolder);
             }
@@ -410,7 +423,7 @@ impl LecternApp {
                 self.focus = Some(Focus::LibraryFilter);
             }
             if input.consume_key(Modifiers::NONE, Key::F1) {
-                self.show_shortcuts = !self.show_shortcuts;
+                self.open_windows.shortcuts = !self.open_windows.shortcuts;
             }
             if input.consume_key(Modifiers::COMMAND, Key::Equals)
                 || input.consume_key(Modifiers::COMMAND, Key::Plus)
@@ -429,9 +442,13 @@ impl LecternApp {
                 return;
             }
             if input.consume_key(Modifiers::NONE, Key::Escape) {
-                if self.show_shortcuts || self.show_problems {
-                    self.show_shortcuts = false;
-                    self.show_problems = false;
+                if self.open_windows.shortcuts
+                    || self.open_windows.problems
+                    || self.open_windows.tags
+                {
+                    self.open_windows.shortcuts = false;
+                    self.open_windows.problems = false;
+                    self.open_windows.tags = false;
                 } else {
                     self.reader.escape();
                 }
@@ -458,7 +475,7 @@ impl LecternApp {
             if input.consume_key(Modifiers::NONE, Key::Questionmark)
                 || input.consume_key(Modifiers::SHIFT, Key::Questionmark)
             {
-                self.show_shortcuts = !self.show_shortcuts;
+                self.open_windows.shortcuts = !self.open_windows.shortcuts;
             }
             for (key, command) in [
                 (Key::J, Command::StepSpeech(1)),
@@ -656,7 +673,7 @@ impl LecternApp {
 
     fn windows(&mut self, ctx: &egui::Context) {
         egui::Window::new("Keyboard shortcuts")
-            .open(&mut self.show_shortcuts)
+            .open(&mut self.open_windows.shortcuts)
             .pivot(egui::Align2::CENTER_CENTER)
             .default_pos(ctx.content_rect().center())
             .collapsible(false)
@@ -674,8 +691,17 @@ impl LecternApp {
                     });
             });
         if let Some(archive) = &self.archive {
+            egui::Window::new("Tags")
+                .open(&mut self.open_windows.tags)
+                .pivot(egui::Align2::CENTER_CENTER)
+                .default_pos(ctx.content_rect().center())
+                .default_size([640.0, 440.0])
+                .show(ctx, |ui| {
+                    self.tag_manager
+                        .show(ui, &archive.notes.notebook, &mut self.commands);
+                });
             egui::Window::new("Problems")
-                .open(&mut self.show_problems)
+                .open(&mut self.open_windows.problems)
                 .pivot(egui::Align2::CENTER_CENTER)
                 .default_pos(ctx.content_rect().center())
                 .default_size([560.0, 420.0])
@@ -738,7 +764,7 @@ impl LecternApp {
                     .on_hover_text("Files not read, import notes, unreadable notes, skipped files")
                     .clicked()
                 {
-                    self.show_problems = !self.show_problems;
+                    self.open_windows.problems = !self.open_windows.problems;
                 }
             }
             if let Some(error) = &self.error {
@@ -746,7 +772,15 @@ impl LecternApp {
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Shortcuts").on_hover_text("F1").clicked() {
-                    self.show_shortcuts = !self.show_shortcuts;
+                    self.open_windows.shortcuts = !self.open_windows.shortcuts;
+                }
+                if self.archive.is_some()
+                    && ui
+                        .button("Tags")
+                        .on_hover_text("Ctrl+T: colours, hierarchy, rename, merge, delete")
+                        .clicked()
+                {
+                    self.open_windows.tags = !self.open_windows.tags;
                 }
                 ui.menu_button("View", |ui| self.look.menu(ui));
                 if let Some(archive) = &self.archive {

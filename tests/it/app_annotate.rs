@@ -170,3 +170,48 @@ fn a_passage_selected_with_the_mouse_is_highlighted_noted_and_deleted() {
         written
     );
 }
+
+#[test]
+fn the_tag_manager_renames_a_tag_everywhere_and_undo_brings_it_back() {
+    let dir = archive();
+    let root = dir.path();
+    let mut harness = harness(root);
+    let none = egui::Modifiers::NONE;
+    press(&mut harness, none, egui::Key::J);
+    press(&mut harness, none, egui::Key::ArrowDown);
+    press(&mut harness, egui::Modifiers::SHIFT, egui::Key::ArrowDown);
+    press(&mut harness, none, egui::Key::H);
+    type_text(&mut harness, "liberty");
+    press(&mut harness, none, egui::Key::Enter);
+    press(&mut harness, none, egui::Key::Escape);
+
+    press(&mut harness, egui::Modifiers::COMMAND, egui::Key::T);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "liberty")
+        .click();
+    harness.run();
+    harness.get_by_label("1 annotation");
+    // The rename box holds the tag's name; select it all and type the new one.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Name")
+        .click();
+    harness.run();
+    press(&mut harness, egui::Modifiers::COMMAND, egui::Key::A);
+    type_text(&mut harness, "freedom");
+    harness.get_by_label("Rename").click();
+    harness.run();
+    save(&mut harness);
+    let sidecar_text = std::fs::read_to_string(sidecar(root)).expect("sidecar");
+    let vocabulary = std::fs::read_to_string(root.join("lectern.ron")).expect("vocabulary");
+    assert!(sidecar_text.contains("\"freedom\"") && !sidecar_text.contains("\"liberty\""));
+    assert!(vocabulary.contains("\"freedom\"") && !vocabulary.contains("\"liberty\""));
+
+    // One undo reverts the whole rename, in the sidecar and the vocabulary alike.
+    harness.get_by_label("Undo").click();
+    harness.run();
+    save(&mut harness);
+    let sidecar_text = std::fs::read_to_string(sidecar(root)).expect("sidecar");
+    let vocabulary = std::fs::read_to_string(root.join("lectern.ron")).expect("vocabulary");
+    assert!(sidecar_text.contains("\"liberty\"") && !sidecar_text.contains("\"freedom\""));
+    assert!(vocabulary.contains("\"liberty\"") && !vocabulary.contains("\"freedom\""));
+}
