@@ -193,14 +193,32 @@ fn bound(text: &str, end: bool) -> Option<PartialDate> {
 }
 
 impl LibraryState {
+    /// Builds the rows, or rebuilds those of speeches whose notes changed since.
     fn ensure_rows(&mut self, archive: &Archive) {
-        if self.built != Some(archive.notes.revision) || self.all.len() != archive.speeches.len() {
-            self.all = (0..archive.speeches.len())
-                .map(|i| row(archive, i))
-                .collect();
-            self.built = Some(archive.notes.revision);
-            self.shown = None;
+        let revision = archive.notes.revision;
+        match self.built {
+            Some(built) if self.all.len() == archive.speeches.len() => {
+                if built == revision {
+                    return;
+                }
+                for path in archive.notes.changed_since(built) {
+                    if let Ok(i) = archive
+                        .speeches
+                        .binary_search_by(|(p, _)| p.as_str().cmp(path))
+                    {
+                        self.all[i] = row(archive, i);
+                        self.shown = None;
+                    }
+                }
+            }
+            _ => {
+                self.all = (0..archive.speeches.len())
+                    .map(|i| row(archive, i))
+                    .collect();
+                self.shown = None;
+            }
         }
+        self.built = Some(revision);
     }
 
     fn shown(&mut self, archive: &Archive) -> &[usize] {

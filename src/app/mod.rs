@@ -139,6 +139,7 @@ pub struct LecternApp {
     fonts_installed: bool,
     opener: open::Opener,
     tag_manager: tags::TagManager,
+    startup_probe: Option<StartupProbe>,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -167,6 +168,7 @@ impl LecternApp {
             fonts_installed: false,
             opener: open::Opener::default(),
             tag_manager: tags::TagManager::default(),
+            startup_probe: None,
         };
         if let Some(archive) = archive {
             app.commands.push(Command::Open(archive.to_path_buf()));
@@ -186,6 +188,9 @@ impl LecternApp {
         let sample = Some(PathBuf::from("sample_archive")).filter(|p| p.is_dir());
         let mut app = Self::new(archive.or(remembered.as_deref()).or(sample.as_deref()));
         app.ctx = Some(cc.egui_ctx.clone());
+        if std::env::var_os("LECTERN_STARTUP_PROBE").is_some() {
+            app.startup_probe = Some(StartupProbe::default());
+        }
         if let Some(storage) = cc.storage {
             app.look = look::Look::load(storage);
             app.opener = open::Opener::load(storage);
@@ -199,6 +204,11 @@ impl LecternApp {
 
     pub fn archive_mut(&mut self) -> Option<&mut Archive> {
         self.archive.as_mut()
+    }
+
+    /// Queues a command as a panel would; it is applied on the next update.
+    pub fn queue(&mut self, command: Command) {
+        self.commands.push(command);
     }
 
     pub fn is_loading(&self) -> bool {
@@ -811,9 +821,51 @@ impl LecternApp {
     }
 }
 
+/// For the startup benchmark (`scripts/bench-startup.sh`): with `LECTERN_STARTUP_PROBE`
+/// set, the app prints when its first frame and its first frame with the archive's library
+/// were on screen (milliseconds since the Unix epoch), then closes.
+#[derive(Default)]
+struct StartupProbe {
+    frames: u32,
+    first: Option<u128>,
+    /// Set once a frame with the archive loaded has been drawn.
+    archive_drawn: bool,
+    reported: bool,
+}
+
+fn epoch_millis() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis())
+}
+
+impl StartupProbe {
+    /// Called as each frame starts: the frame before it is on screen by now.
+    fn frame_starts(&mut self, ctx: &egui::Context, archive_loaded: bool) {
+        if self.frames == 1 {
+            self.first = Some(epoch_millis());
+        }
+        if self.archive_drawn && !self.reported {
+            self.reported = true;
+            println!(
+                "startup: first frame {} library {}",
+                self.first.unwrap_or_default(),
+                epoch_millis()
+            );
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        self.archive_drawn = archive_loaded && self.frames > 0;
+        self.frames += 1;
+        ctx.request_repaint();
+    }
+}
+
 impl eframe::App for LecternApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.update(ctx);
+        if let Some(probe) = &mut self.startup_probe {
+            probe.frame_starts(ctx, self.archive.is_some());
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

@@ -78,6 +78,8 @@ pub struct Notes {
     pub notice: Option<String>,
     /// Counts every change, so views can cache what they derive from the notes.
     pub revision: u64,
+    /// The revision at which each speech's notes last changed.
+    speech_revisions: HashMap<String, u64>,
 }
 
 impl Notes {
@@ -120,6 +122,7 @@ impl Notes {
             state: SaveState::Saved,
             notice: None,
             revision: 0,
+            speech_revisions: HashMap::new(),
         }
     }
 
@@ -165,8 +168,25 @@ impl Notes {
         Ok(redone)
     }
 
+    /// Notes that the notes of the speech at `path` changed.
+    fn touch(&mut self, path: &str) {
+        self.revision += 1;
+        self.speech_revisions.insert(path.to_owned(), self.revision);
+    }
+
+    /// The speeches whose notes changed after `revision`.
+    pub fn changed_since(&self, revision: u64) -> impl Iterator<Item = &str> {
+        self.speech_revisions
+            .iter()
+            .filter(move |(_, r)| **r > revision)
+            .map(|(path, _)| path.as_str())
+    }
+
     fn mark(&mut self, edit: &Edit) {
         let touched = edit.touches();
+        for speech in &touched.speeches {
+            self.touch(speech);
+        }
         self.unsaved
             .extend(touched.speeches.into_iter().map(str::to_owned));
         self.vocabulary_unsaved |= touched.vocabulary;
@@ -276,6 +296,7 @@ impl Notes {
                     if saved.merged {
                         conflicts += saved.conflicts.len();
                         self.take_merged(&sent, &saved.base.notes, documents);
+                        self.touch(&sent.path);
                     }
                     self.bases.insert(sent.path, saved.base);
                 }
@@ -362,7 +383,7 @@ impl Notes {
             reanchor_all(&mut notes, doc);
             *current = notes;
         }
-        self.revision += 1;
+        self.touch(path);
     }
 
     /// The speech's sidecar changed on disk (a `git pull`, a sync tool, another window):
@@ -396,7 +417,7 @@ impl Notes {
                 merged.conflicts.len()
             ));
         }
-        self.revision += 1;
+        self.touch(path);
     }
 
     /// The archive file changed on disk: its tags join ours, tag by tag.

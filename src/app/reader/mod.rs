@@ -43,6 +43,8 @@ pub struct ReaderState {
     editor: editor::EditorState,
     /// Only annotations with this tag are listed.
     tag_filter: Option<lectern_core::annotation::TagName>,
+    /// Scroll the annotation list to this annotation on the next frame.
+    reveal_in_list: Option<AnnotationId>,
 }
 
 impl ReaderState {
@@ -59,6 +61,7 @@ impl ReaderState {
 
     /// Selects an annotation, saving first the note being written on another.
     pub fn select_annotation(&mut self, id: AnnotationId) {
+        self.reveal_in_list = Some(id.clone());
         self.selected = Some(id);
     }
 
@@ -82,6 +85,7 @@ impl ReaderState {
         if let Some(next) = next {
             let annotation = placed[next];
             self.selected = Some(annotation.id.clone());
+            self.reveal_in_list = Some(annotation.id.clone());
             self.jump_to = Some(block_index(doc, annotation.target.span.start));
         }
     }
@@ -275,8 +279,17 @@ pub fn show(
         .default_size(320.0)
         .size_range(260.0..=640.0)
         .show(ui, |ui| {
+            // The editor and the outline above, the annotations below with a scroll of their
+            // own, so a long list never pushes the editor out of reach.
+            let top = if annotations.is_empty() {
+                f32::INFINITY
+            } else {
+                ui.available_height() * 0.55
+            };
             egui::ScrollArea::vertical()
                 .id_salt("outline")
+                .max_height(top)
+                .auto_shrink([false, true])
                 .show(ui, |ui| {
                     ui.add_space(8.0);
                     if let Some(annotation) = &selected {
@@ -311,8 +324,8 @@ pub fn show(
                     );
                     ui.add_space(8.0);
                     side::outline(ui, doc, commands);
-                    side::annotation_list(ui, doc, annotations, vocabulary, state);
                 });
+            side::annotation_list(ui, doc, annotations, vocabulary, state);
         });
     let visuals = ui.visuals();
     let style = text::Style {

@@ -81,40 +81,94 @@ pub fn annotation_list(
         .iter()
         .filter(|a| state.tag_filter.as_ref().is_none_or(|t| a.has_tag(t)))
         .collect();
-    let review: Vec<&Annotation> = shown
-        .iter()
-        .copied()
-        .filter(|a| matches!(a.status, AnchorStatus::Fuzzy | AnchorStatus::Orphaned))
-        .collect();
+    // The list as rows of two kinds: headings (the review queue, then section titles) and
+    // annotations. Only the rows in view are drawn, so a speech with a thousand
+    // annotations costs a frame what a dozen do.
+    let needs_review =
+        |a: &Annotation| matches!(a.status, AnchorStatus::Fuzzy | AnchorStatus::Orphaned);
+    let mut items: Vec<Item<'_>> = Vec::new();
+    let review: Vec<&Annotation> = shown.iter().copied().filter(|a| needs_review(a)).collect();
     if !review.is_empty() {
-        ui.label(
-            RichText::new(format!("To review ({})", review.len()))
-                .color(ui.visuals().warn_fg_color),
-        )
-        .on_hover_text(
-            "The source changed under these annotations: check the place found, or re-attach \
-             them to the right words",
-        );
-        for annotation in review {
-            annotation_row(ui, doc, annotation, vocabulary, state);
-        }
-        ui.add_space(8.0);
+        items.push(Item::Review(review.len()));
+        items.extend(review.into_iter().map(Item::Annotation));
     }
     let mut section: Option<&str> = None;
-    for annotation in shown
-        .iter()
-        .filter(|a| !matches!(a.status, AnchorStatus::Fuzzy | AnchorStatus::Orphaned))
-    {
+    for annotation in shown.iter().copied().filter(|a| !needs_review(a)) {
         let title = doc
             .section_at(annotation.target.span.start)
             .map(|s| s.title.as_str());
         if title != section
             && let Some(title) = title
         {
-            ui.label(RichText::new(title).small().strong());
+            items.push(Item::Section(title));
         }
         section = title;
-        annotation_row(ui, doc, annotation, vocabulary, state);
+        items.push(Item::Annotation(annotation));
+    }
+    let reveal = state.reveal_in_list.take();
+    egui::ScrollArea::vertical()
+        .id_salt("annotations")
+        .auto_shrink([false, false])
+        .show_viewport(ui, |ui, viewport| {
+            let width = ui.available_width();
+            let origin = ui.min_rect().top();
+            let mut y = 0.0;
+            for item in &items {
+                let height = item.height();
+                let rect = egui::Rect::from_min_size(
+                    egui::pos2(ui.min_rect().left(), origin + y),
+                    egui::vec2(width, height),
+                );
+                if let Item::Annotation(a) = item
+                    && reveal.as_ref() == Some(&a.id)
+                {
+                    ui.scroll_to_rect(rect, None);
+                }
+                if y + height >= viewport.top() && y <= viewport.bottom() {
+                    ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| match item {
+                        Item::Review(n) => {
+                            ui.label(
+                                RichText::new(format!("To review ({n})"))
+                                    .color(ui.visuals().warn_fg_color),
+                            )
+                            .on_hover_text(
+                                "The source changed under these annotations: check the place \
+                                 found, or re-attach them to the right words",
+                            );
+                        }
+                        Item::Section(title) => {
+                            ui.add(
+                                egui::Label::new(RichText::new(*title).small().strong()).truncate(),
+                            );
+                        }
+                        Item::Annotation(annotation) => {
+                            annotation_row(ui, doc, annotation, vocabulary, state);
+                        }
+                    });
+                }
+                y += height;
+            }
+            ui.allocate_space(egui::vec2(width, y));
+        });
+}
+
+/// A row of the annotation list.
+enum Item<'a> {
+    Review(usize),
+    Section(&'a str),
+    Annotation(&'a Annotation),
+}
+
+/// The height of an annotation's row: its quote, its tags and status, its note, on a line
+/// each.
+const ROW_HEIGHT: f32 = 58.0;
+
+impl Item<'_> {
+    fn height(&self) -> f32 {
+        match self {
+            Item::Review(_) | Item::Section(_) => 20.0,
+            Item::Annotation(_) => ROW_HEIGHT,
+        }
     }
 }
 
@@ -141,11 +195,11 @@ fn annotation_row(
                 let (bar, _) = ui.allocate_exact_size(egui::vec2(4.0, 34.0), egui::Sense::hover());
                 ui.painter().rect_filled(bar, 1.0, colour);
                 ui.vertical(|ui| {
-                    let quote = excerpt(&annotation.target.quote.exact, 80);
+                    let quote = excerpt(&annotation.target.quote.exact, 120);
                     let clicked = ui
                         .add(
                             egui::Label::new(RichText::new(format!("“{quote}”")).italics())
-                                .wrap_mode(egui::TextWrapMode::Wrap)
+                                .truncate()
                                 .sense(egui::Sense::click()),
                         )
                         .on_hover_cursor(egui::CursorIcon::PointingHand)
@@ -183,5 +237,4 @@ fn annotation_row(
             state.jump_to = Some(block_index(doc, annotation.target.span.start));
         }
     }
-    ui.add_space(4.0);
 }
