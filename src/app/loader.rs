@@ -77,7 +77,7 @@ impl LoadJob {
                         wake();
                     }
                 };
-                let loaded = lectern_store::load_archive(&root, &on_progress);
+                let loaded = lectern_store::load_archive(&root, &on_progress, &thread_cancelled);
                 if !thread_cancelled.load(Ordering::Relaxed) {
                     let archive = with_vocabulary(&root, loaded);
                     let _ = sender.send(LoadMessage::Done(Box::new(archive)));
@@ -113,7 +113,7 @@ impl LoadJob {
         }
     }
 
-    /// Stops waiting for the load; its result is dropped when it arrives.
+    /// Stops the load: the files not yet read are skipped, and what was read is dropped.
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::Relaxed);
     }

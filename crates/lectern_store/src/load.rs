@@ -503,7 +503,13 @@ impl Sidecars {
 }
 
 /// Loads every speech of the archive at `root`, reporting progress as files finish.
-pub fn load_archive(root: &Path, on_progress: &(dyn Fn(Progress<'_>) + Sync)) -> Loaded {
+/// Once `cancelled` is set, files not yet read are skipped and the load returns soon; what
+/// it returns then is incomplete and meant to be dropped.
+pub fn load_archive(
+    root: &Path,
+    on_progress: &(dyn Fn(Progress<'_>) + Sync),
+    cancelled: &std::sync::atomic::AtomicBool,
+) -> Loaded {
     let (catalogue, mut entries) = read_catalogue(root);
     let (scanned, sidecars) = split_sidecars(scan(root));
     let total = scanned
@@ -514,6 +520,9 @@ pub fn load_archive(root: &Path, on_progress: &(dyn Fn(Progress<'_>) + Sync)) ->
     let results: Vec<(CheckEntry, Option<Kept>)> = scanned
         .into_par_iter()
         .map(|entry| {
+            if cancelled.load(Ordering::Relaxed) {
+                return None;
+            }
             let is_speech = entry.kind == EntryKind::Speech;
             let relative = entry.relative.clone();
             let sidecar = sidecars.present.get(&entry.relative);

@@ -223,3 +223,27 @@ fn the_sample_archive_checks_clean() {
         assert!(!doc.speakers.is_empty(), "{} has no speaker", doc.path);
     }
 }
+
+#[test]
+fn a_cancelled_load_stops_reading_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample_archive");
+    let progress = |_: lectern_store::Progress<'_>| {};
+    let go_on = std::sync::atomic::AtomicBool::new(false);
+    let loaded = lectern_store::load_archive(&root, &progress, &go_on);
+    assert_eq!(loaded.documents.len(), 26);
+
+    // Cancelled after the fourth file: the rest are not read.
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let cancelled = std::sync::atomic::AtomicBool::new(false);
+    let progress = |_: lectern_store::Progress<'_>| {
+        if done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == 4 {
+            cancelled.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    };
+    let loaded = lectern_store::load_archive(&root, &progress, &cancelled);
+    assert!(
+        loaded.documents.len() < 26,
+        "{} documents read after the cancel",
+        loaded.documents.len()
+    );
+}
