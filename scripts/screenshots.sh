@@ -48,14 +48,47 @@ shot library
 click 150 683
 shot reader
 # Its outline: jump to "State Threats".
-click 1095 127
+click 1000 166
 shot reader-outline
-# The keyboard: N brings the next annotation into view; F1 lists the shortcuts.
+# The keyboard: N selects the next annotation, opens it beside the text and brings it into
+# view; F1 lists the shortcuts.
 xdotool key n; sleep 0.8
 shot reader-next-annotation
 xdotool key F1; sleep 0.8
 shot shortcuts
-xdotool key Escape; sleep 0.5
+xdotool key Escape; sleep 0.3
 # The problems list (files skipped, import notes).
-click 640 12
+click 675 12
 shot problems
+xdotool key Escape; sleep 0.3
+# Annotating: back to the introduction, select words with the pointer (the Highlight
+# button appears by them), then H and a tag with type-ahead, then a note.
+xdotool key Escape; sleep 0.3
+click 1000 120
+xdotool mousemove 590 526 mousedown 1 sleep 0.2 mousemove 700 530 sleep 0.2 mousemove 946 548 sleep 0.3 mouseup 1
+sleep 0.6
+shot reader-selection
+xdotool key h; sleep 0.4
+xdotool type --delay 60 "threat"; sleep 0.6
+shot reader-tagging
+xdotool key Return; sleep 0.3
+xdotool key Escape; sleep 0.3
+xdotool key e; sleep 0.3
+xdotool type --delay 20 "Opens on the partnership: CTOC as the stage for the threat update."
+sleep 0.3
+xdotool key Escape; sleep 1.2
+shot reader-annotate
+# The tag manager: the tree with counts, and one tag's colour, parent and actions.
+xdotool key ctrl+t; sleep 0.6
+click 375 289
+shot tags
+xdotool key Escape; sleep 0.3
+# The library's filters.
+click 33 42
+shot library-filters
+click 33 42
+# The light theme.
+click 1119 12
+click 1001 58
+xdotool key Escape; sleep 0.6
+shot reader-light

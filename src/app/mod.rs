@@ -140,6 +140,8 @@ pub struct LecternApp {
     opener: open::Opener,
     tag_manager: tags::TagManager,
     startup_probe: Option<StartupProbe>,
+    /// Whether a text box had the keyboard at the end of the last frame.
+    was_typing: bool,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -169,6 +171,7 @@ impl LecternApp {
             opener: open::Opener::default(),
             tag_manager: tags::TagManager::default(),
             startup_probe: None,
+            was_typing: false,
         };
         if let Some(archive) = archive {
             app.commands.push(Command::Open(archive.to_path_buf()));
@@ -421,7 +424,9 @@ impl LecternApp {
     /// Turns key presses into commands. Letter keys act only while no text box has focus.
     fn keyboard(&mut self, ctx: &egui::Context) {
         use egui::{Key, Modifiers};
-        let typing = ctx.egui_wants_keyboard_input();
+        // A text box that had the keyboard last frame counts too: Esc takes the focus away
+        // as the frame begins, and that Esc is the text box's, not the reader's.
+        let typing = ctx.egui_wants_keyboard_input() || self.was_typing;
         ctx.input_mut(|input| {
             if input.consume_key(Modifiers::COMMAND, Key::T) {
                 self.open_windows.tags = !self.open_windows.tags;
@@ -593,6 +598,11 @@ impl LecternApp {
 
     /// Draws the window's contents.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.show_panels(ui);
+        self.was_typing = ui.ctx().egui_wants_keyboard_input();
+    }
+
+    fn show_panels(&mut self, ui: &mut egui::Ui) {
         self.windows(ui.ctx());
         if ui.input(|i| !i.raw.hovered_files.is_empty()) {
             let rect = ui.ctx().content_rect();
@@ -705,7 +715,7 @@ impl LecternApp {
                 .open(&mut self.open_windows.tags)
                 .pivot(egui::Align2::CENTER_CENTER)
                 .default_pos(ctx.content_rect().center())
-                .default_size([640.0, 440.0])
+                .default_size([640.0, 420.0])
                 .show(ctx, |ui| {
                     self.tag_manager
                         .show(ui, &archive.notes.notebook, &mut self.commands);

@@ -67,6 +67,8 @@ fn colour32(colour: Colour) -> egui::Color32 {
 
 impl TagManager {
     pub fn show(&mut self, ui: &mut egui::Ui, notebook: &Notebook, commands: &mut Vec<Command>) {
+        // Room for the details of a tag, so the window does not jump when one is chosen.
+        ui.set_min_size(egui::vec2(600.0, 360.0));
         let counts = notebook.tag_counts();
         let vocabulary = &notebook.vocabulary;
         if self

@@ -77,10 +77,21 @@ impl ReaderState {
             .selected
             .as_ref()
             .and_then(|id| placed.iter().position(|a| &a.id == id));
+        // With none selected, the first after (or the last before) the top of the view.
+        let here = self
+            .first_visible
+            .and_then(|i| doc.blocks.get(i))
+            .map_or(0, |b| b.span.start);
         let next = match position {
             Some(at) => at.checked_add_signed(delta).filter(|&n| n < placed.len()),
-            None if delta < 0 => placed.len().checked_sub(1),
-            None => (!placed.is_empty()).then_some(0),
+            None if delta < 0 => placed
+                .iter()
+                .rposition(|a| a.target.span.start < here)
+                .or_else(|| placed.len().checked_sub(1)),
+            None => placed
+                .iter()
+                .position(|a| a.target.span.start >= here)
+                .or_else(|| (!placed.is_empty()).then_some(0)),
         };
         if let Some(next) = next {
             let annotation = placed[next];
@@ -327,6 +338,7 @@ pub fn show(
                 });
             side::annotation_list(ui, doc, annotations, vocabulary, state);
         });
+    let selected_id = state.selected.clone();
     let visuals = ui.visuals();
     let style = text::Style {
         doc,
@@ -337,6 +349,7 @@ pub fn show(
         weak: visuals.weak_text_color(),
         dark: visuals.dark_mode,
         size: text_size,
+        selected: selected_id.as_ref(),
     };
     egui::CentralPanel::no_frame().show(ui, |ui| {
         egui::ScrollArea::vertical()

@@ -167,6 +167,7 @@ impl Item<'_> {
     fn height(&self) -> f32 {
         match self {
             Item::Review(_) | Item::Section(_) => 20.0,
+            Item::Annotation(a) if a.note.is_empty() => ROW_HEIGHT - 16.0,
             Item::Annotation(_) => ROW_HEIGHT,
         }
     }
@@ -189,12 +190,16 @@ fn annotation_row(
         } else {
             Color32::TRANSPARENT
         });
+    let bar_height = Item::Annotation(annotation).height() - 12.0;
     let clicked = frame
         .show(ui, |ui| {
             ui.horizontal_top(|ui| {
-                let (bar, _) = ui.allocate_exact_size(egui::vec2(4.0, 34.0), egui::Sense::hover());
+                let (bar, _) =
+                    ui.allocate_exact_size(egui::vec2(4.0, bar_height), egui::Sense::hover());
                 ui.painter().rect_filled(bar, 1.0, colour);
                 ui.vertical(|ui| {
+                    // One line each for the quote, the tags and status, and the note: rows of
+                    // known height are what lets the list draw only those in view.
                     let quote = excerpt(&annotation.target.quote.exact, 120);
                     let clicked = ui
                         .add(
@@ -215,13 +220,16 @@ fn annotation_row(
                     if annotation.conflict_with.is_some() {
                         facts.push("conflicting copy".to_owned());
                     }
-                    if !facts.is_empty() {
-                        ui.label(RichText::new(facts.join("  ")).small().weak());
+                    if facts.is_empty() {
+                        facts.push("no tags".to_owned());
                     }
+                    ui.add(
+                        egui::Label::new(RichText::new(facts.join("  ")).small().weak()).truncate(),
+                    );
                     if !annotation.note.is_empty() {
                         ui.add(
                             egui::Label::new(RichText::new(excerpt(&annotation.note, 160)).small())
-                                .wrap_mode(egui::TextWrapMode::Wrap),
+                                .truncate(),
                         );
                     }
                     clicked

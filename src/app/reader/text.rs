@@ -31,6 +31,8 @@ pub struct Style<'a> {
     pub dark: bool,
     /// The body text size, in points.
     pub size: f32,
+    /// The annotation being edited: drawn stronger than the rest.
+    pub selected: Option<&'a lectern_core::annotation::AnnotationId>,
 }
 
 /// A block as drawn this frame: where, its laid-out text, and its span.
@@ -321,7 +323,8 @@ fn block_row(
             _ => TextFormat::simple(FontId::new(body, family(look::READING)), style.text),
         };
         // A comfortable reading measure, narrower when the window is.
-        let width = ui.available_width().min(measure(body));
+        // Room is left for the scroll bar, which floats over the content's right edge.
+        let width = (ui.available_width() - 14.0).min(measure(body));
         let mut job = block_job(style, block.span, &base);
         job.wrap.max_width = width;
         let mut galley = ui.painter().layout_job(job);
@@ -445,11 +448,19 @@ fn block_job(style: &Style<'_>, span: CharSpan, base: &TextFormat) -> LayoutJob 
             .filter(|a| a.target.span.start <= from && to <= a.target.span.end)
             .collect();
         if let Some(top) = covering.first() {
-            let colour = tag_colour(style.vocabulary, top);
-            // Overlaps deepen the wash; the underline marks highlights without colour.
-            let alpha = if style.dark { 70 } else { 90 } + 40 * (covering.len().min(3) - 1);
+            let selected = covering.iter().find(|a| Some(&a.id) == style.selected);
+            let shown = selected.unwrap_or(top);
+            let colour = tag_colour(style.vocabulary, shown);
+            // Overlaps deepen the wash; the underline marks highlights without colour; the
+            // annotation being edited has the deepest wash and a heavier line.
+            let mut alpha = if style.dark { 70 } else { 90 } + 40 * (covering.len().min(3) - 1);
+            if selected.is_some() {
+                alpha = 140;
+                format.color = style.strong;
+            }
             format.background = colour.gamma_multiply_u8(alpha as u8);
-            format.underline = egui::Stroke::new(1.5, colour);
+            format.underline =
+                egui::Stroke::new(if selected.is_some() { 3.0 } else { 1.5 }, colour);
         }
         let bytes = doc.byte_offset(from) - start_byte..doc.byte_offset(to) - start_byte;
         job.append(&block_text[bytes], 0.0, format);
