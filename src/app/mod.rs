@@ -941,6 +941,13 @@ pub fn run(archive: Option<PathBuf>) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Lectern")
+            .with_app_id("lectern")
+            .with_icon(
+                // Rendered from assets/icon.svg (rsvg-convert -w 256); a broken file would be
+                // a build mistake, so fall back to no icon rather than fail.
+                eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
+                    .unwrap_or_default(),
+            )
             .with_inner_size([1280.0, 820.0])
             .with_min_inner_size([640.0, 400.0]),
         ..eframe::NativeOptions::default()
