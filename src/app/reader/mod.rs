@@ -45,6 +45,8 @@ pub struct ReaderState {
     tag_filter: Option<lectern_core::annotation::TagName>,
     /// Scroll the annotation list to this annotation on the next frame.
     reveal_in_list: Option<AnnotationId>,
+    /// Each block's layout, by block index, with what it was laid out for.
+    galleys: std::collections::HashMap<usize, (text::GalleyKey, std::sync::Arc<egui::Galley>)>,
 }
 
 impl ReaderState {
@@ -120,6 +122,7 @@ impl ReaderState {
         self.selection = None;
         self.dragging = false;
         self.heights.clear();
+        self.galleys.clear();
     }
 
     /// Clears the selection, or else leaves the selected annotation; false when there was
@@ -265,7 +268,7 @@ pub(super) fn highlight(
 
 pub fn show(
     ui: &mut egui::Ui,
-    text_size: f32,
+    (text_size, revision): (f32, u64),
     (path, doc): (&str, &Document),
     notes: Option<&SpeechNotes>,
     vocabulary: &Vocabulary,
@@ -349,6 +352,7 @@ pub fn show(
         weak: visuals.weak_text_color(),
         dark: visuals.dark_mode,
         size: text_size,
+        revision,
         selected: selected_id.as_ref(),
     };
     egui::CentralPanel::no_frame().show(ui, |ui| {

@@ -20,6 +20,16 @@ fn family(name: &str) -> egui::FontFamily {
 pub const MARGIN_WIDTH: f32 = 44.0;
 pub const MEASURE: f32 = 720.0;
 
+/// What a block's cached layout depends on besides its text.
+#[derive(Clone, PartialEq, Eq)]
+pub struct GalleyKey {
+    revision: u64,
+    selected: Option<lectern_core::annotation::AnnotationId>,
+    width: u32,
+    size: u32,
+    dark: bool,
+}
+
 /// What a block is drawn with: the speech, its annotations, the tag colours and the theme.
 pub struct Style<'a> {
     pub doc: &'a Document,
@@ -31,6 +41,8 @@ pub struct Style<'a> {
     pub dark: bool,
     /// The body text size, in points.
     pub size: f32,
+    /// The notes' revision: a cached layout of an older one is stale.
+    pub revision: u64,
     /// The annotation being edited: drawn stronger than the rest.
     pub selected: Option<&'a lectern_core::annotation::AnnotationId>,
 }
@@ -104,7 +116,7 @@ pub fn blocks_in_view(
     let mut responses = Vec::new();
     while index < blocks.len() && y < to {
         let before = ui.cursor().top();
-        let (response, drawn) = block_row(ui, style, &blocks[index], state);
+        let (response, drawn) = block_row(ui, style, index, state);
         if state.jump_to == Some(index) {
             response.scroll_to_me(Some(egui::Align::TOP));
             state.jump_to = None;
@@ -189,15 +201,26 @@ fn pointer(
             state.selection = Some((offset, offset));
             state.dragging = true;
         }
+        let link = link_at(style.doc, offset);
         if response.double_clicked() {
             let (start, end) = motion::word_at(style.doc, offset);
             state.selection = Some((start, end));
             state.dragging = false;
-        } else if response.clicked()
-            && state.selection.is_none_or(|(a, b)| a == b)
-            && let Some(annotation) = innermost_at(style.annotations, offset)
+        } else if response.clicked() && state.selection.is_none_or(|(a, b)| a == b) {
+            // A link opens in the browser only when clicked; a click on a highlight opens
+            // its annotation.
+            if let Some(url) = link {
+                ui.ctx().open_url(egui::OpenUrl::new_tab(url));
+            } else if let Some(annotation) = innermost_at(style.annotations, offset) {
+                state.select_annotation(annotation.id.clone());
+            }
+        }
+        if let Some(url) = link
+            && response.hovered()
+            && !state.dragging
         {
-            state.select_annotation(annotation.id.clone());
+            ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+            response.clone().on_hover_text_at_pointer(url);
         }
         if response.hovered()
             && !state.dragging
@@ -220,6 +243,20 @@ fn pointer(
             state.dragging = false;
         }
     }
+}
+
+/// The address of the link over `offset`, if any.
+fn link_at(doc: &Document, offset: usize) -> Option<&str> {
+    let first = doc.inlines.partition_point(|i| i.span.end <= offset);
+    doc.inlines[first..]
+        .iter()
+        .take_while(|i| i.span.start <= offset)
+        .find_map(|i| match &i.kind {
+            InlineKind::Link { url } if i.span.start <= offset && offset < i.span.end => {
+                Some(url.as_str())
+            }
+            _ => None,
+        })
 }
 
 /// The block under `pos`, or the closest one above or below it.
@@ -288,9 +325,10 @@ fn overlaps(a: CharSpan, b: CharSpan) -> bool {
 fn block_row(
     ui: &mut egui::Ui,
     style: &Style<'_>,
-    block: &Block,
-    state: &ReaderState,
+    index: usize,
+    state: &mut ReaderState,
 ) -> (egui::Response, Drawn) {
+    let block = &style.doc.blocks[index];
     let first = style
         .annotations
         .iter()
@@ -325,9 +363,25 @@ fn block_row(
         // A comfortable reading measure, narrower when the window is.
         // Room is left for the scroll bar, which floats over the content's right edge.
         let width = (ui.available_width() - 14.0).min(measure(body));
-        let mut job = block_job(style, block.span, &base);
-        job.wrap.max_width = width;
-        let mut galley = ui.painter().layout_job(job);
+        // The laid-out block is kept until the notes, the annotation being edited, the
+        // width, the text size or the theme change.
+        let key = GalleyKey {
+            revision: style.revision,
+            selected: style.selected.cloned(),
+            width: width.to_bits(),
+            size: body.to_bits(),
+            dark: style.dark,
+        };
+        let mut galley = match state.galleys.get(&index) {
+            Some((cached, galley)) if *cached == key => Arc::clone(galley),
+            _ => {
+                let mut job = block_job(style, block.span, &base);
+                job.wrap.max_width = width;
+                let galley = ui.painter().layout_job(job);
+                state.galleys.insert(index, (key, Arc::clone(&galley)));
+                galley
+            }
+        };
         let (rect, response) = ui.allocate_exact_size(
             egui::vec2(width, galley.size().y),
             egui::Sense::click_and_drag(),
@@ -466,4 +520,30 @@ fn block_job(style: &Style<'_>, span: CharSpan, base: &TextFormat) -> LayoutJob 
         job.append(&block_text[bytes], 0.0, format);
     }
     job
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_is_found_under_its_text_only() {
+        let options = lectern_core::ImportOptions {
+            path: "t.md",
+            catalogue: None,
+            overrides: None,
+        };
+        let doc = lectern_core::import(
+            b"Read the [Trusted Research](https://www.npsa.gov.uk/trusted-research) guidance.\n",
+            &options,
+        )
+        .expect("imports");
+        let at = |needle: &str| doc.char_offset(doc.text.find(needle).expect("in text"));
+        assert_eq!(
+            link_at(&doc, at("Trusted") + 2),
+            Some("https://www.npsa.gov.uk/trusted-research")
+        );
+        assert_eq!(link_at(&doc, at("Read")), None);
+        assert_eq!(link_at(&doc, at(" guidance")), None, "the end is exclusive");
+    }
 }
