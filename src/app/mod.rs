@@ -25,6 +25,9 @@ use lectern_store::CheckReport;
 use loader::LoadJob;
 pub use notes::{Notes, SaveState};
 
+/// Marks the researcher's choice to quit with notes unsaved.
+const QUIT_ANYWAY: &str = "quit anyway";
+
 /// The key under which the last archive is remembered between runs.
 const LAST_ARCHIVE: &str = "lectern.last_archive";
 
@@ -142,6 +145,8 @@ pub struct LecternApp {
     startup_probe: Option<StartupProbe>,
     /// Whether a text box had the keyboard at the end of the last frame.
     was_typing: bool,
+    /// The window was asked to close while notes could not be saved: the question shown.
+    closing_unsaved: Option<String>,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -172,6 +177,7 @@ impl LecternApp {
             tag_manager: tags::TagManager::default(),
             startup_probe: None,
             was_typing: false,
+            closing_unsaved: None,
         };
         if let Some(archive) = archive {
             app.commands.push(Command::Open(archive.to_path_buf()));
@@ -306,6 +312,9 @@ impl LecternApp {
                 None => self.error = Some("drop a folder of speeches to open it".to_owned()),
             }
         }
+        if ctx.input(|i| i.viewport().close_requested()) {
+            self.close_requested(ctx);
+        }
         self.keyboard(ctx);
         for command in std::mem::take(&mut self.commands) {
             self.apply(command);
@@ -392,6 +401,19 @@ impl LecternApp {
         }
         if let Some(archive) = &mut self.archive {
             archive.notes.flush(&archive.speeches);
+        }
+    }
+
+    /// Quitting never loses an edit: what is typed is committed and saved; if the notes
+    /// cannot be written, the window stays open and asks.
+    fn close_requested(&mut self, ctx: &egui::Context) {
+        if self.closing_unsaved.as_deref() == Some(QUIT_ANYWAY) {
+            return;
+        }
+        self.flush();
+        if let Some(SaveState::Failed(reason)) = self.save_state() {
+            self.closing_unsaved = Some(reason.clone());
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
         }
     }
 
@@ -692,6 +714,38 @@ impl LecternApp {
     }
 
     fn windows(&mut self, ctx: &egui::Context) {
+        if let Some(reason) = self.closing_unsaved.clone()
+            && reason != QUIT_ANYWAY
+        {
+            egui::Modal::new(egui::Id::unique("unsaved notes")).show(ctx, |ui| {
+                ui.set_max_width(460.0);
+                ui.heading("Your notes are not saved");
+                ui.add(egui::Label::new(reason).wrap_mode(egui::TextWrapMode::Wrap));
+                ui.label(
+                    "They are still here. Make the folder writable (or free some space) and \
+                     try again; quitting now loses them.",
+                );
+                ui.horizontal(|ui| {
+                    if ui.button("Try again").clicked() {
+                        if let Some(archive) = &mut self.archive {
+                            archive.notes.retry();
+                        }
+                        self.flush();
+                        self.closing_unsaved = match self.save_state() {
+                            Some(SaveState::Failed(reason)) => Some(reason.clone()),
+                            _ => None,
+                        };
+                    }
+                    if ui.button("Keep working").clicked() {
+                        self.closing_unsaved = None;
+                    }
+                    if ui.button("Quit without saving").clicked() {
+                        self.closing_unsaved = Some(QUIT_ANYWAY.to_owned());
+                        ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                    }
+                });
+            });
+        }
         egui::Window::new("Keyboard shortcuts")
             .open(&mut self.open_windows.shortcuts)
             .pivot(egui::Align2::CENTER_CENTER)

@@ -234,17 +234,20 @@ impl Notes {
     /// Saves everything unsaved and waits until it is on disk (or failed): for quitting,
     /// and for tests.
     pub fn flush(&mut self, documents: &[(String, Document)]) {
-        for _ in 0..2 {
+        let mut attempts = 0;
+        loop {
             while self.in_flight {
                 match self.results.recv() {
                     Ok(result) => self.take_result(result, documents),
                     Err(_) => self.in_flight = false,
                 }
             }
-            if self.unsaved.is_empty() && !self.vocabulary_unsaved {
+            let failed = attempts > 0 && matches!(self.state, SaveState::Failed(_));
+            if (self.unsaved.is_empty() && !self.vocabulary_unsaved) || failed || attempts == 2 {
                 return;
             }
             self.start_save();
+            attempts += 1;
         }
     }
 

@@ -119,4 +119,18 @@ fn bad_files_are_listed_and_a_broken_sidecar_is_never_overwritten() {
         .and_then(|a| a.notes_of(SPEECH))
         .map_or(0, |n| n.annotations.len());
     assert_eq!(kept, 1, "the annotation is kept in memory");
+
+    // Closing the window now would lose it: the close is cancelled and the app asks.
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.run();
+    harness.get_by_label("Your notes are not saved");
+    harness.get_by_label("Keep working").click();
+    harness.run();
+    assert!(harness.query_by_label("Your notes are not saved").is_none());
 }
