@@ -428,7 +428,9 @@ pub fn show(
     let sort = state.sort;
     let descending = state.descending;
     let count = state.shown(archive).len();
-    ui.label(RichText::new(format!("{count} of {} speeches", archive.speeches.len())).weak());
+    let total = archive.speeches.len();
+    let noun = if total == 1 { "speech" } else { "speeches" };
+    ui.label(RichText::new(format!("{count} of {total} {noun}")).weak());
     let mut clicked_sort = None;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let mut table = TableBuilder::new(ui);

@@ -825,7 +825,10 @@ impl LecternApp {
             if let Some(archive) = &self.archive {
                 ui.separator();
                 let summary = &archive.report.summary;
-                ui.label(format!("{} speeches", summary.imported));
+                ui.label(match summary.imported {
+                    1 => "1 speech".to_owned(),
+                    n => format!("{n} speeches"),
+                });
                 let count = archive.problem_count;
                 let label = match count {
                     0 => egui::RichText::new("Import report"),

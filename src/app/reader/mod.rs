@@ -45,6 +45,8 @@ pub struct ReaderState {
     tag_filter: Option<lectern_core::annotation::TagName>,
     /// Scroll the annotation list to this annotation on the next frame.
     reveal_in_list: Option<AnnotationId>,
+    /// The characters of the speech no font can draw, worked out once.
+    missing_glyphs: Option<Vec<char>>,
     /// Each block's layout, by block index, with what it was laid out for.
     galleys: std::collections::HashMap<usize, (text::GalleyKey, std::sync::Arc<egui::Galley>)>,
 }
@@ -369,6 +371,27 @@ pub fn show(
                     None => doc.metadata.clone(),
                 };
                 header(ui, path, doc, &metadata);
+                let missing = state
+                    .missing_glyphs
+                    .get_or_insert_with(|| missing_glyphs(ui.ctx(), doc));
+                if !missing.is_empty() {
+                    // Their code points: the characters themselves would be boxes too.
+                    let sample: Vec<String> = missing
+                        .iter()
+                        .take(4)
+                        .map(|c| format!("U+{:04X}", u32::from(*c)))
+                        .collect();
+                    let sample = sample.join(", ");
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        format!(
+                            "{} characters of this speech ({sample}…) have no font on this \
+                             system and show as boxes; installing a font for their script \
+                             (fonts-noto-cjk for Chinese, Japanese and Korean) shows them.",
+                            missing.len()
+                        ),
+                    );
+                }
                 ui.add_space(12.0);
                 if text::blocks_in_view(ui, viewport, &style, state) {
                     highlight(path, doc, state, commands);
@@ -376,6 +399,23 @@ pub fn show(
                 ui.add_space(40.0);
             });
     });
+}
+
+/// The distinct characters of `doc` that neither the bundled fonts nor any system font
+/// found for them can draw.
+fn missing_glyphs(ctx: &egui::Context, doc: &Document) -> Vec<char> {
+    let distinct: std::collections::BTreeSet<char> = doc
+        .text
+        .chars()
+        .filter(|c| !c.is_ascii() && !c.is_whitespace() && !c.is_control())
+        .collect();
+    let font = egui::FontId::new(16.0, egui::FontFamily::Name(super::look::READING.into()));
+    ctx.fonts_mut(|fonts| {
+        distinct
+            .into_iter()
+            .filter(|&c| !fonts.has_glyph(&font, c))
+            .collect()
+    })
 }
 
 fn header(ui: &mut egui::Ui, path: &str, doc: &Document, meta: &lectern_core::Metadata) {
