@@ -54,6 +54,8 @@ pub enum Command {
     Redo,
     /// Save again after a failed save.
     RetrySave,
+    /// Merge the sync-tool conflict copies of this speech's sidecar into it.
+    MergeConflictCopies(String),
 }
 
 impl Command {
@@ -147,6 +149,8 @@ pub struct LecternApp {
     was_typing: bool,
     /// The window was asked to close while notes could not be saved: the question shown.
     closing_unsaved: Option<String>,
+    /// Conflict copies being merged: an error message per copy that failed.
+    merges: Vec<std::sync::mpsc::Receiver<Option<String>>>,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -178,6 +182,7 @@ impl LecternApp {
             startup_probe: None,
             was_typing: false,
             closing_unsaved: None,
+            merges: Vec::new(),
         };
         if let Some(archive) = archive {
             app.commands.push(Command::Open(archive.to_path_buf()));
@@ -312,6 +317,17 @@ impl LecternApp {
                 None => self.error = Some("drop a folder of speeches to open it".to_owned()),
             }
         }
+        let failed: Vec<String> = self
+            .merges
+            .iter()
+            .flat_map(|r| r.try_iter().flatten().collect::<Vec<_>>())
+            .collect();
+        if let Some(archive) = &mut self.archive
+            && !failed.is_empty()
+        {
+            archive.problems.extend(failed);
+            archive.problem_count = problems::count(archive);
+        }
         if ctx.input(|i| i.viewport().close_requested()) {
             self.close_requested(ctx);
         }
@@ -402,6 +418,37 @@ impl LecternApp {
         if let Some(archive) = &mut self.archive {
             archive.notes.flush(&archive.speeches);
         }
+    }
+
+    /// Merges the conflict copies of `path`'s sidecar on the `lectern-merge` thread. The
+    /// watcher then sees the sidecar change and brings the result into the notes.
+    fn merge_conflict_copies(&mut self, path: &str) {
+        let Some(archive) = &mut self.archive else {
+            return;
+        };
+        let Some(entry) = archive.report.documents.iter_mut().find(|d| d.path == path) else {
+            return;
+        };
+        let copies = std::mem::take(&mut entry.conflict_copies);
+        let root = archive.root.clone();
+        let sidecar = lectern_store::notes::NotesPlace::new(&root, None).sidecar(path);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("lectern-merge".to_owned())
+            .spawn(move || {
+                for copy in copies {
+                    let merged = lectern_store::notes::merge_conflict_copy(
+                        &sidecar,
+                        &root.join(&copy),
+                        &lectern_store::notes::RealFs,
+                    );
+                    let _ = sender.send(merged.err().map(|e| e.to_string()));
+                }
+            });
+        if spawned.is_ok() {
+            self.merges.push(receiver);
+        }
+        archive.problem_count = problems::count(archive);
     }
 
     /// Quitting never loses an edit: what is typed is committed and saved; if the notes
@@ -610,6 +657,7 @@ impl LecternApp {
                     }
                 }
             }
+            Command::MergeConflictCopies(path) => self.merge_conflict_copies(&path),
             Command::RetrySave => {
                 if let Some(archive) = &mut self.archive {
                     archive.notes.retry();
@@ -779,7 +827,7 @@ impl LecternApp {
                 .pivot(egui::Align2::CENTER_CENTER)
                 .default_pos(ctx.content_rect().center())
                 .default_size([560.0, 420.0])
-                .show(ctx, |ui| problems::show(ui, archive));
+                .show(ctx, |ui| problems::show(ui, archive, &mut self.commands));
         }
     }
 

@@ -5,7 +5,7 @@
 use egui::RichText;
 use lectern_store::{CheckEntry, CheckStatus};
 
-use super::Archive;
+use super::{Archive, Command};
 
 fn has_problem(doc: &CheckEntry) -> bool {
     doc.status == CheckStatus::Failed
@@ -26,7 +26,7 @@ pub fn count(archive: &Archive) -> usize {
     archive.report.documents.iter().map(per_file).sum::<usize>() + archive.problems.len()
 }
 
-pub fn show(ui: &mut egui::Ui, archive: &Archive) {
+pub fn show(ui: &mut egui::Ui, archive: &Archive, commands: &mut Vec<Command>) {
     egui::ScrollArea::vertical()
         .auto_shrink(false)
         .show(ui, |ui| {
@@ -49,6 +49,17 @@ pub fn show(ui: &mut egui::Ui, archive: &Archive) {
                     let copies = doc.conflict_copies.join(", ");
                     let text = format!("sync-tool copies to merge: {copies}");
                     entry(ui, "Conflict copy", &doc.path, &text);
+                    if ui
+                        .button("Merge into the notes")
+                        .on_hover_text(
+                            "Keeps every annotation of both; the same annotation changed on \
+                             both sides is kept twice and marked. The copy is set aside as \
+                             .merged.",
+                        )
+                        .clicked()
+                    {
+                        commands.push(Command::MergeConflictCopies(doc.path.clone()));
+                    }
                 }
                 for warning in &doc.warnings {
                     entry(ui, "Import note", &doc.path, warning);

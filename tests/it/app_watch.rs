@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
 use lectern::app::LecternApp;
 use lectern_core::annotation::AnchorStatus;
 
@@ -117,4 +118,38 @@ fn changes_on_disk_are_taken_in_without_losing_unsaved_edits() {
         std::fs::read_to_string(root.join(format!("{SPEECH}.notes.ron"))).expect("sidecar");
     assert!(written.contains("Compare with the Second Inaugural."));
     assert!(written.contains("\"founding\"") && written.contains("\"freedom\""));
+}
+
+#[test]
+fn a_sync_tools_conflict_copy_is_merged_from_the_problems_list() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let source = root.join(SPEECH);
+    std::fs::create_dir_all(source.parent().expect("parent")).expect("folders");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample_archive")
+            .join(SPEECH),
+        &source,
+    )
+    .expect("copy");
+    // One machine annotated one passage, another machine another; the sync tool kept the
+    // second machine's file as a conflict copy.
+    let sidecar = root.join(format!("{SPEECH}.notes.ron"));
+    let copy = root.join(format!("{SPEECH}.notes (conflicted copy 2026-11-27).ron"));
+    annotate(root, "a new birth of freedom", "freedom");
+    std::fs::rename(&sidecar, &copy).expect("set aside");
+    annotate(root, "Four score and seven years ago", "founding");
+
+    let mut harness = harness(root);
+    assert_eq!(annotations(harness.state()).len(), 1);
+    harness.get_by_label("1 problem").click();
+    harness.run();
+    harness.get_by_label("Merge into the notes").click();
+    until(&mut harness, "both machines' annotations", |app| {
+        annotations(app).len() == 2
+    });
+    assert!(!copy.exists(), "the copy is set aside");
+    let written = std::fs::read_to_string(&sidecar).expect("sidecar");
+    assert!(written.contains("\"freedom\"") && written.contains("\"founding\""));
 }
