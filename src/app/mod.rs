@@ -4,6 +4,8 @@
 //! no panel changes state another panel is still drawing. Loading runs on a named
 //! background thread ([`loader`]); the UI thread never reads files.
 
+mod chrome;
+mod keys;
 mod library;
 mod loader;
 mod look;
@@ -11,19 +13,22 @@ mod notes;
 mod open;
 mod problems;
 mod reader;
+mod run;
 mod tags;
 mod watcher;
 
 use std::path::{Path, PathBuf};
 
-use egui::RichText;
 use lectern_core::Document;
 use lectern_core::annotation::SpeechNotes;
 use lectern_core::annotation::edit::Edit;
 use lectern_store::CheckReport;
 
+pub use keys::SHORTCUTS;
 use loader::LoadJob;
 pub use notes::{Notes, SaveState};
+use run::StartupProbe;
+pub use run::run;
 
 /// Marks the researcher's choice to quit with notes unsaved.
 const QUIT_ANYWAY: &str = "quit anyway";
@@ -70,36 +75,6 @@ enum Focus {
     ArchivePath,
     LibraryFilter,
 }
-
-/// The keyboard map, as the shortcuts window lists it.
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("Ctrl+O", "Open an archive folder"),
-    ("Ctrl+F", "Filter the library"),
-    ("J / K", "Next / previous speech"),
-    ("Down / Up", "Caret to the next / previous paragraph"),
-    ("Shift+Right / Left", "Select word by word"),
-    ("Shift+Down / Up", "Select sentence by sentence"),
-    ("Ctrl+Shift+Down", "Select to the end of the paragraph"),
-    ("H", "Highlight the selection and tag it"),
-    ("T / E", "Tag / write a note on the selected annotation"),
-    (
-        "Enter",
-        "In the tag box: add the tag (new names create a tag)",
-    ),
-    ("Delete", "Delete the selected annotation"),
-    ("N / P", "Next / previous annotation in the speech"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
-    (
-        "Ctrl+= / Ctrl+- / Ctrl+0",
-        "Larger / smaller / default reading text",
-    ),
-    ("Ctrl+T", "The tag manager"),
-    ("F1 or ?", "This list of shortcuts"),
-    (
-        "Esc",
-        "Clear the selection, leave the annotation, close a window",
-    ),
-];
 
 /// An archive once loaded.
 pub struct Archive {
@@ -351,63 +326,6 @@ impl LecternApp {
         }
     }
 
-    /// Takes in a file changed outside the app and read again.
-    fn take_reread(&mut self, reread: watcher::Reread) {
-        use watcher::Reread;
-        let Some(archive) = &mut self.archive else {
-            return;
-        };
-        let find = |speeches: &[(String, Document)], path: &str| {
-            speeches.binary_search_by(|(p, _)| p.as_str().cmp(path))
-        };
-        let problem = match reread {
-            Reread::Source(path, Ok(doc)) => {
-                let i = match find(&archive.speeches, &path) {
-                    Ok(i) => {
-                        archive.speeches[i].1 = *doc;
-                        i
-                    }
-                    Err(i) => {
-                        archive.speeches.insert(i, (path.clone(), *doc));
-                        if let Some(selected) = &mut self.selected
-                            && *selected >= i
-                        {
-                            *selected += 1;
-                        }
-                        i
-                    }
-                };
-                archive.notes.reanchor_speech(&path, &archive.speeches[i].1);
-                if self.selected == Some(i) {
-                    self.reader.source_changed();
-                }
-                None
-            }
-            Reread::Sidecar(path, Ok(base)) => {
-                let doc = find(&archive.speeches, &path)
-                    .ok()
-                    .map(|i| &archive.speeches[i].1);
-                archive.notes.take_disk_sidecar(&path, base, doc);
-                None
-            }
-            Reread::ArchiveFile(Ok(base)) => {
-                archive.notes.take_disk_archive_file(base);
-                None
-            }
-            Reread::Source(path, Err(err)) => Some(format!(
-                "{path} changed on disk and could not be read again ({err}); the text read \
-                 before is kept"
-            )),
-            Reread::Sidecar(_, Err(err)) | Reread::ArchiveFile(Err(err)) => Some(format!(
-                "{err}; the notes read before are kept, and nothing is overwritten"
-            )),
-        };
-        if let Some(problem) = problem {
-            archive.problems.push(problem);
-            archive.problem_count = problems::count(archive);
-        }
-    }
-
     /// Commits what is being typed and writes every unsaved change, waiting until it is on
     /// disk: before the window closes or another archive opens.
     pub fn flush(&mut self) {
@@ -418,37 +336,6 @@ impl LecternApp {
         if let Some(archive) = &mut self.archive {
             archive.notes.flush(&archive.speeches);
         }
-    }
-
-    /// Merges the conflict copies of `path`'s sidecar on the `lectern-merge` thread. The
-    /// watcher then sees the sidecar change and brings the result into the notes.
-    fn merge_conflict_copies(&mut self, path: &str) {
-        let Some(archive) = &mut self.archive else {
-            return;
-        };
-        let Some(entry) = archive.report.documents.iter_mut().find(|d| d.path == path) else {
-            return;
-        };
-        let copies = std::mem::take(&mut entry.conflict_copies);
-        let root = archive.root.clone();
-        let sidecar = lectern_store::notes::NotesPlace::new(&root, None).sidecar(path);
-        let (sender, receiver) = std::sync::mpsc::channel();
-        let spawned = std::thread::Builder::new()
-            .name("lectern-merge".to_owned())
-            .spawn(move || {
-                for copy in copies {
-                    let merged = lectern_store::notes::merge_conflict_copy(
-                        &sidecar,
-                        &root.join(&copy),
-                        &lectern_store::notes::RealFs,
-                    );
-                    let _ = sender.send(merged.err().map(|e| e.to_string()));
-                }
-            });
-        if spawned.is_ok() {
-            self.merges.push(receiver);
-        }
-        archive.problem_count = problems::count(archive);
     }
 
     /// Quitting never loses an edit: what is typed is committed and saved; if the notes
@@ -488,90 +375,6 @@ impl LecternApp {
 
     pub fn save_state(&self) -> Option<&SaveState> {
         self.archive.as_ref().map(|a| &a.notes.state)
-    }
-
-    /// Turns key presses into commands. Letter keys act only while no text box has focus.
-    fn keyboard(&mut self, ctx: &egui::Context) {
-        use egui::{Key, Modifiers};
-        // A text box that had the keyboard last frame counts too: Esc takes the focus away
-        // as the frame begins, and that Esc is the text box's, not the reader's.
-        let typing = ctx.egui_wants_keyboard_input() || self.was_typing;
-        ctx.input_mut(|input| {
-            if input.consume_key(Modifiers::COMMAND, Key::T) {
-                self.open_windows.tags = !self.open_windows.tags;
-            }
-            if input.consume_key(Modifiers::COMMAND, Key::O) {
-                self.commands.push(Command::AskFolder);
-            }
-            if input.consume_key(Modifiers::COMMAND, Key::F) {
-                self.focus = Some(Focus::LibraryFilter);
-            }
-            if input.consume_key(Modifiers::NONE, Key::F1) {
-                self.open_windows.shortcuts = !self.open_windows.shortcuts;
-            }
-            if input.consume_key(Modifiers::COMMAND, Key::Equals)
-                || input.consume_key(Modifiers::COMMAND, Key::Plus)
-                || input.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::Equals)
-            {
-                self.look.step_text_size(1);
-            }
-            if input.consume_key(Modifiers::COMMAND, Key::Minus) {
-                self.look.step_text_size(-1);
-            }
-            if input.consume_key(Modifiers::COMMAND, Key::Num0) {
-                self.look.step_text_size(0);
-            }
-            if typing {
-                // Esc and the arrows belong to the text box.
-                return;
-            }
-            if input.consume_key(Modifiers::NONE, Key::Escape) {
-                if self.open_windows.shortcuts
-                    || self.open_windows.problems
-                    || self.open_windows.tags
-                {
-                    self.open_windows.shortcuts = false;
-                    self.open_windows.problems = false;
-                    self.open_windows.tags = false;
-                } else {
-                    self.reader.escape();
-                }
-            }
-            if input.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z)
-                || input.consume_key(Modifiers::COMMAND, Key::Y)
-            {
-                self.commands.push(Command::Redo);
-            }
-            if input.consume_key(Modifiers::COMMAND, Key::Z) {
-                self.commands.push(Command::Undo);
-            }
-            if let Some(archive) = &self.archive
-                && let Some((path, doc)) = self.selected.and_then(|i| archive.speeches.get(i))
-            {
-                reader::keys(
-                    input,
-                    (path, doc),
-                    archive.notes_of(path),
-                    &mut self.reader,
-                    &mut self.commands,
-                );
-            }
-            if input.consume_key(Modifiers::NONE, Key::Questionmark)
-                || input.consume_key(Modifiers::SHIFT, Key::Questionmark)
-            {
-                self.open_windows.shortcuts = !self.open_windows.shortcuts;
-            }
-            for (key, command) in [
-                (Key::J, Command::StepSpeech(1)),
-                (Key::K, Command::StepSpeech(-1)),
-                (Key::N, Command::StepAnnotation(1)),
-                (Key::P, Command::StepAnnotation(-1)),
-            ] {
-                if input.consume_key(Modifiers::NONE, key) {
-                    self.commands.push(command);
-                }
-            }
-        });
     }
 
     fn apply(&mut self, command: Command) {
@@ -666,263 +469,6 @@ impl LecternApp {
         }
     }
 
-    /// Draws the window's contents.
-    pub fn show(&mut self, ui: &mut egui::Ui) {
-        self.show_panels(ui);
-        self.was_typing = ui.ctx().egui_wants_keyboard_input();
-    }
-
-    fn show_panels(&mut self, ui: &mut egui::Ui) {
-        self.windows(ui.ctx());
-        if ui.input(|i| !i.raw.hovered_files.is_empty()) {
-            let rect = ui.ctx().content_rect();
-            let painter = ui.ctx().layer_painter(egui::LayerId::new(
-                egui::Order::Foreground,
-                egui::Id::unique("drop overlay"),
-            ));
-            painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(160));
-            painter.text(
-                rect.center(),
-                egui::Align2::CENTER_CENTER,
-                "Drop a folder to open it",
-                egui::FontId::proportional(24.0),
-                egui::Color32::WHITE,
-            );
-        }
-        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar(ui));
-        if let Some(job) = &self.loading {
-            egui::Panel::bottom("loading").show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    // Counts of files fit an f64 exactly.
-                    let fraction = if job.total == 0 {
-                        0.0
-                    } else {
-                        (f64::from(u32::try_from(job.done).unwrap_or(u32::MAX))
-                            / f64::from(u32::try_from(job.total).unwrap_or(u32::MAX)))
-                            as f32
-                    };
-                    ui.add(
-                        egui::ProgressBar::new(fraction)
-                            .desired_width(240.0)
-                            .text(format!("{} of {} files", job.done, job.total)),
-                    );
-                    ui.label(egui::RichText::new(&job.current).weak());
-                    if ui.button("Cancel").clicked() {
-                        self.commands.push(Command::CancelLoad);
-                    }
-                });
-            });
-        }
-        match &self.archive {
-            Some(archive) => {
-                egui::Panel::left("library")
-                    .resizable(true)
-                    .default_size(460.0)
-                    .show(ui, |ui| {
-                        let focus_filter = self.focus.take_if(|f| *f == Focus::LibraryFilter);
-                        library::show(
-                            ui,
-                            archive,
-                            self.selected,
-                            &mut self.library,
-                            focus_filter.is_some(),
-                            &mut self.commands,
-                        );
-                    });
-                egui::CentralPanel::default_margins().show(ui, |ui| {
-                    match self.selected.and_then(|i| archive.speeches.get(i)) {
-                        Some((path, doc)) => {
-                            reader::show(
-                                ui,
-                                (self.look.text_size, archive.notes.revision),
-                                (path, doc),
-                                archive.notes_of(path),
-                                archive.notes.vocabulary(),
-                                &mut self.reader,
-                                &mut self.commands,
-                            );
-                        }
-                        None => {
-                            ui.centered_and_justified(|ui| {
-                                ui.label(
-                                    egui::RichText::new(
-                                        "Choose a speech in the library to read it.",
-                                    )
-                                    .weak(),
-                                );
-                            });
-                        }
-                    }
-                });
-            }
-            None => {
-                egui::CentralPanel::default_margins().show(ui, Self::welcome);
-            }
-        }
-    }
-
-    fn windows(&mut self, ctx: &egui::Context) {
-        if let Some(reason) = self.closing_unsaved.clone()
-            && reason != QUIT_ANYWAY
-        {
-            egui::Modal::new(egui::Id::unique("unsaved notes")).show(ctx, |ui| {
-                ui.set_max_width(460.0);
-                ui.heading("Your notes are not saved");
-                ui.add(egui::Label::new(reason).wrap_mode(egui::TextWrapMode::Wrap));
-                ui.label(
-                    "They are still here. Make the folder writable (or free some space) and \
-                     try again; quitting now loses them.",
-                );
-                ui.horizontal(|ui| {
-                    if ui.button("Try again").clicked() {
-                        if let Some(archive) = &mut self.archive {
-                            archive.notes.retry();
-                        }
-                        self.flush();
-                        self.closing_unsaved = match self.save_state() {
-                            Some(SaveState::Failed(reason)) => Some(reason.clone()),
-                            _ => None,
-                        };
-                    }
-                    if ui.button("Keep working").clicked() {
-                        self.closing_unsaved = None;
-                    }
-                    if ui.button("Quit without saving").clicked() {
-                        self.closing_unsaved = Some(QUIT_ANYWAY.to_owned());
-                        ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-                    }
-                });
-            });
-        }
-        egui::Window::new("Keyboard shortcuts")
-            .open(&mut self.open_windows.shortcuts)
-            .pivot(egui::Align2::CENTER_CENTER)
-            .default_pos(ctx.content_rect().center())
-            .collapsible(false)
-            .resizable(false)
-            .show(ctx, |ui| {
-                egui::Grid::new("shortcuts")
-                    .num_columns(2)
-                    .spacing([24.0, 6.0])
-                    .show(ui, |ui| {
-                        for (keys, action) in SHORTCUTS {
-                            ui.label(egui::RichText::new(*keys).strong());
-                            ui.label(*action);
-                            ui.end_row();
-                        }
-                    });
-            });
-        if let Some(archive) = &self.archive {
-            egui::Window::new("Tags")
-                .open(&mut self.open_windows.tags)
-                .pivot(egui::Align2::CENTER_CENTER)
-                .default_pos(ctx.content_rect().center())
-                .default_size([640.0, 420.0])
-                .show(ctx, |ui| {
-                    self.tag_manager
-                        .show(ui, &archive.notes.notebook, &mut self.commands);
-                });
-            egui::Window::new("Problems")
-                .open(&mut self.open_windows.problems)
-                .pivot(egui::Align2::CENTER_CENTER)
-                .default_pos(ctx.content_rect().center())
-                .default_size([560.0, 420.0])
-                .show(ctx, |ui| problems::show(ui, archive, &mut self.commands));
-        }
-    }
-
-    fn top_bar(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            ui.heading("Lectern");
-            ui.separator();
-            ui.menu_button("Archive", |ui| {
-                if ui
-                    .add_enabled(!self.opener.is_asking(), egui::Button::new("Open folder…"))
-                    .on_hover_text("Ctrl+O")
-                    .clicked()
-                {
-                    self.commands.push(Command::AskFolder);
-                    ui.close();
-                }
-                ui.separator();
-                ui.label(RichText::new("Recent").small().weak());
-                if self.opener.recent.is_empty() {
-                    ui.label(RichText::new("None yet").weak());
-                }
-                for path in &self.opener.recent {
-                    if ui.button(path.display().to_string()).clicked() {
-                        self.commands.push(Command::Open(path.clone()));
-                        ui.close();
-                    }
-                }
-            });
-            let response = ui.add(
-                egui::TextEdit::singleline(&mut self.path_input)
-                    .hint_text("Archive folder")
-                    .desired_width(320.0),
-            );
-            if self.focus == Some(Focus::ArchivePath) {
-                response.request_focus();
-                self.focus = None;
-            }
-            let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if ui.button("Open").clicked() || entered {
-                self.commands
-                    .push(Command::Open(PathBuf::from(self.path_input.trim())));
-            }
-            if let Some(archive) = &self.archive {
-                ui.separator();
-                let summary = &archive.report.summary;
-                ui.label(match summary.imported {
-                    1 => "1 speech".to_owned(),
-                    n => format!("{n} speeches"),
-                });
-                let count = archive.problem_count;
-                let label = match count {
-                    0 => egui::RichText::new("Import report"),
-                    1 => egui::RichText::new("1 problem").color(ui.visuals().warn_fg_color),
-                    n => egui::RichText::new(format!("{n} problems"))
-                        .color(ui.visuals().warn_fg_color),
-                };
-                if ui
-                    .button(label)
-                    .on_hover_text("Files not read, import notes, unreadable notes, skipped files")
-                    .clicked()
-                {
-                    self.open_windows.problems = !self.open_windows.problems;
-                }
-            }
-            if let Some(error) = &self.error {
-                ui.colored_label(ui.visuals().error_fg_color, error);
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("Shortcuts").on_hover_text("F1").clicked() {
-                    self.open_windows.shortcuts = !self.open_windows.shortcuts;
-                }
-                if self.archive.is_some()
-                    && ui
-                        .button("Tags")
-                        .on_hover_text("Ctrl+T: colours, hierarchy, rename, merge, delete")
-                        .clicked()
-                {
-                    self.open_windows.tags = !self.open_windows.tags;
-                }
-                ui.menu_button("View", |ui| self.look.menu(ui));
-                if let Some(archive) = &self.archive {
-                    save_indicator(ui, &archive.notes, &mut self.commands);
-                }
-            });
-        });
-    }
-
-    fn welcome(ui: &mut egui::Ui) {
-        ui.vertical_centered(|ui| {
-            ui.add_space(80.0);
-            ui.heading("Open a folder of speeches");
-            ui.label("Type its path above and press Enter. Lectern never changes your files.");
-        });
-    }
-
     /// Remembers the open archive for the next run.
     pub fn remember(&self, storage: &mut dyn eframe::Storage) {
         let root = self
@@ -934,133 +480,4 @@ impl LecternApp {
             storage.set_string(LAST_ARCHIVE, root.display().to_string());
         }
     }
-}
-
-/// For the startup benchmark (`scripts/bench-startup.sh`): with `LECTERN_STARTUP_PROBE`
-/// set, the app prints when its first frame and its first frame with the archive's library
-/// were on screen (milliseconds since the Unix epoch), then closes.
-#[derive(Default)]
-struct StartupProbe {
-    frames: u32,
-    first: Option<u128>,
-    /// Set once a frame with the archive loaded has been drawn.
-    archive_drawn: bool,
-    reported: bool,
-}
-
-fn epoch_millis() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis())
-}
-
-impl StartupProbe {
-    /// Called as each frame starts: the frame before it is on screen by now.
-    fn frame_starts(&mut self, ctx: &egui::Context, archive_loaded: bool) {
-        if self.frames == 1 {
-            self.first = Some(epoch_millis());
-        }
-        if self.archive_drawn && !self.reported {
-            self.reported = true;
-            println!(
-                "startup: first frame {} library {}",
-                self.first.unwrap_or_default(),
-                epoch_millis()
-            );
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-        }
-        self.archive_drawn = archive_loaded && self.frames > 0;
-        self.frames += 1;
-        ctx.request_repaint();
-    }
-}
-
-impl eframe::App for LecternApp {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        self.update(ctx);
-        if let Some(probe) = &mut self.startup_probe {
-            probe.frame_starts(ctx, self.archive.is_some());
-        }
-    }
-
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.show(ui);
-    }
-
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        self.remember(storage);
-        self.look.store(storage);
-        self.opener.store(storage);
-    }
-
-    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        // Quitting never loses an edit: what is typed is committed and everything written.
-        self.flush();
-    }
-}
-
-/// Whether the notes are on disk, and undo and redo.
-fn save_indicator(ui: &mut egui::Ui, notes: &Notes, commands: &mut Vec<Command>) {
-    match &notes.state {
-        SaveState::Saved => {
-            ui.label(RichText::new("Saved").weak())
-                .on_hover_text("Every note is on disk, next to its speech");
-        }
-        SaveState::Pending | SaveState::Saving => {
-            ui.label(RichText::new("Saving…").weak());
-        }
-        SaveState::Failed(message) => {
-            if ui.button("Retry").clicked() {
-                commands.push(Command::RetrySave);
-            }
-            ui.colored_label(ui.visuals().error_fg_color, "Not saved")
-                .on_hover_text(message);
-        }
-    }
-    if let Some(notice) = &notes.notice {
-        ui.label(
-            RichText::new(notice)
-                .small()
-                .color(ui.visuals().warn_fg_color),
-        );
-    }
-    ui.separator();
-    if ui
-        .add_enabled(notes.can_redo(), egui::Button::new("Redo"))
-        .on_hover_text("Ctrl+Shift+Z")
-        .clicked()
-    {
-        commands.push(Command::Redo);
-    }
-    if ui
-        .add_enabled(notes.can_undo(), egui::Button::new("Undo"))
-        .on_hover_text("Ctrl+Z")
-        .clicked()
-    {
-        commands.push(Command::Undo);
-    }
-}
-
-/// Runs the desktop app on `archive` (or the last archive used).
-pub fn run(archive: Option<PathBuf>) -> anyhow::Result<()> {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Lectern")
-            .with_app_id("lectern")
-            .with_icon(
-                // Rendered from assets/icon.svg (rsvg-convert -w 256); a broken file would be
-                // a build mistake, so fall back to no icon rather than fail.
-                eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
-                    .unwrap_or_default(),
-            )
-            .with_inner_size([1280.0, 820.0])
-            .with_min_inner_size([640.0, 400.0]),
-        ..eframe::NativeOptions::default()
-    };
-    eframe::run_native(
-        "Lectern",
-        options,
-        Box::new(move |cc| Ok(Box::new(LecternApp::from_creation(cc, archive.as_deref())))),
-    )
-    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 
 use lectern_core::Document;
+
+use super::{LecternApp, problems};
 use lectern_store::notes::{ArchiveBase, Base, NotesPlace, read_archive_file, read_sidecar};
 use lectern_store::watch::{ArchiveWatcher, Change, watch};
 
@@ -75,4 +77,93 @@ fn reread(root: &Path, changes: Vec<Change>) -> Vec<Reread> {
             }
         })
         .collect()
+}
+
+impl LecternApp {
+    /// Takes in a file changed outside the app and read again.
+    pub(super) fn take_reread(&mut self, reread: Reread) {
+        let Some(archive) = &mut self.archive else {
+            return;
+        };
+        let find = |speeches: &[(String, Document)], path: &str| {
+            speeches.binary_search_by(|(p, _)| p.as_str().cmp(path))
+        };
+        let problem = match reread {
+            Reread::Source(path, Ok(doc)) => {
+                let i = match find(&archive.speeches, &path) {
+                    Ok(i) => {
+                        archive.speeches[i].1 = *doc;
+                        i
+                    }
+                    Err(i) => {
+                        archive.speeches.insert(i, (path.clone(), *doc));
+                        if let Some(selected) = &mut self.selected
+                            && *selected >= i
+                        {
+                            *selected += 1;
+                        }
+                        i
+                    }
+                };
+                archive.notes.reanchor_speech(&path, &archive.speeches[i].1);
+                if self.selected == Some(i) {
+                    self.reader.source_changed();
+                }
+                None
+            }
+            Reread::Sidecar(path, Ok(base)) => {
+                let doc = find(&archive.speeches, &path)
+                    .ok()
+                    .map(|i| &archive.speeches[i].1);
+                archive.notes.take_disk_sidecar(&path, base, doc);
+                None
+            }
+            Reread::ArchiveFile(Ok(base)) => {
+                archive.notes.take_disk_archive_file(base);
+                None
+            }
+            Reread::Source(path, Err(err)) => Some(format!(
+                "{path} changed on disk and could not be read again ({err}); the text read \
+                 before is kept"
+            )),
+            Reread::Sidecar(_, Err(err)) | Reread::ArchiveFile(Err(err)) => Some(format!(
+                "{err}; the notes read before are kept, and nothing is overwritten"
+            )),
+        };
+        if let Some(problem) = problem {
+            archive.problems.push(problem);
+            archive.problem_count = problems::count(archive);
+        }
+    }
+
+    /// Merges the conflict copies of `path`'s sidecar on the `lectern-merge` thread. The
+    /// watcher then sees the sidecar change and brings the result into the notes.
+    pub(super) fn merge_conflict_copies(&mut self, path: &str) {
+        let Some(archive) = &mut self.archive else {
+            return;
+        };
+        let Some(entry) = archive.report.documents.iter_mut().find(|d| d.path == path) else {
+            return;
+        };
+        let copies = std::mem::take(&mut entry.conflict_copies);
+        let root = archive.root.clone();
+        let sidecar = lectern_store::notes::NotesPlace::new(&root, None).sidecar(path);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("lectern-merge".to_owned())
+            .spawn(move || {
+                for copy in copies {
+                    let merged = lectern_store::notes::merge_conflict_copy(
+                        &sidecar,
+                        &root.join(&copy),
+                        &lectern_store::notes::RealFs,
+                    );
+                    let _ = sender.send(merged.err().map(|e| e.to_string()));
+                }
+            });
+        if spawned.is_ok() {
+            self.merges.push(receiver);
+        }
+        archive.problem_count = problems::count(archive);
+    }
 }

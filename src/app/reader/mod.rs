@@ -5,7 +5,10 @@
 
 mod editor;
 mod motion;
+mod pointer;
 mod side;
+mod speech;
+mod tags;
 mod text;
 
 use egui::{Color32, RichText};
@@ -115,7 +118,7 @@ impl ReaderState {
             editor::note_edit(path, note_of.as_ref(), &mut self.editor)
                 .into_iter()
                 .collect();
-        commands.extend(editor::memo_edit(path, notes, &mut self.editor));
+        commands.extend(speech::memo_edit(path, notes, &mut self.editor));
         commands
     }
 
@@ -330,7 +333,7 @@ pub fn show(
                         }
                         ui.add_space(8.0);
                     }
-                    editor::speech_editor(
+                    speech::speech_editor(
                         ui,
                         (path, doc),
                         notes,
