@@ -18,6 +18,7 @@ pub mod document;
 pub mod import;
 pub mod metadata;
 pub mod text;
+pub mod timeline;
 
 pub use catalogue::Catalogue;
 pub use date::PartialDate;
