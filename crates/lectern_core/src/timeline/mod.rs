@@ -10,8 +10,10 @@
 
 use std::collections::BTreeMap;
 
+mod archive;
 mod svg;
 
+pub use archive::{Grouping, entries, passages};
 pub use svg::{SvgTag, SvgView, svg};
 
 use crate::date::PartialDate;
