@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use egui::RichText;
 
 use super::{
-    Command, Focus, LecternApp, Notes, QUIT_ANYWAY, SHORTCUTS, SaveState, library, problems, reader,
+    Command, Focus, LecternApp, Notes, QUIT_ANYWAY, SHORTCUTS, SaveState, library, problems,
+    reader, timeline,
 };
 
 impl LecternApp {
@@ -60,6 +61,23 @@ impl LecternApp {
         }
         match &self.archive {
             Some(archive) => {
+                if self.timeline.shown {
+                    egui::Panel::bottom("timeline")
+                        .resizable(true)
+                        .default_size(260.0)
+                        .show(ui, |ui| {
+                            let brushed = timeline::show(
+                                ui,
+                                archive,
+                                self.selected,
+                                &mut self.timeline,
+                                &mut self.commands,
+                            );
+                            if let Some((from, to)) = brushed {
+                                self.library.set_date_range(from, to);
+                            }
+                        });
+                }
                 egui::Panel::left("library")
                     .resizable(true)
                     .default_size(460.0)
@@ -243,6 +261,14 @@ impl LecternApp {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Shortcuts").on_hover_text("F1").clicked() {
                     self.open_windows.shortcuts = !self.open_windows.shortcuts;
+                }
+                if self.archive.is_some()
+                    && ui
+                        .add(egui::Button::selectable(self.timeline.shown, "Timeline"))
+                        .on_hover_text("Ctrl+L: the speeches and coded passages over time")
+                        .clicked()
+                {
+                    self.timeline.shown = !self.timeline.shown;
                 }
                 if self.archive.is_some()
                     && ui

@@ -25,6 +25,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "Larger / smaller / default reading text",
     ),
     ("Ctrl+T", "The tag manager"),
+    ("Ctrl+L", "The timeline"),
     ("F1 or ?", "This list of shortcuts"),
     (
         "Esc",
@@ -40,6 +41,9 @@ impl LecternApp {
         // as the frame begins, and that Esc is the text box's, not the reader's.
         let typing = ctx.egui_wants_keyboard_input() || self.was_typing;
         ctx.input_mut(|input| {
+            if input.consume_key(Modifiers::COMMAND, Key::L) {
+                self.timeline.shown = !self.timeline.shown;
+            }
             if input.consume_key(Modifiers::COMMAND, Key::T) {
                 self.open_windows.tags = !self.open_windows.tags;
             }

@@ -15,6 +15,7 @@ mod problems;
 mod reader;
 mod run;
 mod tags;
+mod timeline;
 mod watcher;
 
 use std::path::{Path, PathBuf};
@@ -119,6 +120,7 @@ pub struct LecternApp {
     fonts_installed: bool,
     opener: open::Opener,
     tag_manager: tags::TagManager,
+    timeline: timeline::TimelineState,
     startup_probe: Option<StartupProbe>,
     /// Whether a text box had the keyboard at the end of the last frame.
     was_typing: bool,
@@ -154,6 +156,7 @@ impl LecternApp {
             fonts_installed: false,
             opener: open::Opener::default(),
             tag_manager: tags::TagManager::default(),
+            timeline: timeline::TimelineState::default(),
             startup_probe: None,
             was_typing: false,
             closing_unsaved: None,
@@ -263,6 +266,7 @@ impl LecternApp {
                 self.selected = None;
                 self.library = library::LibraryState::default();
                 self.reader = reader::ReaderState::default();
+                self.timeline.archive_changed();
             } else {
                 // The loading thread wakes us per batch; this is the fallback.
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));

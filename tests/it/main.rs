@@ -4,6 +4,7 @@ mod annotate;
 mod app;
 mod app_annotate;
 mod app_problems;
+mod app_timeline;
 mod app_watch;
 mod cli;
 mod seed;

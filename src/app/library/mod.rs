@@ -155,6 +155,17 @@ impl LibraryState {
     }
 }
 
+impl LibraryState {
+    /// Keeps only speeches dated within `from` to `to` (as the filter boxes take them): what
+    /// brushing the timeline does.
+    pub fn set_date_range(&mut self, from: String, to: String) {
+        self.filters.from = from;
+        self.filters.to = to;
+        self.show_filters = true;
+        self.shown = None;
+    }
+}
+
 fn filter_bar(ui: &mut egui::Ui, archive: &Archive, state: &mut LibraryState) {
     let before = state.filters.clone();
     let filters = &mut state.filters;

@@ -1,0 +1,150 @@
+//! The timeline panel driven headless: zoom and pan change the visible range, clicking a
+//! mark opens that speech, brushing filters the library, and a chosen tag's passages are
+//! counted.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use lectern::app::LecternApp;
+
+use super::app::harness;
+
+/// The timeline's accessible summary: "Timeline from A to B: …".
+fn summary(harness: &Harness<'_, LecternApp>) -> String {
+    harness
+        .get_by_role(egui::accesskit::Role::Image)
+        .accesskit_node()
+        .label()
+        .unwrap_or_default()
+}
+
+fn range(harness: &Harness<'_, LecternApp>) -> (f64, f64) {
+    let text = summary(harness);
+    let rest = text.strip_prefix("Timeline from ").expect("summary");
+    let (from, rest) = rest.split_once(" to ").expect("to");
+    let (to, _) = rest.split_once(':').expect("colon");
+    (from.parse().expect("from"), to.parse().expect("to"))
+}
+
+#[test]
+fn the_timeline_zooms_opens_speeches_filters_and_counts_passages() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_archive");
+    for file in [
+        "markdown/gettysburg-address.md",
+        "sotu/1790-Washington-1.txt",
+        "sotu/1946-Truman-1.txt",
+        "sotu/2024-Biden-1.txt",
+        "metadata.csv",
+    ] {
+        let to = root.join(file);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("folders");
+        std::fs::copy(sample.join(file), to).expect("copy");
+    }
+    let annotated = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .arg("annotate")
+        .arg(root)
+        .args([
+            "markdown/gettysburg-address.md",
+            "--quote",
+            "a new birth of freedom",
+            "--tag",
+            "freedom",
+        ])
+        .output()
+        .expect("run lectern");
+    assert!(annotated.status.success());
+
+    let mut harness = harness(root);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
+    harness.run();
+    let (from, to) = range(&harness);
+    assert_eq!((from, to), (1790.0, 2025.0), "the whole archive at first");
+    assert!(summary(&harness).contains("4 marks in 4 lanes"));
+
+    // The wheel over the plot zooms in around the pointer.
+    let plot = harness.get_by_role(egui::accesskit::Role::Image).rect();
+    let centre = egui::pos2(
+        ((plot.left() + 160.0 + plot.right() - 10.0) / 2.0) as f32,
+        (plot.top() + 10.0) as f32,
+    );
+    harness.hover_at(centre);
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, 120.0),
+        modifiers: egui::Modifiers::NONE,
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+    });
+    harness.run();
+    let (zoomed_from, zoomed_to) = range(&harness);
+    assert!(
+        zoomed_to - zoomed_from < (to - from) * 0.8,
+        "zoomed in: {zoomed_from}..{zoomed_to}"
+    );
+    harness.get_by_label("Whole archive").click();
+    harness.run();
+    assert_eq!(range(&harness), (from, to));
+
+    // Washington's mark: the first lane, at 8 January 1790, the left end of the axis.
+    let plot = harness.get_by_role(egui::accesskit::Role::Image).rect();
+    let x = plot.left() as f32 + 160.0 + 1.0;
+    harness.get_by_role(egui::accesskit::Role::Image).hover();
+    harness.hover_at(egui::pos2(x, plot.top() as f32 + 9.0));
+    harness.run();
+    harness.drag_at(egui::pos2(x, plot.top() as f32 + 9.0));
+    harness.drop_at(egui::pos2(x, plot.top() as f32 + 9.0));
+    harness.run();
+    let open = harness.state().selected().map(|(p, _)| p.clone());
+    assert_eq!(open.as_deref(), Some("sotu/1790-Washington-1.txt"));
+
+    // Shift+drag over the first half brushes a range: the library keeps what lies in it.
+    let width = (plot.right() - 10.0 - (plot.left() + 160.0)) as f32;
+    let left = plot.left() as f32 + 160.0;
+    let y = plot.top() as f32 + 30.0;
+    harness.event_modifiers(
+        egui::Event::PointerMoved(egui::pos2(left + 2.0, y)),
+        egui::Modifiers::SHIFT,
+    );
+    harness.event_modifiers(
+        egui::Event::PointerButton {
+            pos: egui::pos2(left + 2.0, y),
+            button: egui::PointerButton::Primary,
+            pressed: true,
+            modifiers: egui::Modifiers::SHIFT,
+        },
+        egui::Modifiers::SHIFT,
+    );
+    for step in 1..=10 {
+        let px = left + 2.0 + width * 0.5 * step as f32 / 10.0;
+        harness.event_modifiers(
+            egui::Event::PointerMoved(egui::pos2(px, y)),
+            egui::Modifiers::SHIFT,
+        );
+    }
+    harness.event_modifiers(
+        egui::Event::PointerButton {
+            pos: egui::pos2(left + 2.0 + width * 0.5, y),
+            button: egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: egui::Modifiers::SHIFT,
+        },
+        egui::Modifiers::SHIFT,
+    );
+    harness.run();
+    // 1790 to about 1907: Washington and Lincoln, not Truman or Biden.
+    harness.get_by_label("2 of 4 speeches");
+
+    // Choosing a tag charts its passages.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Passages of")
+        .click();
+    harness.run();
+    harness.get_by_label("#freedom").click();
+    harness.run();
+    assert!(
+        summary(&harness).contains("#freedom: 1 passages"),
+        "{}",
+        summary(&harness)
+    );
+}
