@@ -115,8 +115,8 @@ fn the_timeline_zooms_opens_speeches_filters_and_counts_passages() {
         },
         egui::Modifiers::SHIFT,
     );
-    for step in 1..=10 {
-        let px = left + 2.0 + width * 0.5 * step as f32 / 10.0;
+    for step in 1..=10_u8 {
+        let px = left + 2.0 + width * 0.5 * f32::from(step) / 10.0;
         harness.event_modifiers(
             egui::Event::PointerMoved(egui::pos2(px, y)),
             egui::Modifiers::SHIFT,
