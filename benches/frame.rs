@@ -126,11 +126,18 @@ fn main() {
         "frame: right after an edit, median {:.2} ms",
         ms(AFTER_EDIT.with(std::cell::Cell::get))
     );
+    println!(
+        "frame: timeline open, zooming, {} annotations in the archive, median {:.2} ms",
+        TIMELINE_ANNOTATIONS.with(std::cell::Cell::get),
+        ms(TIMELINE.with(std::cell::Cell::get))
+    );
 }
 
 thread_local! {
     static SPEECHES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     static AFTER_EDIT: std::cell::Cell<Duration> = const { std::cell::Cell::new(Duration::ZERO) };
+    static TIMELINE: std::cell::Cell<Duration> = const { std::cell::Cell::new(Duration::ZERO) };
+    static TIMELINE_ANNOTATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// One frame as eframe runs it on the UI thread: the app's update and drawing, then the
@@ -225,5 +232,57 @@ fn run(root: &Path, speech: &str) -> Vec<Duration> {
     }
     after_edit.sort();
     AFTER_EDIT.with(|a| a.set(percentile(&after_edit, 50)));
+
+    // The timeline with 100,000 annotations in the archive: ten on each speech, put straight
+    // into the notebook so nothing is saved into the corpus.
+    let tags: Vec<TagName> = (0..12).map(|i| TagName::new(&format!("code-{i}"))).collect();
+    let archive = app.archive_mut().expect("loaded");
+    let documents: Vec<(String, Document)> = archive
+        .speeches
+        .iter()
+        .filter(|(path, _)| path != speech)
+        .map(|(p, d)| (p.clone(), d.clone()))
+        .collect();
+    for (path, doc) in &documents {
+        archive
+            .notes
+            .notebook
+            .speeches
+            .insert(path.clone(), annotations(doc, 10));
+    }
+    archive.notes.revision += 1;
+    let total: usize = archive
+        .notes
+        .notebook
+        .speeches
+        .values()
+        .map(|n| n.annotations.len())
+        .sum();
+    TIMELINE_ANNOTATIONS.with(|t| t.set(total));
+    app.set_timeline(true, &tags[..3]);
+    for _ in 0..10 {
+        frame(&ctx, &mut app, Vec::new(), clock.elapsed().as_secs_f64());
+    }
+    // Over the timeline's plot, zooming in and out every frame.
+    let over_plot = egui::pos2(700.0, 700.0);
+    let mut timeline_frames = Vec::new();
+    for i in 0..200 {
+        let zoom_in = (i / 50) % 2 == 0;
+        let events = vec![
+            egui::Event::PointerMoved(over_plot),
+            egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: egui::vec2(0.0, if zoom_in { 20.0 } else { -20.0 }),
+                modifiers: egui::Modifiers::NONE,
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
+            },
+        ];
+        let start = Instant::now();
+        frame(&ctx, &mut app, events, clock.elapsed().as_secs_f64());
+        timeline_frames.push(start.elapsed());
+    }
+    timeline_frames.sort();
+    TIMELINE.with(|t| t.set(percentile(&timeline_frames, 50)));
     frames
 }

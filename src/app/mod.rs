@@ -198,6 +198,12 @@ impl LecternApp {
         self.archive.as_mut()
     }
 
+    /// Opens (or closes) the timeline panel with the passages of `tags` charted.
+    pub fn set_timeline(&mut self, shown: bool, tags: &[lectern_core::annotation::TagName]) {
+        self.timeline.shown = shown;
+        self.timeline.tags = tags.to_vec();
+    }
+
     /// Queues a command as a panel would; it is applied on the next update.
     pub fn queue(&mut self, command: Command) {
         self.commands.push(command);
