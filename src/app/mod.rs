@@ -54,6 +54,8 @@ pub enum Command {
     StepSpeech(isize),
     /// Bring the next (+1) or previous (-1) annotation of the open speech into view.
     StepAnnotation(isize),
+    /// Open the speech at this index with this annotation selected and in view.
+    OpenAnnotation(usize, lectern_core::annotation::AnnotationId),
     /// Change the notes (one undoable step).
     Edit(Box<Edit>),
     Undo,
@@ -441,6 +443,22 @@ impl LecternApp {
                     && let Some(next) = self.library.step(archive, self.selected, delta)
                 {
                     self.open_speech(next);
+                }
+            }
+            Command::OpenAnnotation(index, id) => {
+                if let Some(archive) = &self.archive
+                    && let Some((path, doc)) = archive.speeches.get(index)
+                    && let Some(start) = archive
+                        .notes_of(path)
+                        .and_then(|n| n.annotation(&id))
+                        .map(|a| a.target.span.start)
+                {
+                    let block = reader::block_index(doc, start);
+                    if self.selected != Some(index) {
+                        self.open_speech(index);
+                    }
+                    self.reader.select_annotation(id);
+                    self.reader.jump_to = Some(block);
                 }
             }
             Command::StepAnnotation(delta) => {

@@ -32,6 +32,8 @@ pub struct TimelineState {
     counts_for: Option<(u64, Vec<TagName>)>,
     /// Where a Shift+drag began, in years.
     brush_from: Option<f64>,
+    /// A bar of the passage chart that was clicked: its tag and year.
+    picked: Option<(TagName, i32)>,
 }
 
 impl TimelineState {
@@ -310,6 +312,13 @@ pub fn show(
                         0.0,
                         colour.gamma_multiply(0.4),
                     );
+                    let bar = egui::Rect::from_min_max(
+                        egui::pos2(xa, top),
+                        egui::pos2(xa + width.max(4.0), base),
+                    );
+                    if response.clicked() && hover.is_some_and(|p| bar.contains(p)) {
+                        state.picked = Some((tag.clone(), year));
+                    }
                 }
                 painter.hline(
                     plot.x_range(),
@@ -344,6 +353,33 @@ pub fn show(
                 // Pan.
                 let dx = f64::from(response.drag_delta().x / plot.width()) * span;
                 state.view = Some((from - dx, to - dx));
+            }
+            // The keys, while the pointer is over the timeline: Left/Right pan, +/- zoom,
+            // 0 shows the whole archive.
+            if response.hovered() {
+                let (left, right, zoom_in, zoom_out, whole) = ui.input_mut(|i| {
+                    use egui::{Key, Modifiers};
+                    (
+                        i.consume_key(Modifiers::NONE, Key::ArrowLeft),
+                        i.consume_key(Modifiers::NONE, Key::ArrowRight),
+                        i.consume_key(Modifiers::NONE, Key::Plus)
+                            || i.consume_key(Modifiers::NONE, Key::Equals),
+                        i.consume_key(Modifiers::NONE, Key::Minus),
+                        i.consume_key(Modifiers::NONE, Key::Num0),
+                    )
+                });
+                let shift = span * 0.1 * (f64::from(u8::from(right)) - f64::from(u8::from(left)));
+                if shift != 0.0 {
+                    state.view = Some((from + shift, to + shift));
+                }
+                if zoom_in || zoom_out {
+                    let factor = if zoom_in { 0.8 } else { 1.25 };
+                    let mid = f64::midpoint(from, to);
+                    state.view = Some((mid - span * factor / 2.0, mid + span * factor / 2.0));
+                }
+                if whole {
+                    state.view = None;
+                }
             }
             // Zoom around the pointer.
             if response.hovered() {
@@ -389,7 +425,62 @@ pub fn show(
             }
         });
     state.counts = counts;
+    picked_passages(ui, archive, state, commands);
     brushed
+}
+
+/// The passages behind a clicked bar: each with its speech and quote; a click opens the
+/// speech at the passage.
+fn picked_passages(
+    ui: &egui::Ui,
+    archive: &Archive,
+    state: &mut TimelineState,
+    commands: &mut Vec<Command>,
+) {
+    let Some((tag, year)) = state.picked.clone() else {
+        return;
+    };
+    let vocabulary = archive.notes.vocabulary();
+    let mut open = true;
+    egui::Window::new(format!("#{tag} in {year}"))
+        .id(egui::Id::unique("timeline passages"))
+        .open(&mut open)
+        .default_width(420.0)
+        .collapsible(false)
+        .show(ui.ctx(), |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(320.0)
+                .show(ui, |ui| {
+                    for (index, (path, doc)) in archive.speeches.iter().enumerate() {
+                        let Some(notes) = archive.notes_of(path) else {
+                            continue;
+                        };
+                        let metadata = doc.metadata.with_overrides(&notes.overrides);
+                        if metadata.date().map(|d| d.year) != Some(year) {
+                            continue;
+                        }
+                        for annotation in &notes.annotations {
+                            let tagged = annotation
+                                .tags
+                                .iter()
+                                .any(|t| vocabulary.lineage(t).contains(&&tag));
+                            if !tagged {
+                                continue;
+                            }
+                            let title = metadata.title().unwrap_or(path);
+                            let quote = super::reader::excerpt(&annotation.target.quote.exact, 90);
+                            let text = format!("{title}: “{quote}”");
+                            if ui.link(text).clicked() {
+                                commands
+                                    .push(Command::OpenAnnotation(index, annotation.id.clone()));
+                            }
+                        }
+                    }
+                });
+        });
+    if !open {
+        state.picked = None;
+    }
 }
 
 /// A brushed range as the library's date filter takes it: whole years when the range is

@@ -455,7 +455,7 @@ fn header(ui: &mut egui::Ui, path: &str, doc: &Document, meta: &lectern_core::Me
 }
 
 /// The block holding `offset` (the first block after it, past the end).
-fn block_index(doc: &Document, offset: usize) -> usize {
+pub fn block_index(doc: &Document, offset: usize) -> usize {
     doc.blocks
         .partition_point(|b| b.span.end <= offset)
         .min(doc.blocks.len().saturating_sub(1))
