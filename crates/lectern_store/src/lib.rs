@@ -5,6 +5,7 @@
 //! load goes on: one bad file never stops an archive. Everything this crate returns is sorted
 //! by relative path so output never depends on the order the file system lists things.
 
+mod archive_file;
 mod load;
 pub mod notes;
 mod report;
