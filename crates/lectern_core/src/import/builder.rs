@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use crate::document::{Block, BlockKind, Document, Inline, InlineKind, Metadata, Section};
 use crate::document::{SourceFormat, Warning};
-use crate::import::structure;
+use crate::import::{stage_directions, structure};
 use crate::text::{CharIndex, CharSpan, char_count};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
@@ -406,8 +406,8 @@ pub(crate) fn assemble(
         let (directions, label) = if raw.is_heading() {
             (Vec::new(), None)
         } else {
-            let directions = structure::stage_directions(&raw.text);
-            let whole = structure::is_stage_direction_block(&raw.text, &directions);
+            let directions = stage_directions::stage_directions(&raw.text);
+            let whole = stage_directions::is_stage_direction_block(&raw.text, &directions);
             let label = (!whole && raw.kind == RawKind::Paragraph)
                 .then(|| speaker_labels.label_at_start(block_index, &raw))
                 .flatten();

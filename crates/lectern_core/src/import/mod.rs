@@ -14,6 +14,7 @@ mod inline;
 mod markdown;
 mod plain;
 mod scrape;
+mod stage_directions;
 mod structure;
 
 use std::borrow::Cow;
