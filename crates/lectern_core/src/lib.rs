@@ -16,6 +16,7 @@ pub mod date;
 pub mod decode;
 pub mod document;
 pub mod import;
+mod language;
 pub mod metadata;
 pub mod text;
 pub mod timeline;

@@ -5,13 +5,16 @@
 //! load goes on: one bad file never stops an archive. Everything this crate returns is sorted
 //! by relative path so output never depends on the order the file system lists things.
 
+mod archive_file;
 mod load;
 pub mod notes;
+mod report;
 mod scan;
 pub mod watch;
 
 pub use load::{
-    AnchorCounts, CheckEntry, CheckReport, CheckStatus, LoadError, Loaded, Progress, Summary,
-    check, check_with_sidecars_in, find_catalogue_for, load_archive, load_file, read_catalogue,
+    LoadError, Loaded, Progress, check, check_with_sidecars_in, find_catalogue_for, load_archive,
+    load_file, read_catalogue,
 };
+pub use report::{AnchorCounts, CheckEntry, CheckReport, CheckStatus, Summary};
 pub use scan::{EntryKind, ScanEntry, scan, walk};

@@ -1,5 +1,5 @@
 //! Loading an archive: the catalogue, then every speech in parallel, each reported as
-//! imported, skipped or failed.
+//! imported, skipped or failed (the report's types are in [`crate::report`]).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -7,15 +7,14 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use lectern_core::annotation::anchor::reanchor;
-use lectern_core::annotation::{AnchorStatus, SpeechNotes};
+use lectern_core::annotation::SpeechNotes;
 use lectern_core::catalogue::CatalogueError;
 use lectern_core::import::{ImportOptions, MAX_FILE_BYTES};
 use lectern_core::{Catalogue, Document, ImportError, import};
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::notes::{Base, NotesError, find_sidecars, read_sidecar};
+use crate::report::{CheckEntry, CheckReport, CheckStatus};
 use crate::scan::{EntryKind, ScanEntry, io_reason, relative_path, scan, walk};
 
 /// Why a file could not be loaded. Messages name the reason; callers add the path.
@@ -144,177 +143,6 @@ pub fn find_catalogue_for(file: &Path) -> Option<(Catalogue, String)> {
         dir = current.parent();
     }
     None
-}
-
-/// What happened to one file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckStatus {
-    Imported,
-    Skipped,
-    Failed,
-}
-
-/// One line of a check report. Details are filled in for imported documents.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CheckEntry {
-    pub path: String,
-    pub status: CheckStatus,
-    pub reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub speakers: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub words: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub paragraphs: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sections: Option<usize>,
-    pub warnings: Vec<String>,
-    /// `"ok"`, `"corrupt"` or `"unreadable"` for a speech with a sidecar; absent without one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sidecar: Option<&'static str>,
-    /// Why the sidecar could not be read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sidecar_error: Option<String>,
-    /// How the sidecar's annotations anchor in the current text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub annotations: Option<AnchorCounts>,
-    /// Copies of the sidecar left by a sync tool, to be merged (relative paths).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub conflict_copies: Vec<String>,
-}
-
-/// Annotations of one speech by how they anchor.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct AnchorCounts {
-    pub exact: usize,
-    pub relocated: usize,
-    pub fuzzy: usize,
-    pub orphaned: usize,
-}
-
-impl CheckEntry {
-    fn new(path: String, status: CheckStatus, reason: Option<String>) -> Self {
-        Self {
-            path,
-            status,
-            reason,
-            title: None,
-            date: None,
-            speakers: Vec::new(),
-            format: None,
-            words: None,
-            paragraphs: None,
-            sections: None,
-            warnings: Vec::new(),
-            sidecar: None,
-            sidecar_error: None,
-            annotations: None,
-            conflict_copies: Vec::new(),
-        }
-    }
-
-    fn imported(path: String, doc: &Document) -> Self {
-        let mut entry = Self::new(path, CheckStatus::Imported, None);
-        entry.title = doc.metadata.title().map(str::to_owned);
-        entry.date = doc.metadata.date().map(|d| d.to_string());
-        entry.speakers = doc.metadata.speakers().to_vec();
-        entry.format = Some(doc.format.as_str());
-        entry.words = Some(doc.word_count());
-        entry.paragraphs = Some(doc.paragraphs().count());
-        entry.sections = Some(doc.sections.len());
-        entry.warnings = doc.warnings.iter().map(|w| w.message.clone()).collect();
-        entry
-    }
-
-    /// Adds what the sidecar next to `source` says, anchored in `doc`.
-    /// Reads the sidecar, re-anchors its annotations in `doc`, records the sidecar's state
-    /// and the anchoring counts, and returns the re-anchored notes.
-    fn attach_sidecar(&mut self, sidecar: &Path, doc: &Document) -> Option<(SpeechNotes, Base)> {
-        match read_sidecar(sidecar) {
-            Ok(base) if base.notes.is_empty() => None,
-            Ok(base) => {
-                let mut notes = base.notes.clone();
-                let mut counts = AnchorCounts::default();
-                for annotation in &mut notes.annotations {
-                    let anchored = reanchor(doc, &annotation.target);
-                    annotation.target.span = anchored.span;
-                    annotation.status = anchored.status;
-                    match anchored.status {
-                        AnchorStatus::Exact => counts.exact += 1,
-                        AnchorStatus::Relocated => counts.relocated += 1,
-                        AnchorStatus::Fuzzy => counts.fuzzy += 1,
-                        AnchorStatus::Orphaned => counts.orphaned += 1,
-                    }
-                }
-                self.sidecar = Some("ok");
-                self.annotations = Some(counts);
-                notes.sort();
-                Some((notes, base))
-            }
-            Err(err) => {
-                self.sidecar = Some(if matches!(err, NotesError::Corrupt { .. }) {
-                    "corrupt"
-                } else {
-                    "unreadable"
-                });
-                self.sidecar_error = Some(err.to_string());
-                None
-            }
-        }
-    }
-}
-
-/// Counts over a check report.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    pub files: usize,
-    pub imported: usize,
-    pub skipped: usize,
-    pub failed: usize,
-    /// Imported documents that carry warnings.
-    pub with_warnings: usize,
-    /// Sidecars that could not be read (left untouched).
-    pub bad_sidecars: usize,
-}
-
-/// Every file of an archive and what became of it, sorted by path.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct CheckReport {
-    pub documents: Vec<CheckEntry>,
-    pub summary: Summary,
-}
-
-impl CheckReport {
-    fn from_entries(mut documents: Vec<CheckEntry>) -> Self {
-        // Paths are unique, so an unstable sort gives the same order, faster.
-        documents.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        let mut summary = Summary {
-            files: documents.len(),
-            ..Summary::default()
-        };
-        for d in &documents {
-            match d.status {
-                CheckStatus::Imported => {
-                    summary.imported += 1;
-                    summary.with_warnings += usize::from(!d.warnings.is_empty());
-                    summary.bad_sidecars += usize::from(d.sidecar_error.is_some());
-                }
-                CheckStatus::Skipped => {
-                    summary.skipped += 1;
-                    summary.bad_sidecars += usize::from(d.sidecar_error.is_some());
-                }
-                CheckStatus::Failed => summary.failed += 1,
-            }
-        }
-        Self { documents, summary }
-    }
 }
 
 /// Loaded documents (sorted by relative path) and the report of the whole load.

@@ -11,15 +11,20 @@
 //! An advisory lock on the archive keeps two running instances from interleaving saves.
 //!
 //! All writes go through [`FileOps`], so tests can make any step fail.
+//!
+//! The archive's own file, `lectern.ron`, is saved through the same machinery; reading and
+//! saving it ([`read_archive_file`], [`save_archive_file`]) are re-exported here from their
+//! own module.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use lectern_core::annotation::merge::{merge, merge_vocabulary};
+use lectern_core::annotation::merge::merge;
 use lectern_core::annotation::sidecar::{self, SIDECAR_SUFFIX, SidecarError};
 use lectern_core::annotation::{AnnotationId, SpeechNotes};
 
+pub use crate::archive_file::{ArchiveBase, read_archive_file, save_archive_file};
 use crate::scan::io_reason;
 
 /// The sidecar of the source at `source`.
@@ -110,7 +115,7 @@ pub enum NotesError {
 }
 
 impl NotesError {
-    fn io(action: &'static str, path: &Path, err: &io::Error) -> Self {
+    pub(crate) fn io(action: &'static str, path: &Path, err: &io::Error) -> Self {
         Self::Io {
             action,
             reason: io_reason(err),
@@ -150,7 +155,8 @@ pub fn read_sidecar(path: &Path) -> Result<Base, NotesError> {
     }
 }
 
-fn fingerprint(bytes: &[u8]) -> u128 {
+/// A fingerprint of a file's bytes, to notice that it changed since it was read.
+pub(crate) fn fingerprint(bytes: &[u8]) -> u128 {
     // Content, not time: a sync tool that rewrites the same bytes changes nothing.
     xxhash_rust::xxh3::xxh3_128(bytes)
 }
@@ -397,79 +403,6 @@ impl Drop for FolderLock {
     fn drop(&mut self) {
         let _ = self.file.unlock();
     }
-}
-
-/// The archive-level file as read, with a fingerprint to notice later changes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ArchiveBase {
-    pub vocabulary: lectern_core::annotation::Vocabulary,
-    pub settings: sidecar::ArchiveSettings,
-    fingerprint: Option<u128>,
-}
-
-/// Reads `lectern.ron` at `root`; a missing one is an empty vocabulary.
-pub fn read_archive_file(root: &Path) -> Result<ArchiveBase, NotesError> {
-    let path = root.join(sidecar::ARCHIVE_FILE);
-    match fs::read(&path) {
-        Ok(bytes) => {
-            let (vocabulary, settings) = sidecar::utf8(&bytes)
-                .and_then(sidecar::read_archive)
-                .map_err(|error| {
-                    let backup = Some(backup_path(&path)).filter(|b| b.exists());
-                    NotesError::Corrupt {
-                        error,
-                        path: path.clone(),
-                        backup,
-                    }
-                })?;
-            Ok(ArchiveBase {
-                vocabulary,
-                settings,
-                fingerprint: Some(fingerprint(&bytes)),
-            })
-        }
-        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(ArchiveBase::default()),
-        Err(err) => Err(NotesError::io("read", &path, &err)),
-    }
-}
-
-/// Saves the vocabulary and settings. If the file changed since `base` was read, the two
-/// versions are merged tag by tag and setting by setting (see
-/// [`merge_vocabulary`]); ours win where both changed the same thing.
-pub fn save_archive_file(
-    root: &Path,
-    base: &ArchiveBase,
-    ours: &ArchiveBase,
-    ops: &dyn FileOps,
-) -> Result<ArchiveBase, NotesError> {
-    let path = root.join(sidecar::ARCHIVE_FILE);
-    let _lock = FolderLock::acquire(root)?;
-    let current = read_archive_file(root)?;
-    let mut merged = ours.clone();
-    if current.fingerprint != base.fingerprint {
-        merged.vocabulary =
-            merge_vocabulary(&base.vocabulary, &ours.vocabulary, &current.vocabulary);
-        // Settings field by field: ours where we changed one, theirs otherwise.
-        let (b, o, t) = (&base.settings, &ours.settings, &current.settings);
-        merged.settings = sidecar::ArchiveSettings {
-            author: if o.author == b.author {
-                &t.author
-            } else {
-                &o.author
-            }
-            .clone(),
-            mirror: if o.mirror == b.mirror {
-                &t.mirror
-            } else {
-                &o.mirror
-            }
-            .clone(),
-        };
-    }
-    let text = sidecar::write_archive(&merged.vocabulary, &merged.settings);
-    write_atomic(&path, text.as_bytes(), current.fingerprint.is_some(), ops)?;
-    merged.fingerprint = Some(fingerprint(text.as_bytes()));
-    Ok(merged)
 }
 
 /// Every sidecar under `root`: the source's path relative to the root, and the sidecar's

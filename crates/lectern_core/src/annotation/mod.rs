@@ -13,6 +13,7 @@ pub mod anchor;
 pub mod edit;
 pub mod merge;
 pub mod sidecar;
+pub mod tag_edits;
 pub mod time;
 
 use std::collections::BTreeMap;

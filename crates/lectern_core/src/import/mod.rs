@@ -4,8 +4,9 @@
 //! Every importer is total: it never panics and never fails on content it merely dislikes;
 //! odd content becomes a warning. The pipeline is the same for every format:
 //! decode → clean (line ends, invisible characters, NFC) → format reader → blocks →
-//! [`builder::assemble`] (speaker turns, ¶ numbers, outline) → metadata resolution.
+//! [`assemble::assemble`] (speaker turns, ¶ numbers, outline) → metadata resolution.
 
+mod assemble;
 mod builder;
 mod frontmatter;
 mod headings;
@@ -14,6 +15,7 @@ mod inline;
 mod markdown;
 mod plain;
 mod scrape;
+mod stage_directions;
 mod structure;
 
 use std::borrow::Cow;
@@ -142,7 +144,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
             candidates.add_speakers(vec![speaker], Provenance::Guessed);
         }
     }
-    let mut document = builder::assemble(
+    let mut document = assemble::assemble(
         blocks,
         crate::document::Metadata::default(),
         format,
