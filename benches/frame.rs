@@ -235,7 +235,9 @@ fn run(root: &Path, speech: &str) -> Vec<Duration> {
 
     // The timeline with 100,000 annotations in the archive: ten on each speech, put straight
     // into the notebook so nothing is saved into the corpus.
-    let tags: Vec<TagName> = (0..12).map(|i| TagName::new(&format!("code-{i}"))).collect();
+    let tags: Vec<TagName> = (0..12)
+        .map(|i| TagName::new(&format!("code-{i}")))
+        .collect();
     let archive = app.archive_mut().expect("loaded");
     let documents: Vec<(String, Document)> = archive
         .speeches

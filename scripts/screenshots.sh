@@ -37,6 +37,16 @@ annotate --quote "Over 750 Russian diplomats have been expelled from Europe" --t
   --note "Expulsions as disruption; compare the 2018 Salisbury response."
 annotate --quote "state threat investigations we're running has shot up by 48%" --tag state-threats
 annotate --quote "Russia, Iran and China" --tag state-threats
+# Passages about war across two centuries of State of the Union addresses, for the
+# timeline's chart of coded passages.
+war() { target/release/lectern annotate "$archive" "sotu/$1.txt" --quote "$2" --occurrence 1 --tag war >/dev/null; }
+war 1823-Monroe-1 "the recent war between France and Spain"
+war 1862-Lincoln-1 "The civil war"
+war 1918-Wilson-1 "the war"
+war 1941-Roosevelt-1 "no single war in Europe"
+war 1946-Truman-1 "war liquidation with reconversion"
+war 1964-Johnson-1 "war on poverty"
+war 2002-Bush-1 "war against terror"
 
 target/release/lectern open "$archive" &
 app=$!
@@ -83,6 +93,15 @@ xdotool key ctrl+t; sleep 0.6
 click 375 289
 shot tags
 xdotool key Escape; sleep 0.3
+# The timeline: every speech by speaker, then the passages tagged war over the years.
+xdotool key Escape; sleep 0.3
+xdotool key ctrl+l; sleep 0.8
+shot timeline
+click 290 573
+click 216 692
+xdotool key Escape; sleep 0.8
+shot timeline-passages
+xdotool key ctrl+l; sleep 0.5
 # The library's filters.
 click 33 42
 shot library-filters
