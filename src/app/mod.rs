@@ -5,6 +5,7 @@
 //! background thread ([`loader`]); the UI thread never reads files.
 
 mod chrome;
+mod export;
 mod keys;
 mod library;
 mod loader;

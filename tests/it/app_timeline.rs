@@ -147,4 +147,40 @@ fn the_timeline_zooms_opens_speeches_filters_and_counts_passages() {
         "{}",
         summary(&harness)
     );
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+
+    // Export: without a save dialog on the system, a path is typed instead.
+    harness.get_by_label("Export SVG…").click();
+    let started = std::time::Instant::now();
+    while harness.query_by_label("Save the picture as").is_none() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "no path box"
+        );
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = dir.path().join("exports").join("timeline.svg");
+    let path_box =
+        harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Save the picture as");
+    path_box.click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.event(egui::Event::Text(out.display().to_string()));
+    harness.run();
+    harness.get_by_label("Save").click();
+    let started = std::time::Instant::now();
+    while !out.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "not saved"
+        );
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    harness.run();
+    let svg = std::fs::read_to_string(&out).expect("saved");
+    assert!(svg.starts_with("<svg") && svg.contains("#freedom (1)"));
+    harness.get_by_label_contains("Saved ");
 }

@@ -10,6 +10,10 @@ use egui::{Color32, RichText, Sense};
 use lectern_core::annotation::TagName;
 use lectern_core::timeline::{self, Grouping, TagCounts, Timeline};
 
+mod controls;
+
+use controls::{export_status, export_svg, picked_passages, range_bounds, toolbar};
+
 use super::{Archive, Command};
 
 /// Lane labels' width, in points.
@@ -34,6 +38,11 @@ pub struct TimelineState {
     brush_from: Option<f64>,
     /// A bar of the passage chart that was clicked: its tag and year.
     picked: Option<(TagName, i32)>,
+    /// The picture being exported, and what became of the last export.
+    export: Option<super::export::Export>,
+    /// With no save dialog on the system: the picture and the path typed for it.
+    export_path: Option<(Vec<u8>, String)>,
+    export_message: Option<String>,
 }
 
 impl TimelineState {
@@ -103,7 +112,10 @@ pub fn show(
     commands: &mut Vec<Command>,
 ) -> Option<(String, String)> {
     let mut brushed = None;
-    toolbar(ui, archive, state);
+    if toolbar(ui, archive, state) {
+        export_svg(ui.ctx(), archive, state);
+    }
+    export_status(ui, state);
     state.tag_counts(archive);
     let counts = std::mem::take(&mut state.counts);
     let model = state.model(archive).clone();
@@ -427,126 +439,4 @@ pub fn show(
     state.counts = counts;
     picked_passages(ui, archive, state, commands);
     brushed
-}
-
-/// The passages behind a clicked bar: each with its speech and quote; a click opens the
-/// speech at the passage.
-fn picked_passages(
-    ui: &egui::Ui,
-    archive: &Archive,
-    state: &mut TimelineState,
-    commands: &mut Vec<Command>,
-) {
-    let Some((tag, year)) = state.picked.clone() else {
-        return;
-    };
-    let vocabulary = archive.notes.vocabulary();
-    let mut open = true;
-    egui::Window::new(format!("#{tag} in {year}"))
-        .id(egui::Id::unique("timeline passages"))
-        .open(&mut open)
-        .default_width(420.0)
-        .collapsible(false)
-        .show(ui.ctx(), |ui| {
-            egui::ScrollArea::vertical()
-                .max_height(320.0)
-                .show(ui, |ui| {
-                    for (index, (path, doc)) in archive.speeches.iter().enumerate() {
-                        let Some(notes) = archive.notes_of(path) else {
-                            continue;
-                        };
-                        let metadata = doc.metadata.with_overrides(&notes.overrides);
-                        if metadata.date().map(|d| d.year) != Some(year) {
-                            continue;
-                        }
-                        for annotation in &notes.annotations {
-                            let tagged = annotation
-                                .tags
-                                .iter()
-                                .any(|t| vocabulary.lineage(t).contains(&&tag));
-                            if !tagged {
-                                continue;
-                            }
-                            let title = metadata.title().unwrap_or(path);
-                            let quote = super::reader::excerpt(&annotation.target.quote.exact, 90);
-                            let text = format!("{title}: “{quote}”");
-                            if ui.link(text).clicked() {
-                                commands
-                                    .push(Command::OpenAnnotation(index, annotation.id.clone()));
-                            }
-                        }
-                    }
-                });
-        });
-    if !open {
-        state.picked = None;
-    }
-}
-
-/// A brushed range as the library's date filter takes it: whole years when the range is
-/// long, months when it is short.
-fn range_bounds(from: f64, to: f64) -> (String, String) {
-    let year = |t: f64| t.floor();
-    if to - from >= 2.0 {
-        (format!("{}", year(from)), format!("{}", year(to)))
-    } else {
-        let month = |t: f64| {
-            let y = t.floor();
-            let m = ((t - y) * 12.0).floor() + 1.0;
-            format!("{y}-{m:02}")
-        };
-        (month(from), month(to))
-    }
-}
-
-fn toolbar(ui: &mut egui::Ui, archive: &Archive, state: &mut TimelineState) {
-    ui.horizontal(|ui| {
-        let label = ui.label(RichText::new("Lanes").small().weak());
-        egui::ComboBox::from_id_salt("timeline lanes")
-            .selected_text(state.grouping.label())
-            .show_ui(ui, |ui| {
-                for grouping in Grouping::ALL {
-                    ui.selectable_value(&mut state.grouping, grouping, grouping.label());
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        let label = ui.label(RichText::new("Passages of").small().weak());
-        let chosen = if state.tags.is_empty() {
-            "no tag".to_owned()
-        } else {
-            state
-                .tags
-                .iter()
-                .map(|t| format!("#{t}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        egui::ComboBox::from_id_salt("timeline tags")
-            .selected_text(chosen)
-            .width(180.0)
-            .truncate()
-            .show_ui(ui, |ui| {
-                for tag in archive.notes.vocabulary().tags.keys() {
-                    let mut on = state.tags.contains(tag);
-                    if ui.checkbox(&mut on, format!("#{tag}")).changed() {
-                        if on {
-                            state.tags.push(tag.clone());
-                        } else {
-                            state.tags.retain(|t| t != tag);
-                        }
-                    }
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        if state.view.is_some() && ui.button("Whole archive").clicked() {
-            state.view = None;
-        }
-        ui.label(
-            RichText::new("Wheel: zoom · drag: pan · Shift+drag: filter the library by dates")
-                .small()
-                .weak(),
-        );
-    });
 }
