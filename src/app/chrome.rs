@@ -125,6 +125,7 @@ impl LecternApp {
     }
 
     fn windows(&mut self, ctx: &egui::Context) {
+        self.notes_folder_window(ctx);
         if let Some(reason) = self.closing_unsaved.clone()
             && reason != QUIT_ANYWAY
         {
@@ -146,6 +147,9 @@ impl LecternApp {
                             Some(SaveState::Failed(reason)) => Some(reason.clone()),
                             _ => None,
                         };
+                    }
+                    if ui.button("Keep notes elsewhere…").clicked() {
+                        self.commands.push(Command::ChooseNotesFolder);
                     }
                     if ui.button("Keep working").clicked() {
                         self.closing_unsaved = None;
@@ -222,7 +226,7 @@ impl LecternApp {
             let response = ui.add(
                 egui::TextEdit::singleline(&mut self.path_input)
                     .hint_text("Archive folder")
-                    .desired_width(320.0),
+                    .desired_width(220.0),
             );
             if self.focus == Some(Focus::ArchivePath) {
                 response.request_focus();
@@ -306,6 +310,15 @@ fn save_indicator(ui: &mut egui::Ui, notes: &Notes, commands: &mut Vec<Command>)
             ui.label(RichText::new("Saving…").weak());
         }
         SaveState::Failed(message) => {
+            if ui
+                .button("Save elsewhere…")
+                .on_hover_text(
+                    "Save the notes in a folder you choose, for an archive that cannot be written",
+                )
+                .clicked()
+            {
+                commands.push(Command::ChooseNotesFolder);
+            }
             if ui.button("Retry").clicked() {
                 commands.push(Command::RetrySave);
             }
@@ -334,5 +347,43 @@ fn save_indicator(ui: &mut egui::Ui, notes: &Notes, commands: &mut Vec<Command>)
         .clicked()
     {
         commands.push(Command::Undo);
+    }
+}
+
+impl LecternApp {
+    /// Where to keep the notes of an archive that cannot be written: a typed folder, or one
+    /// chosen with the system's dialog.
+    fn notes_folder_window(&mut self, ctx: &egui::Context) {
+        let Some(path) = &mut self.notes_folder else {
+            return;
+        };
+        let mut close = false;
+        egui::Modal::new(egui::Id::unique("notes folder")).show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            ui.heading("Keep the notes in another folder");
+            ui.label(
+                "The archive folder cannot be written. Lectern can keep its notes in a folder \
+                 of your choice instead, laid out like the archive; the sources stay where \
+                 they are, and this archive opens with those notes from now on.",
+            );
+            let label = ui.label(RichText::new("Folder for the notes").small().weak());
+            ui.add(egui::TextEdit::singleline(path).desired_width(480.0))
+                .labelled_by(label.id);
+            ui.horizontal(|ui| {
+                if ui.button("Use this folder").clicked() && !path.trim().is_empty() {
+                    self.commands
+                        .push(Command::UseNotesFolder(PathBuf::from(path.trim())));
+                }
+                if ui.button("Choose…").clicked() {
+                    self.commands.push(Command::AskNotesFolder);
+                }
+                if ui.button("Cancel").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.notes_folder = None;
+        }
     }
 }

@@ -17,11 +17,19 @@ pub struct LoadedArchive {
     pub problems: Vec<String>,
 }
 
-fn with_vocabulary(root: &Path, loaded: Loaded) -> LoadedArchive {
-    let (archive_file, problems) = match read_archive_file(root) {
+fn with_vocabulary(root: &Path, mirror: Option<&Path>, loaded: Loaded) -> LoadedArchive {
+    let (mut archive_file, problems) = match read_archive_file(mirror.unwrap_or(root)) {
         Ok(archive) => (archive, Vec::new()),
         Err(err) => (ArchiveBase::default(), vec![err.to_string()]),
     };
+    // A mirror folder without its own lectern.ron starts from the archive's tags; its first
+    // save of the vocabulary writes them there.
+    if mirror.is_some()
+        && archive_file == ArchiveBase::default()
+        && let Ok(own) = read_archive_file(root)
+    {
+        archive_file.vocabulary = own.vocabulary;
+    }
     LoadedArchive {
         loaded,
         archive_file,
@@ -42,6 +50,8 @@ pub enum LoadMessage {
 /// A load in progress.
 pub struct LoadJob {
     pub archive: PathBuf,
+    /// Where the archive's notes are kept, when not next to the sources.
+    pub mirror: Option<PathBuf>,
     pub done: usize,
     pub total: usize,
     pub current: String,
@@ -51,7 +61,13 @@ pub struct LoadJob {
 
 impl LoadJob {
     /// Starts loading `archive`; `wake` is called after each message so the UI repaints.
-    pub fn start(archive: &Path, wake: impl Fn() + Send + Sync + 'static) -> std::io::Result<Self> {
+    pub fn start(
+        archive: &Path,
+        mirror: Option<&Path>,
+        wake: impl Fn() + Send + Sync + 'static,
+    ) -> std::io::Result<Self> {
+        let mirror = mirror.map(Path::to_path_buf);
+        let job_mirror = mirror.clone();
         let (sender, receiver) = mpsc::channel();
         let cancelled = Arc::new(AtomicBool::new(false));
         let thread_cancelled = Arc::clone(&cancelled);
@@ -77,15 +93,21 @@ impl LoadJob {
                         wake();
                     }
                 };
-                let loaded = lectern_store::load_archive(&root, &on_progress, &thread_cancelled);
+                let loaded = lectern_store::load_archive(
+                    &root,
+                    mirror.as_deref(),
+                    &on_progress,
+                    &thread_cancelled,
+                );
                 if !thread_cancelled.load(Ordering::Relaxed) {
-                    let archive = with_vocabulary(&root, loaded);
+                    let archive = with_vocabulary(&root, mirror.as_deref(), loaded);
                     let _ = sender.send(LoadMessage::Done(Box::new(archive)));
                 }
                 wake_done();
             })?;
         Ok(Self {
             archive: archive.to_path_buf(),
+            mirror: job_mirror,
             done: 0,
             total: 0,
             current: String::new(),

@@ -45,6 +45,12 @@ pub enum Command {
     Open(PathBuf),
     /// Ask for an archive folder with the system's dialog.
     AskFolder,
+    /// Ask with the system's dialog for a folder to keep the notes in.
+    AskNotesFolder,
+    /// Keep the open archive's notes in this folder from now on.
+    UseNotesFolder(PathBuf),
+    /// Show the window that chooses where the notes are kept.
+    ChooseNotesFolder,
     /// Stop loading the archive.
     CancelLoad,
     /// Show the speech at this index of the library.
@@ -129,6 +135,8 @@ pub struct LecternApp {
     was_typing: bool,
     /// The window was asked to close while notes could not be saved: the question shown.
     closing_unsaved: Option<String>,
+    /// The window choosing where the notes are kept is open, with the path typed.
+    notes_folder: Option<String>,
     /// Conflict copies being merged: an error message per copy that failed.
     merges: Vec<std::sync::mpsc::Receiver<Option<String>>>,
 }
@@ -164,6 +172,7 @@ impl LecternApp {
             was_typing: false,
             closing_unsaved: None,
             merges: Vec::new(),
+            notes_folder: None,
         };
         if let Some(archive) = archive {
             app.commands.push(Command::Open(archive.to_path_buf()));
@@ -239,6 +248,7 @@ impl LecternApp {
         if let Some(job) = &mut self.loading {
             if let Some(loaded) = job.poll() {
                 let root = job.archive.clone();
+                let mirror = job.mirror.clone();
                 self.loading = None;
                 self.close_archive();
                 let wake = {
@@ -246,7 +256,7 @@ impl LecternApp {
                     move || ctx.request_repaint()
                 };
                 let notes = Notes::new(
-                    &root,
+                    (&root, mirror.as_deref()),
                     loaded.loaded.notes,
                     loaded.loaded.bases,
                     loaded.archive_file,
@@ -282,7 +292,15 @@ impl LecternApp {
             }
         }
         match self.opener.poll() {
-            Some(open::Picked::Folder(folder)) => self.commands.push(Command::Open(folder)),
+            Some(open::Picked::Folder(folder)) => {
+                self.commands.push(match self.opener.asking_for {
+                    open::Purpose::Archive => Command::Open(folder),
+                    open::Purpose::Mirror => Command::UseNotesFolder(folder),
+                });
+            }
+            Some(open::Picked::NoDialog) if self.opener.asking_for == open::Purpose::Mirror => {
+                // The notes-folder window's path box stays the way to name it.
+            }
             Some(open::Picked::NoDialog) => {
                 self.error = Some(
                     "no folder dialog is available here: type the folder's path and press Enter"
@@ -406,7 +424,8 @@ impl LecternApp {
                         ctx.request_repaint();
                     }
                 };
-                match LoadJob::start(&path, wake) {
+                let mirror = self.opener.mirrors.get(&path).cloned();
+                match LoadJob::start(&path, mirror.as_deref(), wake) {
                     Ok(job) => {
                         self.error = None;
                         self.path_input = path.display().to_string();
@@ -418,11 +437,43 @@ impl LecternApp {
             Command::AskFolder => {
                 let ctx = self.ctx.clone();
                 let from = self.archive.as_ref().map(|a| a.root.clone());
-                self.opener.ask(from.as_deref(), move || {
+                self.opener
+                    .ask(open::Purpose::Archive, from.as_deref(), move || {
+                        if let Some(ctx) = &ctx {
+                            ctx.request_repaint();
+                        }
+                    });
+            }
+            Command::AskNotesFolder => {
+                let ctx = self.ctx.clone();
+                self.opener.ask(open::Purpose::Mirror, None, move || {
                     if let Some(ctx) = &ctx {
                         ctx.request_repaint();
                     }
                 });
+            }
+            Command::ChooseNotesFolder => {
+                if let Some(archive) = &self.archive {
+                    let name = archive.root.file_name().map_or_else(
+                        || "archive".to_owned(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
+                    let suggested = std::env::home_dir()
+                        .unwrap_or_default()
+                        .join("Lectern notes")
+                        .join(name);
+                    self.notes_folder = Some(suggested.display().to_string());
+                }
+            }
+            Command::UseNotesFolder(folder) => {
+                if let Some(archive) = &mut self.archive {
+                    archive.notes.use_mirror(&archive.root, &folder);
+                    self.opener.mirrors.insert(archive.root.clone(), folder);
+                    self.notes_folder = None;
+                    if self.closing_unsaved.is_some() {
+                        self.closing_unsaved = None;
+                    }
+                }
             }
             Command::CancelLoad => {
                 if let Some(job) = self.loading.take() {

@@ -63,6 +63,8 @@ pub struct Notes {
     pub notebook: Notebook,
     history: History,
     place: NotesPlace,
+    /// Whether `place` is a mirror folder rather than the archive itself.
+    mirrored: bool,
     /// Each sidecar as last read or written: the base of its next save.
     bases: HashMap<String, Base>,
     archive_base: ArchiveBase,
@@ -86,7 +88,7 @@ impl Notes {
     /// The notes of the archive at `root`, as loaded; `wake` asks the UI to repaint when a
     /// save finishes.
     pub fn new(
-        root: &Path,
+        (root, mirror): (&Path, Option<&Path>),
         notes: HashMap<String, SpeechNotes>,
         bases: HashMap<String, Base>,
         archive_base: ArchiveBase,
@@ -110,7 +112,8 @@ impl Notes {
                 speeches: notes.into_iter().collect(),
             },
             history: History::default(),
-            place: NotesPlace::new(root, None),
+            place: NotesPlace::new(root, mirror),
+            mirrored: mirror.is_some(),
             bases,
             archive_base,
             unsaved: BTreeSet::new(),
@@ -223,6 +226,25 @@ impl Notes {
         }
         self.start_save();
         Some(Duration::from_millis(100))
+    }
+
+    /// Keeps the notes in `mirror` from now on (the archive folder cannot be written): every
+    /// speech's notes and the vocabulary are saved there, merged with what the folder may
+    /// already hold.
+    pub fn use_mirror(&mut self, root: &Path, mirror: &Path) {
+        self.place = NotesPlace::new(root, Some(mirror));
+        self.bases.clear();
+        // From an empty base, a save merges with whatever the folder holds as a union.
+        self.archive_base = ArchiveBase::default();
+        self.mirrored = true;
+        self.unsaved.extend(self.notebook.speeches.keys().cloned());
+        self.vocabulary_unsaved = true;
+        self.retry();
+    }
+
+    /// The folder the notes are kept in, when not next to the sources.
+    pub fn mirror(&self) -> Option<&Path> {
+        Some(self.place.root()).filter(|_| self.mirrored)
     }
 
     /// Saves again what a failed save left unsaved.

@@ -26,8 +26,23 @@ pub enum Picked {
 #[derive(Default)]
 pub struct Opener {
     dialog: Option<Receiver<Picked>>,
+    /// What the folder being asked for is for.
+    pub asking_for: Purpose,
     pub recent: Vec<PathBuf>,
+    /// Archives whose notes are kept in another folder (the archive cannot be written).
+    pub mirrors: std::collections::BTreeMap<PathBuf, PathBuf>,
 }
+
+/// Why a folder is asked for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Purpose {
+    #[default]
+    Archive,
+    /// A folder to keep the open archive's notes in.
+    Mirror,
+}
+
+const MIRRORS_KEY: &str = "lectern.note_folders";
 
 impl Opener {
     pub fn load(storage: &dyn eframe::Storage) -> Self {
@@ -35,9 +50,20 @@ impl Opener {
             .get_string(RECENT_KEY)
             .map(|s| s.lines().map(PathBuf::from).collect())
             .unwrap_or_default();
+        let mirrors = storage
+            .get_string(MIRRORS_KEY)
+            .map(|s| {
+                s.lines()
+                    .filter_map(|l| l.split_once('\t'))
+                    .map(|(a, m)| (PathBuf::from(a), PathBuf::from(m)))
+                    .collect()
+            })
+            .unwrap_or_default();
         Self {
             dialog: None,
+            asking_for: Purpose::Archive,
             recent,
+            mirrors,
         }
     }
 
@@ -48,6 +74,12 @@ impl Opener {
             .map(|p| p.display().to_string())
             .collect();
         storage.set_string(RECENT_KEY, lines.join("\n"));
+        let mirrors: Vec<String> = self
+            .mirrors
+            .iter()
+            .map(|(a, m)| format!("{}\t{}", a.display(), m.display()))
+            .collect();
+        storage.set_string(MIRRORS_KEY, mirrors.join("\n"));
     }
 
     /// Puts `archive` first in the recent list.
@@ -62,10 +94,11 @@ impl Opener {
     }
 
     /// Shows the system's folder dialog on the `lectern-dialog` thread, starting in `from`.
-    pub fn ask(&mut self, from: Option<&Path>, wake: impl Fn() + Send + 'static) {
+    pub fn ask(&mut self, purpose: Purpose, from: Option<&Path>, wake: impl Fn() + Send + 'static) {
         if self.dialog.is_some() {
             return;
         }
+        self.asking_for = purpose;
         let (sender, receiver) = mpsc::channel();
         let from = from.map(Path::to_path_buf);
         let spawned = std::thread::Builder::new()

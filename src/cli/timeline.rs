@@ -36,7 +36,8 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
     if !request.archive.is_dir() {
         bail!("not a folder: {}", request.archive.display());
     }
-    let loaded = lectern_store::load_archive(request.archive, &|_| {}, &AtomicBool::new(false));
+    let loaded =
+        lectern_store::load_archive(request.archive, None, &|_| {}, &AtomicBool::new(false));
     let vocabulary = read_archive_file(request.archive)
         .map(|a| a.vocabulary)
         .unwrap_or_default();

@@ -134,3 +134,65 @@ fn bad_files_are_listed_and_a_broken_sidecar_is_never_overwritten() {
     harness.run();
     assert!(harness.query_by_label("Your notes are not saved").is_none());
 }
+
+#[test]
+fn notes_that_cannot_be_saved_go_to_a_folder_the_researcher_names() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("archive");
+    let source = root.join(SPEECH);
+    std::fs::create_dir_all(source.parent().expect("parent")).expect("folders");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample_archive")
+            .join(SPEECH),
+        &source,
+    )
+    .expect("copy");
+    // Where the sidecar would go, something that is not a file: every save there fails, as
+    // on a read-only folder (which the tests, run as any user, cannot rely on).
+    std::fs::create_dir_all(root.join(format!("{SPEECH}.notes.ron"))).expect("blocker");
+
+    let mut harness = harness(&root);
+    harness.key_press(egui::Key::J);
+    harness.run();
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowDown);
+    harness.run();
+    harness.key_press(egui::Key::H);
+    harness.run();
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.state_mut().flush();
+    harness.run();
+    harness.get_by_label("Not saved");
+
+    harness.get_by_label("Save elsewhere…").click();
+    harness.run();
+    let mirror = dir.path().join("my notes");
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Folder for the notes")
+        .click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.event(egui::Event::Text(mirror.display().to_string()));
+    harness.run();
+    harness.get_by_label("Use this folder").click();
+    harness.run();
+    harness.state_mut().flush();
+    harness.run();
+    assert_eq!(harness.state().save_state(), Some(&SaveState::Saved));
+    let written = std::fs::read_to_string(mirror.join(format!("{SPEECH}.notes.ron")))
+        .expect("the notes are in the chosen folder, laid out like the archive");
+    assert!(written.contains("Four score and seven years ago"));
+
+    // Loading the archive with that folder finds the notes again.
+    let progress = |_: lectern_store::Progress<'_>| {};
+    let loaded = lectern_store::load_archive(
+        &root,
+        Some(&mirror),
+        &progress,
+        &std::sync::atomic::AtomicBool::new(false),
+    );
+    assert_eq!(loaded.notes[SPEECH].annotations.len(), 1);
+}

@@ -330,16 +330,22 @@ impl Sidecars {
     }
 }
 
-/// Loads every speech of the archive at `root`, reporting progress as files finish.
+/// Loads every speech of the archive at `root` (with the notes in `mirror` instead of next
+/// to the sources, when given), reporting progress as files finish.
 /// Once `cancelled` is set, files not yet read are skipped and the load returns soon; what
 /// it returns then is incomplete and meant to be dropped.
 pub fn load_archive(
     root: &Path,
+    mirror: Option<&Path>,
     on_progress: &(dyn Fn(Progress<'_>) + Sync),
     cancelled: &std::sync::atomic::AtomicBool,
 ) -> Loaded {
     let (catalogue, mut entries) = read_catalogue(root);
-    let (scanned, sidecars) = split_sidecars(scan(root));
+    let (scanned, mut sidecars) = split_sidecars(scan(root));
+    // Notes kept in a mirror folder (the archive cannot be written) are read from there.
+    if let Some(mirror) = mirror {
+        sidecars.present = find_sidecars(mirror).into_iter().collect();
+    }
     let total = scanned
         .iter()
         .filter(|e| e.kind == EntryKind::Speech)

@@ -229,7 +229,7 @@ fn a_cancelled_load_stops_reading_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample_archive");
     let progress = |_: lectern_store::Progress<'_>| {};
     let go_on = std::sync::atomic::AtomicBool::new(false);
-    let loaded = lectern_store::load_archive(&root, &progress, &go_on);
+    let loaded = lectern_store::load_archive(&root, None, &progress, &go_on);
     assert_eq!(loaded.documents.len(), 26);
 
     // Cancelled after the fourth file: the rest are not read.
@@ -240,7 +240,7 @@ fn a_cancelled_load_stops_reading_files() {
             cancelled.store(true, std::sync::atomic::Ordering::SeqCst);
         }
     };
-    let loaded = lectern_store::load_archive(&root, &progress, &cancelled);
+    let loaded = lectern_store::load_archive(&root, None, &progress, &cancelled);
     assert!(
         loaded.documents.len() < 26,
         "{} documents read after the cancel",
