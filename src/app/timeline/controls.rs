@@ -207,6 +207,10 @@ pub(super) fn toolbar(ui: &mut egui::Ui, archive: &Archive, state: &mut Timeline
             })
             .response
             .labelled_by(label.id);
+        if !state.tags.is_empty() {
+            ui.checkbox(&mut state.in_lanes, "in the lanes")
+                .on_hover_text("Also draw each speech's passages in its lane, beside its mark");
+        }
         if state.view.is_some() && ui.button("Whole archive").clicked() {
             state.view = None;
         }

@@ -34,6 +34,12 @@ pub struct TimelineState {
     built: Option<((u64, usize, Grouping), Timeline)>,
     counts: Vec<(TagName, TagCounts)>,
     counts_for: Option<(u64, Vec<TagName>)>,
+    /// Each speech's passages of each chosen tag, for speeches that have some.
+    per_speech: std::collections::HashMap<usize, Vec<usize>>,
+    /// The most passages of one tag in one speech: the lanes' bar scale.
+    per_speech_peak: usize,
+    /// Whether the chosen tags' passages are also drawn in the lanes, per speech.
+    pub in_lanes: bool,
     /// Where a Shift+drag began, in years.
     brush_from: Option<f64>,
     /// A bar of the passage chart that was clicked: its tag and year.
@@ -87,6 +93,38 @@ impl TimelineState {
                     (tag.clone(), counts)
                 })
                 .collect();
+            // Per speech too, for the passages drawn in the lanes: how many passages of
+            // each chosen tag (or its sub-tags) each speech holds.
+            let vocabulary = archive.notes.vocabulary();
+            self.per_speech = archive
+                .speeches
+                .iter()
+                .enumerate()
+                .filter_map(|(item, (path, _))| {
+                    let notes = archive.notes_of(path)?;
+                    let counts: Vec<usize> = self
+                        .tags
+                        .iter()
+                        .map(|tag| {
+                            notes
+                                .annotations
+                                .iter()
+                                .filter(|a| {
+                                    a.tags.iter().any(|t| vocabulary.lineage(t).contains(&tag))
+                                })
+                                .count()
+                        })
+                        .collect();
+                    counts.iter().any(|c| *c > 0).then_some((item, counts))
+                })
+                .collect();
+            self.per_speech_peak = self
+                .per_speech
+                .values()
+                .flatten()
+                .copied()
+                .max()
+                .unwrap_or(0);
             self.counts_for = Some(key);
         }
     }
@@ -236,6 +274,29 @@ pub fn show(
                             2.0,
                             colour.gamma_multiply(0.5),
                         );
+                    }
+                    // The chosen tags' passages in this speech: a small bar per tag above the
+                    // mark, as high as the count (the lane's own scale), in the tag's colour.
+                    if state.in_lanes
+                        && let Some(per_tag) = state.per_speech.get(&mark.item)
+                    {
+                        let peak = state.per_speech_peak.max(1);
+                        let mut bx = centre.x + 5.0;
+                        for ((tag, _), count) in counts.iter().zip(per_tag) {
+                            if *count == 0 {
+                                continue;
+                            }
+                            let h = (LANE - 4.0) * n(*count) / n(peak);
+                            painter.rect_filled(
+                                egui::Rect::from_min_size(
+                                    egui::pos2(bx, top + LANE - 2.0 - h),
+                                    egui::vec2(3.0, h),
+                                ),
+                                0.0,
+                                colour32(archive.notes.vocabulary().colour(tag)),
+                            );
+                            bx += 4.0;
+                        }
                     }
                     if let Some(p) = hover
                         && (p.y - centre.y).abs() < LANE / 2.0
