@@ -82,6 +82,21 @@ fn the_timeline_zooms_opens_speeches_filters_and_counts_passages() {
         zoomed_to - zoomed_from < (to - from) * 0.8,
         "zoomed in: {zoomed_from}..{zoomed_to}"
     );
+    // Dragging pans: the same span, earlier years.
+    harness.drag_at(centre);
+    harness.run();
+    for step in 1..=5_u8 {
+        harness.hover_at(centre + egui::vec2(20.0 * f32::from(step), 0.0));
+        harness.run();
+    }
+    harness.drop_at(centre + egui::vec2(100.0, 0.0));
+    harness.run();
+    let (panned_from, panned_to) = range(&harness);
+    assert!(
+        panned_from < zoomed_from - 1.0,
+        "panned: {panned_from}..{panned_to}"
+    );
+    assert!(((panned_to - panned_from) - (zoomed_to - zoomed_from)).abs() < 0.2);
     harness.get_by_label("Whole archive").click();
     harness.run();
     assert_eq!(range(&harness), (from, to));
