@@ -35,6 +35,7 @@ fn largest(root: &Path) -> Option<String> {
     let mut files: Vec<(u64, PathBuf)> = std::fs::read_dir(&copy)
         .ok()?
         .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
         .filter_map(|e| Some((e.metadata().ok()?.len(), e.path())))
         .collect();
     files.sort();
@@ -103,7 +104,10 @@ fn main() {
     )
     .expect("write the annotations");
     let measured = std::panic::catch_unwind(|| run(&root, &speech));
+    // The edits timed above are saved like any other: take the sidecar and its backup away
+    // again, leaving the corpus as it was.
     let _ = std::fs::remove_file(&sidecar);
+    let _ = std::fs::remove_file(sidecar.with_extension("ron.bak"));
     let mut frames = match measured {
         Ok(frames) => frames,
         Err(panic) => std::panic::resume_unwind(panic),

@@ -38,6 +38,9 @@ pub struct TimelineState {
     per_speech: std::collections::HashMap<usize, Vec<usize>>,
     /// The most passages of one tag in one speech: the lanes' bar scale.
     per_speech_peak: usize,
+    /// Each crowded lane's counts per bin, by lane, with the model, range and bins they are
+    /// for.
+    density: std::collections::HashMap<usize, (DensityKey, Vec<usize>)>,
     /// Whether the chosen tags' passages are also drawn in the lanes, per speech.
     pub in_lanes: bool,
     /// Where a Shift+drag began, in years.
@@ -130,6 +133,10 @@ impl TimelineState {
     }
 }
 
+/// What a lane's bins depend on: the model (notes revision, speeches, grouping), the range
+/// and the number of bins.
+type DensityKey = ((u64, usize, Grouping), u64, u64, usize);
+
 /// A count as a drawing quantity (saturating: beyond 65,535 the drawing cannot tell).
 fn n(count: usize) -> f32 {
     f32::from(u16::try_from(count).unwrap_or(u16::MAX))
@@ -156,10 +163,16 @@ pub fn show(
     export_status(ui, state);
     state.tag_counts(archive);
     let counts = std::mem::take(&mut state.counts);
-    let model = state.model(archive).clone();
+    state.model(archive);
+    // Taken out for the frame (and put back at its end) rather than copied.
+    let Some((model_key, model)) = state.built.take() else {
+        state.counts = counts;
+        return None;
+    };
     let Some((first, last)) = model.range else {
         ui.label(RichText::new("No speech has a date to place on the timeline.").weak());
         state.counts = counts;
+        state.built = Some((model_key, model));
         return None;
     };
     let (from, to) = state.view.unwrap_or((first.floor(), last.ceil()));
@@ -238,7 +251,16 @@ pub fn show(
                     // A positive width in points: a small whole number of bins.
                     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                     let bins = (plot.width() / 3.0).max(1.0) as usize;
-                    let counts = timeline::density(&lane.marks, from, to, bins);
+                    // Binned once per model, range and width, not every frame.
+                    let key = (model_key, from.to_bits(), to.to_bits(), bins);
+                    let cached = state.density.get(&i).filter(|(k, _)| *k == key);
+                    let counts = if let Some((_, counts)) = cached {
+                        counts.clone()
+                    } else {
+                        let counts = timeline::density(&lane.marks, from, to, bins);
+                        state.density.insert(i, (key, counts.clone()));
+                        counts
+                    };
                     let peak = counts.iter().copied().max().unwrap_or(1).max(1);
                     for (b, c) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
                         let strength = 0.25 + 0.75 * (n(*c) / n(peak));
@@ -498,6 +520,7 @@ pub fn show(
             }
         });
     state.counts = counts;
+    state.built = Some((model_key, model));
     picked_passages(ui, archive, state, commands);
     brushed
 }
