@@ -36,6 +36,17 @@ impl LecternApp {
             );
         }
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar(ui));
+        // A message of its own line, under the bar, until it is dismissed or replaced.
+        if let Some(error) = self.error.clone() {
+            egui::Panel::top("message").show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.colored_label(ui.visuals().error_fg_color, error);
+                    if ui.small_button("Dismiss").clicked() {
+                        self.error = None;
+                    }
+                });
+            });
+        }
         if let Some(job) = &self.loading {
             egui::Panel::bottom("loading").show(ui, |ui| {
                 ui.horizontal(|ui| {
@@ -258,9 +269,6 @@ impl LecternApp {
                 {
                     self.open_windows.problems = !self.open_windows.problems;
                 }
-            }
-            if let Some(error) = &self.error {
-                ui.colored_label(ui.visuals().error_fg_color, error);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Shortcuts").on_hover_text("F1").clicked() {
