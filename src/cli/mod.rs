@@ -6,6 +6,7 @@
 
 mod annotate;
 mod check;
+mod export;
 mod inspect;
 mod tags;
 mod timeline;
@@ -82,6 +83,26 @@ pub enum Command {
         #[arg(long = "sidecars", value_name = "DIR")]
         mirror: Option<PathBuf>,
     },
+    /// Export the archive's annotations: Markdown notes, CSV or W3C JSON-LD
+    Export {
+        /// The archive folder
+        archive: PathBuf,
+        #[arg(long, value_enum)]
+        format: export::Format,
+        /// The file to write (CSV, JSON-LD; standard output without it) or the folder for
+        /// the Markdown notes
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Only passages with this tag or one of its sub-tags (repeat for several)
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Only speeches dated from (a year, year-month or date)
+        #[arg(long)]
+        from: Option<String>,
+        /// Only speeches dated up to
+        #[arg(long)]
+        to: Option<String>,
+    },
     /// Draw the archive's speeches on a timeline, as an SVG picture
     Timeline {
         /// The archive folder
@@ -148,6 +169,21 @@ pub fn run(cli: Cli) -> ExitCode {
             mirror,
             command,
         }) => tags::run(&archive, mirror.as_deref(), command),
+        Some(Command::Export {
+            archive,
+            format,
+            out,
+            tags,
+            from,
+            to,
+        }) => export::run(&export::Request {
+            archive: &archive,
+            format,
+            out: out.as_deref(),
+            tags: &tags,
+            from: from.as_deref(),
+            to: to.as_deref(),
+        }),
         Some(Command::Timeline {
             archive,
             svg,

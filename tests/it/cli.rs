@@ -229,3 +229,96 @@ fn timeline_draws_the_archive_and_a_tags_passages_as_svg() {
         "{message}"
     );
 }
+
+#[test]
+fn export_writes_csv_jsonld_and_markdown_notes_that_agree() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("archive");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_archive");
+    for file in [
+        "markdown/gettysburg-address.md",
+        "mi5/000_dd9ed34a99eb1f64.txt",
+    ] {
+        let to = root.join(file);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("folders");
+        std::fs::copy(sample.join(file), to).expect("copy");
+    }
+    let root_arg = root.to_str().expect("utf-8 path");
+    for (file, quote, tag) in [
+        (
+            "markdown/gettysburg-address.md",
+            "a new birth of freedom",
+            "freedom",
+        ),
+        (
+            "mi5/000_dd9ed34a99eb1f64.txt",
+            "43 late-stage attack plots",
+            "terrorism",
+        ),
+    ] {
+        let added = lectern(&["annotate", root_arg, file, "--quote", quote, "--tag", tag]);
+        assert!(added.status.success(), "{added:?}");
+    }
+
+    let csv = lectern(&["export", root_arg, "--format", "csv"]);
+    assert!(csv.status.success(), "{csv:?}");
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_slice());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 2);
+
+    let out = dir.path().join("notes.jsonld");
+    let jsonld = lectern(&[
+        "export",
+        root_arg,
+        "--format",
+        "jsonld",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(jsonld.status.success(), "{jsonld:?}");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("written")).expect("JSON");
+    let items = json["first"]["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2);
+    // The same positions in both formats, and they cut the quote out of the canonical text.
+    for (row, item) in rows.iter().zip(items) {
+        let selectors = item["target"]["selector"].as_array().expect("selectors");
+        assert_eq!(selectors[1]["start"].to_string(), row[6].to_string());
+        assert_eq!(selectors[1]["end"].to_string(), row[7].to_string());
+        assert_eq!(selectors[0]["exact"], row[8].to_string());
+        let inspected = lectern(&[
+            "inspect",
+            "--json",
+            "--text",
+            &root.join(&row[0]).to_string_lossy(),
+        ]);
+        let doc: Value = serde_json::from_slice(&inspected.stdout).expect("inspect JSON");
+        let text: Vec<char> = doc["text"].as_str().expect("text").chars().collect();
+        let (start, end): (usize, usize) =
+            (row[6].parse().expect("start"), row[7].parse().expect("end"));
+        assert_eq!(
+            text[start..end].iter().collect::<String>(),
+            row[8].to_string()
+        );
+    }
+
+    let folder = dir.path().join("notes");
+    let md = lectern(&[
+        "export",
+        root_arg,
+        "--format",
+        "markdown",
+        "--tag",
+        "freedom",
+        "--out",
+        folder.to_str().expect("utf-8"),
+    ]);
+    assert!(md.status.success(), "{md:?}");
+    let note = std::fs::read_to_string(folder.join("markdown/gettysburg-address.md.md"))
+        .expect("a note for the speech with a freedom passage");
+    assert!(note.contains("> a new birth of freedom") && note.contains("#freedom"));
+    assert!(
+        !folder.join("mi5").exists(),
+        "the filter leaves out the speech without the tag"
+    );
+}

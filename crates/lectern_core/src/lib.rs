@@ -15,6 +15,7 @@ pub mod catalogue;
 pub mod date;
 pub mod decode;
 pub mod document;
+pub mod export;
 pub mod import;
 mod language;
 pub mod metadata;

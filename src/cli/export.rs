@@ -1,0 +1,106 @@
+//! `lectern export ARCHIVE --format markdown|csv|jsonld [--out PATH] [--tag T]... [--from
+//! DATE] [--to DATE]`: the archive's annotations in a format for papers and other tools.
+//! CSV and JSON-LD go to one file (or standard output); Markdown writes one note per
+//! annotated speech into the folder `--out`, laid out like the archive.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{anyhow, bail};
+use lectern_core::PartialDate;
+use lectern_core::annotation::TagName;
+use lectern_core::export::{self, Filter};
+use lectern_store::notes::{RealFs, read_archive_file, write_atomic};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One note per speech, for Obsidian, Zotero and the like
+    Markdown,
+    /// One row per annotation (RFC 4180)
+    Csv,
+    /// W3C Web Annotation Data Model
+    Jsonld,
+}
+
+pub(super) struct Request<'a> {
+    pub archive: &'a Path,
+    pub format: Format,
+    pub out: Option<&'a Path>,
+    pub tags: &'a [String],
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+}
+
+fn date(text: &str, what: &str) -> anyhow::Result<PartialDate> {
+    PartialDate::parse_iso(text.trim()).ok_or_else(|| {
+        anyhow!("--{what} {text:?} is not a date: give a year, year-month or year-month-day")
+    })
+}
+
+pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
+    if !request.archive.is_dir() {
+        bail!("not a folder: {}", request.archive.display());
+    }
+    let filter = Filter {
+        tags: request.tags.iter().map(|t| TagName::new(t)).collect(),
+        from: request.from.map(|d| date(d, "from")).transpose()?,
+        to: request.to.map(|d| date(d, "to")).transpose()?,
+    };
+    let loaded =
+        lectern_store::load_archive(request.archive, None, &|_| {}, &AtomicBool::new(false));
+    let vocabulary = read_archive_file(request.archive)
+        .map(|a| a.vocabulary)
+        .unwrap_or_default();
+    let lineage = |tag: &TagName| vocabulary.lineage(tag).into_iter().cloned().collect();
+    let speeches: Vec<_> = loaded
+        .documents
+        .iter()
+        .filter_map(|(path, doc)| Some((path.as_str(), doc, loaded.notes.get(path)?)))
+        .collect();
+    let passages = export::passages(speeches.iter().copied(), &filter, &lineage);
+    match request.format {
+        Format::Csv | Format::Jsonld => {
+            let text = if request.format == Format::Csv {
+                export::csv(&passages)
+            } else {
+                let mut json = serde_json::to_string_pretty(&export::jsonld(&passages))?;
+                json.push('\n');
+                json
+            };
+            match request.out {
+                Some(out) => {
+                    write_atomic(out, text.as_bytes(), false, &RealFs)?;
+                    eprintln!("{}: {} annotations", out.display(), passages.len());
+                }
+                None => std::io::stdout().write_all(text.as_bytes())?,
+            }
+        }
+        Format::Markdown => {
+            let Some(folder) = request.out else {
+                bail!("Markdown notes are one file per speech: give the folder with --out DIR");
+            };
+            let mut files = 0;
+            for (path, _, notes) in &speeches {
+                let own: Vec<_> = passages
+                    .iter()
+                    .filter(|p| p.path == *path)
+                    .cloned()
+                    .collect();
+                if own.is_empty() {
+                    continue;
+                }
+                let note = export::markdown_speech(&own, &notes.memo);
+                let file = folder.join(format!("{path}.md"));
+                write_atomic(&file, note.as_bytes(), false, &RealFs)?;
+                files += 1;
+            }
+            eprintln!(
+                "{}: {} annotations in {files} notes",
+                folder.display(),
+                passages.len()
+            );
+        }
+    }
+    Ok(true)
+}
