@@ -21,11 +21,23 @@ pub enum Format {
     Csv,
     /// W3C Web Annotation Data Model
     Jsonld,
+    /// One printable page per speech, highlights in colour and notes in the margin
+    Html,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum By {
+    /// A note (or page) per speech
+    #[default]
+    Speech,
+    /// One codebook report: every tag with its passages by date (Markdown)
+    Tag,
 }
 
 pub(super) struct Request<'a> {
     pub archive: &'a Path,
     pub format: Format,
+    pub by: By,
     pub out: Option<&'a Path>,
     pub tags: &'a [String],
     pub from: Option<&'a str>,
@@ -59,7 +71,52 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
         .filter_map(|(path, doc)| Some((path.as_str(), doc, loaded.notes.get(path)?)))
         .collect();
     let passages = export::passages(speeches.iter().copied(), &filter, &lineage);
+    if request.by == By::Tag && request.format != Format::Markdown {
+        bail!("--by tag is the Markdown codebook: use it with --format markdown");
+    }
     match request.format {
+        Format::Markdown if request.by == By::Tag => {
+            let name = request.archive.file_name().map_or_else(
+                || "Codebook".to_owned(),
+                |n| format!("Codebook: {}", n.to_string_lossy()),
+            );
+            let text = export::markdown_codebook(&passages, &vocabulary, &name);
+            match request.out {
+                Some(out) => {
+                    write_atomic(out, text.as_bytes(), false, &RealFs)?;
+                    eprintln!("{}: {} passages", out.display(), passages.len());
+                }
+                None => std::io::stdout().write_all(text.as_bytes())?,
+            }
+        }
+        Format::Html => {
+            let Some(folder) = request.out else {
+                bail!("HTML pages are one file per speech: give the folder with --out DIR");
+            };
+            let colour = |tag: &TagName| vocabulary.colour(tag);
+            let mut files = 0;
+            for (path, doc, notes) in &speeches {
+                if !passages.iter().any(|p| p.path == *path) {
+                    continue;
+                }
+                // Only the annotations the filter kept are drawn.
+                let mut kept = (*notes).clone();
+                kept.annotations.retain(|a| {
+                    passages
+                        .iter()
+                        .any(|p| p.path == *path && p.annotation.id == a.id)
+                });
+                let page = export::html_speech(path, doc, &kept, &colour);
+                write_atomic(
+                    &folder.join(format!("{path}.html")),
+                    page.as_bytes(),
+                    false,
+                    &RealFs,
+                )?;
+                files += 1;
+            }
+            eprintln!("{}: {files} pages", folder.display());
+        }
         Format::Csv | Format::Jsonld => {
             let text = if request.format == Format::Csv {
                 export::csv(&passages)

@@ -83,12 +83,15 @@ pub enum Command {
         #[arg(long = "sidecars", value_name = "DIR")]
         mirror: Option<PathBuf>,
     },
-    /// Export the archive's annotations: Markdown notes, CSV or W3C JSON-LD
+    /// Export the archive's annotations: Markdown notes or codebook, CSV, W3C JSON-LD, HTML
     Export {
         /// The archive folder
         archive: PathBuf,
         #[arg(long, value_enum)]
         format: export::Format,
+        /// A note per speech, or (Markdown) one codebook grouped by tag
+        #[arg(long, value_enum, default_value = "speech")]
+        by: export::By,
         /// The file to write (CSV, JSON-LD; standard output without it) or the folder for
         /// the Markdown notes
         #[arg(long)]
@@ -172,6 +175,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Export {
             archive,
             format,
+            by,
             out,
             tags,
             from,
@@ -179,6 +183,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }) => export::run(&export::Request {
             archive: &archive,
             format,
+            by,
             out: out.as_deref(),
             tags: &tags,
             from: from.as_deref(),

@@ -321,4 +321,26 @@ fn export_writes_csv_jsonld_and_markdown_notes_that_agree() {
         !folder.join("mi5").exists(),
         "the filter leaves out the speech without the tag"
     );
+
+    let codebook = lectern(&["export", root_arg, "--format", "markdown", "--by", "tag"]);
+    assert!(codebook.status.success(), "{codebook:?}");
+    let book = String::from_utf8_lossy(&codebook.stdout);
+    assert!(book.contains("## #freedom (1)") && book.contains("## #terrorism (1)"));
+
+    let pages = dir.path().join("pages");
+    let html = lectern(&[
+        "export",
+        root_arg,
+        "--format",
+        "html",
+        "--out",
+        pages.to_str().expect("utf-8"),
+    ]);
+    assert!(html.status.success(), "{html:?}");
+    let page = std::fs::read_to_string(pages.join("mi5/000_dd9ed34a99eb1f64.txt.html"))
+        .expect("a page per annotated speech");
+    assert!(page.contains(">43 late-stage attack plots</mark>") && page.contains("#terrorism"));
+
+    let wrong = lectern(&["export", root_arg, "--format", "csv", "--by", "tag"]);
+    assert!(!wrong.status.success());
 }

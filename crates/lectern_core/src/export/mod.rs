@@ -7,10 +7,18 @@
 //!   `TextPositionSelector` on every target.
 //! - [`markdown_speech`]: a speech's notes for a notes app: front matter, then each passage
 //!   as a quotation with its tags, note and a citation line.
+//! - [`markdown_codebook`]: every tag with its description and its passages by date.
+//! - [`html_speech`]: a printable page of a speech with its highlights and margin notes.
 //!
 //! Orphaned annotations are exported too, marked by their status, never dropped.
 
 use std::fmt::Write as _;
+
+mod codebook;
+mod html;
+
+pub use codebook::markdown_codebook;
+pub use html::html_speech;
 
 use crate::annotation::{AnchorStatus, Annotation, SpeechNotes, TagName};
 use crate::document::Document;

@@ -162,3 +162,52 @@ fn filters_keep_tags_with_their_sub_tags_and_dates() {
         3
     );
 }
+
+#[test]
+fn the_codebook_groups_passages_by_tag_with_descriptions() {
+    let doc = doc();
+    let notes = notes(&doc);
+    let path = "markdown/gettysburg-address.md";
+    let passages = passages([(path, &doc, &notes)], &Filter::default(), &no_lineage);
+    let mut vocabulary = crate::annotation::Vocabulary::default();
+    vocabulary.tags.insert(
+        TagName::new("freedom"),
+        crate::annotation::TagDef {
+            description: "Liberty as a war aim.".into(),
+            ..crate::annotation::TagDef::default()
+        },
+    );
+    let book = markdown_codebook(&passages, &vocabulary, "Codebook");
+    assert!(book.contains("3 passages under 3 tags."));
+    assert!(book.contains("## #founding (2)"), "{book}");
+    assert!(book.contains("## #freedom (1)\n\nLiberty as a war aim."));
+    assert!(book.contains("## #war-aims (1)"));
+    assert!(book.contains("— Abraham Lincoln, “The Gettysburg Address”, 1863-11-19, ¶ 3"));
+}
+
+#[test]
+fn the_html_page_marks_highlights_and_numbers_margin_notes() {
+    let doc = doc();
+    let notes = notes(&doc);
+    let colour = |tag: &TagName| {
+        if tag.0 == "freedom" {
+            crate::annotation::Colour([0x56, 0xb4, 0xe9])
+        } else {
+            crate::annotation::DEFAULT_TAG_COLOUR
+        }
+    };
+    let page = html_speech("markdown/gettysburg-address.md", &doc, &notes, &colour);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("<title>The Gettysburg Address</title>"));
+    assert!(
+        page.contains("rgb(86,180,233)\">a new birth of freedom</mark><sup>2</sup>"),
+        "the highlight in its tag's colour, numbered where it ends"
+    );
+    assert!(page.contains("<sup>2</sup> <span class=\"tag\">#freedom</span>"));
+    assert!(
+        page.contains("The &quot;new birth&quot;"),
+        "notes are escaped"
+    );
+    assert!(page.contains("Not found in the current text"));
+    assert!(page.trim_end().ends_with("</body></html>"));
+}
