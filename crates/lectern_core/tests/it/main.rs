@@ -2,6 +2,7 @@
 //! files of the sample archive.
 
 mod anchoring;
+mod export;
 mod hostile;
 mod outline;
 mod props;
