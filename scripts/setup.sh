@@ -11,6 +11,8 @@ has_lib() { { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep
 need_apt=()
 command -v cc >/dev/null || need_apt+=(build-essential)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+# The REFI-QDA export's test validates the project against its schema with xmllint.
+command -v xmllint >/dev/null || need_apt+=(libxml2-utils)
 if ! $ci; then
   # The window is opened through X11 or Wayland with OpenGL, loaded when the app starts.
   has_lib libEGL.so.1 || need_apt+=(libegl1)

@@ -23,6 +23,8 @@ pub enum Format {
     Jsonld,
     /// One printable page per speech, highlights in colour and notes in the margin
     Html,
+    /// A REFI-QDA project, the exchange format of qualitative analysis tools
+    Qdpx,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -88,6 +90,31 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
                 }
                 None => std::io::stdout().write_all(text.as_bytes())?,
             }
+        }
+        Format::Qdpx => {
+            let Some(out) = request.out else {
+                bail!("a REFI-QDA project is a file: give it with --out PROJECT.qdpx");
+            };
+            let name = request.archive.file_name().map_or_else(
+                || "Lectern archive".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let documents = |path: &str| {
+                loaded
+                    .documents
+                    .binary_search_by(|(p, _)| p.as_str().cmp(path))
+                    .ok()
+                    .map(|i| &loaded.documents[i].1)
+            };
+            let bytes = export::qdpx(
+                &name,
+                &passages,
+                &documents,
+                &vocabulary,
+                crate::clock::now(),
+            );
+            write_atomic(out, &bytes, false, &RealFs)?;
+            eprintln!("{}: {} annotations", out.display(), passages.len());
         }
         Format::Html => {
             let Some(folder) = request.out else {

@@ -83,7 +83,8 @@ pub enum Command {
         #[arg(long = "sidecars", value_name = "DIR")]
         mirror: Option<PathBuf>,
     },
-    /// Export the archive's annotations: Markdown notes or codebook, CSV, W3C JSON-LD, HTML
+    /// Export the archive's annotations: Markdown notes or codebook, CSV, W3C JSON-LD, HTML,
+    /// REFI-QDA
     Export {
         /// The archive folder
         archive: PathBuf,

@@ -343,4 +343,21 @@ fn export_writes_csv_jsonld_and_markdown_notes_that_agree() {
 
     let wrong = lectern(&["export", root_arg, "--format", "csv", "--by", "tag"]);
     assert!(!wrong.status.success());
+
+    let project = dir.path().join("archive.qdpx");
+    let qdpx = lectern(&[
+        "export",
+        root_arg,
+        "--format",
+        "qdpx",
+        "--out",
+        project.to_str().expect("utf-8"),
+    ]);
+    assert!(qdpx.status.success(), "{qdpx:?}");
+    let bytes = std::fs::read(&project).expect("the project is written");
+    assert!(bytes.starts_with(b"PK"), "a zip");
+    assert!(
+        bytes.windows(11).any(|w| w == b"project.qde"),
+        "project.qde by that exact name"
+    );
 }

@@ -9,6 +9,7 @@
 //!   as a quotation with its tags, note and a citation line.
 //! - [`markdown_codebook`]: every tag with its description and its passages by date.
 //! - [`html_speech`]: a printable page of a speech with its highlights and margin notes.
+//! - [`qdpx`]: a REFI-QDA project for QDA tools, with the sources the positions refer to.
 //!
 //! Orphaned annotations are exported too, marked by their status, never dropped.
 
@@ -16,9 +17,11 @@ use std::fmt::Write as _;
 
 mod codebook;
 mod html;
+mod qdpx;
 
 pub use codebook::markdown_codebook;
 pub use html::html_speech;
+pub use qdpx::{project as qde_project, qdpx};
 
 use crate::annotation::{AnchorStatus, Annotation, SpeechNotes, TagName};
 use crate::document::Document;

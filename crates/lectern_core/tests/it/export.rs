@@ -176,3 +176,91 @@ fn every_format_matches_its_golden_snapshot_and_points_at_its_quotes() {
         ]
     );
 }
+
+#[test]
+fn the_refi_qda_project_validates_against_the_schema_and_its_positions_hold() {
+    let archive = archive();
+    let vocabulary = vocabulary();
+    let lineage = |t: &TagName| vocabulary.lineage(t).into_iter().cloned().collect();
+    let passages = export::passages(
+        archive.iter().map(|(p, d, n)| (p.as_str(), d, n)),
+        &Filter::default(),
+        &lineage,
+    );
+    let documents = |path: &str| {
+        archive
+            .iter()
+            .find(|(p, _, _)| p == path)
+            .map(|(_, d, _)| d)
+    };
+    let now = Timestamp::from_millis(1_764_000_000_000);
+    let (project, sources) =
+        export::qde_project("Sample archive", &passages, &documents, &vocabulary, now);
+    insta::assert_snapshot!("project_qde", project);
+
+    // The schema, with xmllint (installed by scripts/setup.sh).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let qde = dir.path().join("project.qde");
+    std::fs::write(&qde, &project).expect("write");
+    let xsd =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/refi-qda/Project.xsd");
+    let checked = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&xsd)
+        .arg(&qde)
+        .output()
+        .expect("xmllint (Debian package libxml2-utils) runs");
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+
+    // Every selection cuts its quote out of the source text shipped with it.
+    assert_eq!(sources.len(), 3);
+    for p in &passages {
+        let (_, doc, _) = archive
+            .iter()
+            .find(|(path, _, _)| path == p.path)
+            .expect("speech");
+        let (_, text) = sources
+            .iter()
+            .find(|(_, text)| *text == doc.text)
+            .expect("the canonical text is the source");
+        let span = p.annotation.target.span;
+        let cut: String = text.chars().skip(span.start).take(span.len()).collect();
+        assert_eq!(cut, p.annotation.target.quote.exact);
+        let attrs = format!(
+            "startPosition=\"{}\" endPosition=\"{}\"",
+            span.start, span.end
+        );
+        assert!(project.contains(&attrs), "{attrs}");
+    }
+    assert!(!project.contains("richTextPath"));
+    assert!(
+        !sources
+            .iter()
+            .any(|(_, t)| t.starts_with('\u{feff}') || t.contains('\r'))
+    );
+
+    // The zip: project.qde by that exact name, and the sources.
+    let bytes = export::qdpx("Sample archive", &passages, &documents, &vocabulary, now);
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.expect("an entry name").into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names[0], "project.qde");
+    assert_eq!(names.len(), 4);
+    assert!(
+        names[1..]
+            .iter()
+            .all(|n| n.starts_with("sources/")
+                && n.rsplit_once('.').is_some_and(|(_, x)| x == "txt"))
+    );
+    // The same GUIDs every time.
+    let again = export::qde_project("Sample archive", &passages, &documents, &vocabulary, now).0;
+    assert_eq!(again, project);
+}
