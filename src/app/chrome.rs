@@ -137,6 +137,15 @@ impl LecternApp {
 
     fn windows(&mut self, ctx: &egui::Context) {
         self.notes_folder_window(ctx);
+        if self.export_notes.open
+            && let Some(archive) = &self.archive
+        {
+            let open = self
+                .selected
+                .and_then(|i| archive.speeches.get(i))
+                .map(|(p, _)| p.as_str());
+            self.export_notes.show(ctx, archive, open);
+        }
         if let Some(reason) = self.closing_unsaved.clone()
             && reason != QUIT_ANYWAY
         {
@@ -220,6 +229,14 @@ impl LecternApp {
                     .clicked()
                 {
                     self.commands.push(Command::AskFolder);
+                    ui.close();
+                }
+                if ui
+                    .add_enabled(self.archive.is_some(), egui::Button::new("Export notes…"))
+                    .on_hover_text("Markdown, CSV, JSON-LD, HTML or a REFI-QDA project")
+                    .clicked()
+                {
+                    self.export_notes.open = true;
                     ui.close();
                 }
                 ui.separator();

@@ -6,6 +6,7 @@
 
 mod chrome;
 mod export;
+mod export_notes;
 mod keys;
 mod library;
 mod loader;
@@ -89,8 +90,9 @@ enum Focus {
 /// An archive once loaded.
 pub struct Archive {
     pub root: PathBuf,
-    /// Speeches by path relative to the root, sorted by path.
-    pub speeches: Vec<(String, Document)>,
+    /// Speeches by path relative to the root, sorted by path; shared with background
+    /// exports, copied only if a file changes on disk during one.
+    pub speeches: std::sync::Arc<Vec<(String, Document)>>,
     pub report: CheckReport,
     /// The researcher's notes, their history and their saving.
     pub notes: Notes,
@@ -130,6 +132,7 @@ pub struct LecternApp {
     opener: open::Opener,
     tag_manager: tags::TagManager,
     timeline: timeline::TimelineState,
+    export_notes: export_notes::ExportWindow,
     startup_probe: Option<StartupProbe>,
     /// Whether a text box had the keyboard at the end of the last frame.
     was_typing: bool,
@@ -168,6 +171,7 @@ impl LecternApp {
             opener: open::Opener::default(),
             tag_manager: tags::TagManager::default(),
             timeline: timeline::TimelineState::default(),
+            export_notes: export_notes::ExportWindow::default(),
             startup_probe: None,
             was_typing: false,
             closing_unsaved: None,
@@ -264,7 +268,7 @@ impl LecternApp {
                 );
                 let mut archive = Archive {
                     root,
-                    speeches: loaded.loaded.documents,
+                    speeches: std::sync::Arc::new(loaded.loaded.documents),
                     report: loaded.loaded.report,
                     notes,
                     problems: loaded.problems,

@@ -92,11 +92,12 @@ impl LecternApp {
             Reread::Source(path, Ok(doc)) => {
                 let i = match find(&archive.speeches, &path) {
                     Ok(i) => {
-                        archive.speeches[i].1 = *doc;
+                        std::sync::Arc::make_mut(&mut archive.speeches)[i].1 = *doc;
                         i
                     }
                     Err(i) => {
-                        archive.speeches.insert(i, (path.clone(), *doc));
+                        std::sync::Arc::make_mut(&mut archive.speeches)
+                            .insert(i, (path.clone(), *doc));
                         if let Some(selected) = &mut self.selected
                             && *selected >= i
                         {

@@ -3,6 +3,7 @@
 mod annotate;
 mod app;
 mod app_annotate;
+mod app_export;
 mod app_problems;
 mod app_timeline;
 mod app_watch;
