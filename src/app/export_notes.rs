@@ -280,6 +280,7 @@ impl ExportWindow {
                 tags: self.tag.iter().cloned().collect(),
                 from,
                 to,
+                ..Filter::default()
             },
             only: open_speech
                 .filter(|_| self.only_open_speech)

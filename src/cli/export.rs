@@ -44,6 +44,29 @@ pub(super) struct Request<'a> {
     pub tags: &'a [String],
     pub from: Option<&'a str>,
     pub to: Option<&'a str>,
+    pub speeches: &'a [String],
+    pub statuses: &'a [Status],
+}
+
+/// How an annotation was found in the current text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Status {
+    Exact,
+    Relocated,
+    Fuzzy,
+    Orphaned,
+}
+
+impl Status {
+    fn anchor(self) -> lectern_core::annotation::AnchorStatus {
+        use lectern_core::annotation::AnchorStatus;
+        match self {
+            Status::Exact => AnchorStatus::Exact,
+            Status::Relocated => AnchorStatus::Relocated,
+            Status::Fuzzy => AnchorStatus::Fuzzy,
+            Status::Orphaned => AnchorStatus::Orphaned,
+        }
+    }
 }
 
 fn date(text: &str, what: &str) -> anyhow::Result<PartialDate> {
@@ -60,6 +83,8 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
         tags: request.tags.iter().map(|t| TagName::new(t)).collect(),
         from: request.from.map(|d| date(d, "from")).transpose()?,
         to: request.to.map(|d| date(d, "to")).transpose()?,
+        speeches: request.speeches.to_vec(),
+        statuses: request.statuses.iter().map(|s| s.anchor()).collect(),
     };
     let loaded =
         lectern_store::load_archive(request.archive, None, &|_| {}, &AtomicBool::new(false));

@@ -106,6 +106,12 @@ pub enum Command {
         /// Only speeches dated up to
         #[arg(long)]
         to: Option<String>,
+        /// Only this speech, relative to the archive folder (repeat for several)
+        #[arg(long = "speech", value_name = "PATH")]
+        speeches: Vec<String>,
+        /// Only annotations found this way in the current text (repeat for several)
+        #[arg(long = "status", value_enum)]
+        statuses: Vec<export::Status>,
     },
     /// Draw the archive's speeches on a timeline, as an SVG picture
     Timeline {
@@ -181,6 +187,8 @@ pub fn run(cli: Cli) -> ExitCode {
             tags,
             from,
             to,
+            speeches,
+            statuses,
         }) => export::run(&export::Request {
             archive: &archive,
             format,
@@ -189,6 +197,8 @@ pub fn run(cli: Cli) -> ExitCode {
             tags: &tags,
             from: from.as_deref(),
             to: to.as_deref(),
+            speeches: &speeches,
+            statuses: &statuses,
         }),
         Some(Command::Timeline {
             archive,

@@ -341,6 +341,22 @@ fn export_writes_csv_jsonld_and_markdown_notes_that_agree() {
         .expect("a page per annotated speech");
     assert!(page.contains(">43 late-stage attack plots</mark>") && page.contains("#terrorism"));
 
+    let one = lectern(&[
+        "export",
+        root_arg,
+        "--format",
+        "csv",
+        "--speech",
+        "mi5/000_dd9ed34a99eb1f64.txt",
+        "--status",
+        "exact",
+    ]);
+    assert!(one.status.success(), "{one:?}");
+    let text = String::from_utf8_lossy(&one.stdout);
+    assert_eq!(text.lines().count(), 2, "a header and the one speech's row:\n{text}");
+    let none = lectern(&["export", root_arg, "--format", "csv", "--status", "orphaned"]);
+    assert_eq!(String::from_utf8_lossy(&none.stdout).lines().count(), 1);
+
     let wrong = lectern(&["export", root_arg, "--format", "csv", "--by", "tag"]);
     assert!(!wrong.status.success());
 

@@ -50,6 +50,10 @@ pub struct Filter {
     /// Only speeches dated within (inclusive); typed like the date filters elsewhere.
     pub from: Option<crate::PartialDate>,
     pub to: Option<crate::PartialDate>,
+    /// Only these speeches (paths relative to the archive root); all when empty.
+    pub speeches: Vec<String>,
+    /// Only annotations anchored with one of these statuses; all when empty.
+    pub statuses: Vec<AnchorStatus>,
 }
 
 /// The passages of `speeches` (each a path, its document and its notes) that `filter`
@@ -61,6 +65,9 @@ pub fn passages<'a>(
 ) -> Vec<Passage<'a>> {
     let mut out = Vec::new();
     for (path, doc, notes) in speeches {
+        if !filter.speeches.is_empty() && !filter.speeches.iter().any(|s| s == path) {
+            continue;
+        }
         let metadata = doc.metadata.with_overrides(&notes.overrides);
         let date = metadata.date();
         if let Some(from) = filter.from
@@ -79,7 +86,9 @@ pub fn passages<'a>(
                     .tags
                     .iter()
                     .any(|t| lineage(t).iter().any(|l| filter.tags.contains(l)));
-            if !wanted {
+            let status_wanted =
+                filter.statuses.is_empty() || filter.statuses.contains(&annotation.status);
+            if !wanted || !status_wanted {
                 continue;
             }
             let placed = annotation.status != AnchorStatus::Orphaned;

@@ -211,3 +211,22 @@ fn the_html_page_marks_highlights_and_numbers_margin_notes() {
     assert!(page.contains("Not found in the current text"));
     assert!(page.trim_end().ends_with("</body></html>"));
 }
+
+#[test]
+fn filters_keep_chosen_speeches_and_statuses() {
+    let doc = doc();
+    let notes = notes(&doc);
+    let path = "markdown/gettysburg-address.md";
+    let orphans = Filter {
+        statuses: vec![AnchorStatus::Orphaned],
+        ..Filter::default()
+    };
+    let kept = passages([(path, &doc, &notes)], &orphans, &no_lineage);
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].annotation.id.0, "C");
+    let other = Filter {
+        speeches: vec!["sotu/1790-Washington-1.txt".into()],
+        ..Filter::default()
+    };
+    assert!(passages([(path, &doc, &notes)], &other, &no_lineage).is_empty());
+}
