@@ -353,9 +353,20 @@ fn export_writes_csv_jsonld_and_markdown_notes_that_agree() {
     ]);
     assert!(one.status.success(), "{one:?}");
     let text = String::from_utf8_lossy(&one.stdout);
-    assert_eq!(text.lines().count(), 2, "a header and the one speech's row:\n{text}");
-    let none = lectern(&["export", root_arg, "--format", "csv", "--status", "orphaned"]);
-    assert_eq!(String::from_utf8_lossy(&none.stdout).lines().count(), 1);
+    assert_eq!(
+        text.lines().count(),
+        2,
+        "a header and the one speech's row:\n{text}"
+    );
+    let orphans_only = lectern(&[
+        "export", root_arg, "--format", "csv", "--status", "orphaned",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&orphans_only.stdout)
+            .lines()
+            .count(),
+        1
+    );
 
     let wrong = lectern(&["export", root_arg, "--format", "csv", "--by", "tag"]);
     assert!(!wrong.status.success());
