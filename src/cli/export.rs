@@ -34,6 +34,8 @@ pub enum By {
     Speech,
     /// One codebook report: every tag with its passages by date (Markdown)
     Tag,
+    /// One report of the whole collection, every speech in it (HTML)
+    Collection,
 }
 
 pub(super) struct Request<'a> {
@@ -101,6 +103,9 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
     if request.by == By::Tag && request.format != Format::Markdown {
         bail!("--by tag is the Markdown codebook: use it with --format markdown");
     }
+    if request.by == By::Collection && request.format != Format::Html {
+        bail!("--by collection is the HTML report: use it with --format html");
+    }
     match request.format {
         Format::Markdown if request.by == By::Tag => {
             let name = request.archive.file_name().map_or_else(
@@ -140,6 +145,35 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
             );
             write_atomic(out, &bytes, false, &RealFs)?;
             eprintln!("{}: {} annotations", out.display(), passages.len());
+        }
+        Format::Html if request.by == By::Collection => {
+            let colour = |tag: &TagName| vocabulary.colour(tag);
+            let kept: Vec<_> = speeches
+                .iter()
+                .filter(|(path, _, _)| passages.iter().any(|p| p.path == *path))
+                .map(|(path, doc, notes)| {
+                    let mut notes = (*notes).clone();
+                    notes.annotations.retain(|a| {
+                        passages
+                            .iter()
+                            .any(|p| p.path == *path && p.annotation.id == a.id)
+                    });
+                    (*path, *doc, notes)
+                })
+                .collect();
+            let refs: Vec<_> = kept.iter().map(|(p, d, n)| (*p, *d, n)).collect();
+            let name = request.archive.file_name().map_or_else(
+                || "Lectern archive".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let page = export::html_collection(&name, &refs, &colour);
+            match request.out {
+                Some(out) => {
+                    write_atomic(out, page.as_bytes(), false, &RealFs)?;
+                    eprintln!("{}: {} speeches", out.display(), refs.len());
+                }
+                None => std::io::stdout().write_all(page.as_bytes())?,
+            }
         }
         Format::Html => {
             let Some(folder) = request.out else {

@@ -90,7 +90,8 @@ pub enum Command {
         archive: PathBuf,
         #[arg(long, value_enum)]
         format: export::Format,
-        /// A note per speech, or (Markdown) one codebook grouped by tag
+        /// A note or page per speech; (Markdown) one codebook by tag; (HTML) one report of the
+        /// whole collection
         #[arg(long, value_enum, default_value = "speech")]
         by: export::By,
         /// The file to write (CSV, JSON-LD; standard output without it) or the folder for

@@ -368,6 +368,11 @@ fn export_writes_csv_jsonld_and_markdown_notes_that_agree() {
         1
     );
 
+    let report = lectern(&["export", root_arg, "--format", "html", "--by", "collection"]);
+    assert!(report.status.success(), "{report:?}");
+    let report = String::from_utf8_lossy(&report.stdout);
+    assert!(report.contains("<ol>") && report.matches("<section id=").count() == 2);
+
     let wrong = lectern(&["export", root_arg, "--format", "csv", "--by", "tag"]);
     assert!(!wrong.status.success());
 

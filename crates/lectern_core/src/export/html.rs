@@ -33,18 +33,67 @@ pub fn html_speech(
 ) -> String {
     let metadata = doc.metadata.with_overrides(&notes.overrides);
     let title = metadata.title().unwrap_or(path).to_owned();
+    let language = metadata
+        .language
+        .as_ref()
+        .map_or("en", |l| l.value.as_str());
     let mut out = String::new();
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n",
-        escape(
-            metadata
-                .language
-                .as_ref()
-                .map_or("en", |l| l.value.as_str())
-        ),
+        escape(language),
         escape(&title)
     );
+    out.push_str(&speech_body(path, doc, notes, colour));
+    out.push_str("</body></html>\n");
+    out
+}
+
+/// The whole collection as one page: a table of contents, then every speech as
+/// [`html_speech`] draws it, each starting on a new printed page.
+pub fn html_collection(
+    name: &str,
+    speeches: &[(&str, &Document, &SpeechNotes)],
+    colour: &dyn Fn(&TagName) -> Colour,
+) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}section{{break-before:page}}</style></head><body>\n<h1>{}</h1>\n<ol>\n",
+        escape(name),
+        escape(name)
+    );
+    for (i, (path, doc, notes)) in speeches.iter().enumerate() {
+        let metadata = doc.metadata.with_overrides(&notes.overrides);
+        let _ = writeln!(
+            out,
+            "<li><a href=\"#s{i}\">{}</a> {} ({} annotations)</li>",
+            escape(metadata.title().unwrap_or(path)),
+            escape(&metadata.date().map(|d| d.to_string()).unwrap_or_default()),
+            notes.annotations.len()
+        );
+    }
+    out.push_str("</ol>\n");
+    for (i, (path, doc, notes)) in speeches.iter().enumerate() {
+        let _ = writeln!(out, "<section id=\"s{i}\">");
+        out.push_str(&speech_body(path, doc, notes, colour));
+        out.push_str("</section>\n");
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+/// A speech's heading and facts, its text with highlights and margin notes, and the
+/// annotations whose passage is gone.
+fn speech_body(
+    path: &str,
+    doc: &Document,
+    notes: &SpeechNotes,
+    colour: &dyn Fn(&TagName) -> Colour,
+) -> String {
+    let metadata = doc.metadata.with_overrides(&notes.overrides);
+    let title = metadata.title().unwrap_or(path).to_owned();
+    let mut out = String::new();
     let _ = writeln!(out, "<h1>{}</h1>", escape(&title));
     let mut facts = Vec::new();
     if let Some(date) = metadata.date() {
@@ -164,6 +213,5 @@ pub fn html_speech(
         }
         let _ = writeln!(out, "</div>");
     }
-    out.push_str("</body></html>\n");
     out
 }

@@ -20,7 +20,7 @@ mod html;
 mod qdpx;
 
 pub use codebook::markdown_codebook;
-pub use html::html_speech;
+pub use html::{html_collection, html_speech};
 pub use qdpx::{project as qde_project, qdpx};
 
 use crate::annotation::{AnchorStatus, Annotation, SpeechNotes, TagName};
