@@ -5,3 +5,11 @@
 pub mod app;
 pub mod cli;
 pub mod clock;
+
+/// An archive's name as titles show it: its folder's name.
+pub fn archive_name(root: &std::path::Path) -> String {
+    root.file_name().map_or_else(
+        || root.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}

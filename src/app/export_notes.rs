@@ -286,10 +286,7 @@ impl ExportWindow {
                 .filter(|_| self.only_open_speech)
                 .map(str::to_owned),
             destination,
-            name: archive.root.file_name().map_or_else(
-                || "Lectern archive".to_owned(),
-                |n| n.to_string_lossy().into_owned(),
-            ),
+            name: crate::archive_name(&archive.root),
             speeches: Arc::clone(&archive.speeches),
             notebook: archive.notes.notebook.clone(),
         };

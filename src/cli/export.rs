@@ -108,10 +108,7 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
     }
     match request.format {
         Format::Markdown if request.by == By::Tag => {
-            let name = request.archive.file_name().map_or_else(
-                || "Codebook".to_owned(),
-                |n| format!("Codebook: {}", n.to_string_lossy()),
-            );
+            let name = format!("Codebook: {}", crate::archive_name(request.archive));
             let text = export::markdown_codebook(&passages, &vocabulary, &name);
             match request.out {
                 Some(out) => {
@@ -125,10 +122,7 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
             let Some(out) = request.out else {
                 bail!("a REFI-QDA project is a file: give it with --out PROJECT.qdpx");
             };
-            let name = request.archive.file_name().map_or_else(
-                || "Lectern archive".to_owned(),
-                |n| n.to_string_lossy().into_owned(),
-            );
+            let name = crate::archive_name(request.archive);
             let documents = |path: &str| {
                 loaded
                     .documents
@@ -162,10 +156,7 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
                 })
                 .collect();
             let refs: Vec<_> = kept.iter().map(|(p, d, n)| (*p, *d, n)).collect();
-            let name = request.archive.file_name().map_or_else(
-                || "Lectern archive".to_owned(),
-                |n| n.to_string_lossy().into_owned(),
-            );
+            let name = crate::archive_name(request.archive);
             let page = export::html_collection(&name, &refs, &colour);
             match request.out {
                 Some(out) => {

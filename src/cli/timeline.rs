@@ -75,20 +75,10 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
             eprintln!("lectern: no tag {tag} in this archive; its chart is empty");
         }
     }
-    let tags: Vec<SvgTag<'_>> = counts
-        .iter()
-        .map(|(tag, counts)| SvgTag {
-            name: &tag.0,
-            colour: vocabulary.colour(tag).to_string(),
-            counts,
-        })
-        .collect();
+    let tags = SvgTag::charts(&counts, &vocabulary);
     let title = format!(
         "{} — {} speeches by {}",
-        request.archive.file_name().map_or_else(
-            || request.archive.display().to_string(),
-            |n| n.to_string_lossy().into_owned()
-        ),
+        crate::archive_name(request.archive),
         loaded.documents.len(),
         grouping.label().to_lowercase()
     );

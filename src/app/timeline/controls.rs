@@ -87,21 +87,10 @@ pub(super) fn export_svg(ctx: &egui::Context, archive: &Archive, state: &mut Tim
     };
     let (from, to) = state.view.unwrap_or((first.floor(), last.ceil()));
     let vocabulary = archive.notes.vocabulary();
-    let tags: Vec<timeline::SvgTag<'_>> = state
-        .counts
-        .iter()
-        .map(|(tag, counts)| timeline::SvgTag {
-            name: &tag.0,
-            colour: vocabulary.colour(tag).to_string(),
-            counts,
-        })
-        .collect();
+    let tags = timeline::SvgTag::charts(&state.counts, vocabulary);
     let title = format!(
         "{} — speeches by {}",
-        archive.root.file_name().map_or_else(
-            || archive.root.display().to_string(),
-            |n| n.to_string_lossy().into_owned()
-        ),
+        crate::archive_name(&archive.root),
         state.grouping.label().to_lowercase()
     );
     let picture = timeline::svg(&timeline::SvgView {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::Passage;
+use super::{Passage, citation};
 use crate::annotation::{TagName, Vocabulary};
 
 /// The passages grouped by tag: tags in the vocabulary's order (then tags used but not
@@ -39,18 +39,7 @@ pub fn markdown_codebook(passages: &[Passage<'_>], vocabulary: &Vocabulary, titl
             for line in p.annotation.target.quote.exact.lines() {
                 let _ = writeln!(out, "> {line}");
             }
-            let mut citation = Vec::new();
-            if !p.speaker.is_empty() {
-                citation.push(p.speaker.clone());
-            }
-            citation.push(format!("“{}”", p.title));
-            if !p.date.is_empty() {
-                citation.push(p.date.clone());
-            }
-            if let Some(n) = p.paragraph {
-                citation.push(format!("¶ {n}"));
-            }
-            let _ = writeln!(out, "\n— {}\n", citation.join(", "));
+            let _ = writeln!(out, "\n— {}\n", citation(p));
             if !p.annotation.note.is_empty() {
                 let _ = writeln!(out, "{}\n", p.annotation.note.trim());
             }

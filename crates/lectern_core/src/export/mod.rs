@@ -121,6 +121,22 @@ pub fn passages<'a>(
     out
 }
 
+/// The line that cites a passage: speaker, “title”, date, ¶.
+fn citation(p: &Passage<'_>) -> String {
+    let mut parts = Vec::new();
+    if !p.speaker.is_empty() {
+        parts.push(p.speaker.clone());
+    }
+    parts.push(format!("“{}”", p.title));
+    if !p.date.is_empty() {
+        parts.push(p.date.clone());
+    }
+    if let Some(n) = p.paragraph {
+        parts.push(format!("¶ {n}"));
+    }
+    parts.join(", ")
+}
+
 fn tags_of(annotation: &Annotation) -> String {
     annotation
         .tags
@@ -303,18 +319,7 @@ pub fn markdown_speech(passages: &[Passage<'_>], memo: &str) -> String {
         if !a.note.is_empty() {
             let _ = writeln!(out, "{}\n", a.note.trim());
         }
-        let mut citation = Vec::new();
-        if !p.speaker.is_empty() {
-            citation.push(p.speaker.clone());
-        }
-        citation.push(format!("“{}”", p.title));
-        if !p.date.is_empty() {
-            citation.push(p.date.clone());
-        }
-        if let Some(n) = p.paragraph {
-            citation.push(format!("¶ {n}"));
-        }
-        let _ = writeln!(out, "— {}\n", citation.join(", "));
+        let _ = writeln!(out, "— {}\n", citation(p));
     }
     out
 }

@@ -15,6 +15,23 @@ pub struct SvgTag<'a> {
     pub counts: &'a TagCounts,
 }
 
+impl<'a> SvgTag<'a> {
+    /// The charts of `counts`, each tag in its colour from `vocabulary`.
+    pub fn charts(
+        counts: &'a [(crate::annotation::TagName, TagCounts)],
+        vocabulary: &crate::annotation::Vocabulary,
+    ) -> Vec<SvgTag<'a>> {
+        counts
+            .iter()
+            .map(|(tag, counts)| SvgTag {
+                name: &tag.0,
+                colour: vocabulary.colour(tag).to_string(),
+                counts,
+            })
+            .collect()
+    }
+}
+
 /// What to draw.
 pub struct SvgView<'a> {
     pub timeline: &'a Timeline,
