@@ -35,6 +35,15 @@ pub fn harness(archive: &Path) -> Harness<'static, LecternApp> {
     harness
 }
 
+/// Copies `files` of the sample archive into `root`, keeping their folders.
+pub fn copy_sample(root: &Path, files: &[&str]) {
+    for file in files {
+        let to = root.join(file);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("folders");
+        std::fs::copy(sample().join(file), to).expect("copy");
+    }
+}
+
 fn sample() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_archive")
 }
@@ -104,12 +113,7 @@ fn the_filter_narrows_the_library_and_the_outline_jumps() {
 fn annotations_made_on_the_command_line_show_in_the_reader() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
-    let sample = sample();
-    for file in ["mi5/000_dd9ed34a99eb1f64.txt", "metadata.csv"] {
-        let to = root.join(file);
-        std::fs::create_dir_all(to.parent().expect("parent")).expect("folders");
-        std::fs::copy(sample.join(file), to).expect("copy");
-    }
+    copy_sample(root, &["mi5/000_dd9ed34a99eb1f64.txt", "metadata.csv"]);
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
         .args(["annotate"])
         .arg(root)

@@ -5,21 +5,19 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::Queryable as _;
 
-use super::app::harness;
+use super::app::{copy_sample, harness};
 
 #[test]
 fn notes_are_exported_from_the_window() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("archive");
-    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_archive");
-    for file in [
-        "markdown/gettysburg-address.md",
-        "mi5/000_dd9ed34a99eb1f64.txt",
-    ] {
-        let to = root.join(file);
-        std::fs::create_dir_all(to.parent().expect("parent")).expect("folders");
-        std::fs::copy(sample.join(file), to).expect("copy");
-    }
+    copy_sample(
+        &root,
+        &[
+            "markdown/gettysburg-address.md",
+            "mi5/000_dd9ed34a99eb1f64.txt",
+        ],
+    );
     for (file, quote, tag) in [
         (
             "markdown/gettysburg-address.md",

@@ -9,7 +9,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use lectern::app::{LecternApp, SaveState};
 
-use super::app::harness;
+use super::app::{copy_sample, harness};
 
 const SPEECH: &str = "markdown/gettysburg-address.md";
 
@@ -61,15 +61,8 @@ fn loading_shows_progress_and_cancel_stops_it() {
 fn bad_files_are_listed_and_a_broken_sidecar_is_never_overwritten() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
-    let source = root.join(SPEECH);
-    std::fs::create_dir_all(source.parent().expect("parent")).expect("folders");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("sample_archive")
-            .join(SPEECH),
-        &source,
-    )
-    .expect("copy");
+    let _source = root.join(SPEECH);
+    copy_sample(root, &[SPEECH]);
     let sidecar = root.join(format!("{SPEECH}.notes.ron"));
     let broken = "(\n    version: 1,\n    annotations: [\n        (id: \"X\", start: oops\n";
     std::fs::write(&sidecar, broken).expect("write");
@@ -139,15 +132,8 @@ fn bad_files_are_listed_and_a_broken_sidecar_is_never_overwritten() {
 fn notes_that_cannot_be_saved_go_to_a_folder_the_researcher_names() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("archive");
-    let source = root.join(SPEECH);
-    std::fs::create_dir_all(source.parent().expect("parent")).expect("folders");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("sample_archive")
-            .join(SPEECH),
-        &source,
-    )
-    .expect("copy");
+    let _source = root.join(SPEECH);
+    copy_sample(&root, &[SPEECH]);
     // Where the sidecar would go, something that is not a file: every save there fails, as
     // on a read-only folder (which the tests, run as any user, cannot rely on).
     std::fs::create_dir_all(root.join(format!("{SPEECH}.notes.ron"))).expect("blocker");

@@ -6,7 +6,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use lectern::app::LecternApp;
 
-use super::app::harness;
+use super::app::{copy_sample, harness};
 
 /// The timeline's accessible summary: "Timeline from A to B: …".
 fn summary(harness: &Harness<'_, LecternApp>) -> String {
@@ -29,18 +29,16 @@ fn range(harness: &Harness<'_, LecternApp>) -> (f64, f64) {
 fn the_timeline_zooms_opens_speeches_filters_and_counts_passages() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
-    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_archive");
-    for file in [
-        "markdown/gettysburg-address.md",
-        "sotu/1790-Washington-1.txt",
-        "sotu/1946-Truman-1.txt",
-        "sotu/2024-Biden-1.txt",
-        "metadata.csv",
-    ] {
-        let to = root.join(file);
-        std::fs::create_dir_all(to.parent().expect("parent")).expect("folders");
-        std::fs::copy(sample.join(file), to).expect("copy");
-    }
+    copy_sample(
+        root,
+        &[
+            "markdown/gettysburg-address.md",
+            "sotu/1790-Washington-1.txt",
+            "sotu/1946-Truman-1.txt",
+            "sotu/2024-Biden-1.txt",
+            "metadata.csv",
+        ],
+    );
     let annotated = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
         .arg("annotate")
         .arg(root)

@@ -9,7 +9,7 @@ use egui_kittest::kittest::Queryable as _;
 use lectern::app::LecternApp;
 use lectern_core::annotation::AnchorStatus;
 
-use super::app::harness;
+use super::app::{copy_sample, harness};
 
 const SPEECH: &str = "markdown/gettysburg-address.md";
 
@@ -55,14 +55,7 @@ fn changes_on_disk_are_taken_in_without_losing_unsaved_edits() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
     let source = root.join(SPEECH);
-    std::fs::create_dir_all(source.parent().expect("parent")).expect("folders");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("sample_archive")
-            .join(SPEECH),
-        &source,
-    )
-    .expect("copy");
+    copy_sample(root, &[SPEECH]);
     annotate(root, "a new birth of freedom", "freedom");
 
     let mut harness = harness(root);
@@ -124,15 +117,8 @@ fn changes_on_disk_are_taken_in_without_losing_unsaved_edits() {
 fn a_sync_tools_conflict_copy_is_merged_from_the_problems_list() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
-    let source = root.join(SPEECH);
-    std::fs::create_dir_all(source.parent().expect("parent")).expect("folders");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("sample_archive")
-            .join(SPEECH),
-        &source,
-    )
-    .expect("copy");
+    let _source = root.join(SPEECH);
+    copy_sample(root, &[SPEECH]);
     // One machine annotated one passage, another machine another; the sync tool kept the
     // second machine's file as a conflict copy.
     let sidecar = root.join(format!("{SPEECH}.notes.ron"));
