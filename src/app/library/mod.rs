@@ -36,6 +36,9 @@ pub struct LibraryState {
     built: Option<u64>,
     /// Indices into `all`, in display order; `None` until computed.
     shown: Option<Vec<usize>>,
+    /// Every speaker of the archive, sorted: the speaker filter's choices, kept until a row
+    /// changes.
+    speakers: Option<Vec<String>>,
     /// Set when the keyboard moved the selection, so the table scrolls to it.
     scroll_to_selected: bool,
 }
@@ -56,6 +59,7 @@ impl LibraryState {
                     {
                         self.all[i] = row(archive, i);
                         self.shown = None;
+                        self.speakers = None;
                     }
                 }
             }
@@ -64,9 +68,20 @@ impl LibraryState {
                     .map(|i| row(archive, i))
                     .collect();
                 self.shown = None;
+                self.speakers = None;
             }
         }
         self.built = Some(revision);
+    }
+
+    fn speakers(&mut self) -> &[String] {
+        let all = &self.all;
+        self.speakers.get_or_insert_with(|| {
+            let mut s: Vec<String> = all.iter().flat_map(|r| r.speakers.clone()).collect();
+            s.sort();
+            s.dedup();
+            s
+        })
     }
 
     fn shown(&mut self, archive: &Archive) -> &[usize] {
@@ -167,15 +182,10 @@ impl LibraryState {
 }
 
 fn filter_bar(ui: &mut egui::Ui, archive: &Archive, state: &mut LibraryState) {
+    let speakers = state.speakers().to_vec();
     let before = state.filters.clone();
     let filters = &mut state.filters;
     ui.horizontal_wrapped(|ui| {
-        let speakers = {
-            let mut s: Vec<&String> = state.all.iter().flat_map(|r| &r.speakers).collect();
-            s.sort();
-            s.dedup();
-            s
-        };
         let label = ui.label(RichText::new("Speaker").small().weak());
         egui::ComboBox::from_id_salt("library speaker")
             .selected_text(filters.speaker.as_deref().unwrap_or("Anyone"))
