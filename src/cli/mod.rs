@@ -8,6 +8,7 @@ mod annotate;
 mod check;
 mod export;
 mod inspect;
+mod search;
 mod tags;
 mod timeline;
 
@@ -114,6 +115,35 @@ pub enum Command {
         #[arg(long = "status", value_enum)]
         statuses: Vec<export::Status>,
     },
+    /// Find passages by words, "phrases", prefix*, AND/OR/NOT and /regular expressions/,
+    /// with filters (speaker:, from:, to:, tag:, section:, status:, in:notes)
+    Search {
+        /// The archive folder
+        archive: PathBuf,
+        /// The query, in the app's syntax (phrases in double quotes)
+        query: String,
+        /// Only speeches by this speaker (words of the name)
+        #[arg(long)]
+        speaker: Option<String>,
+        /// Only speeches dated from (a year, year-month or date)
+        #[arg(long)]
+        from: Option<String>,
+        /// Only speeches dated up to
+        #[arg(long)]
+        to: Option<String>,
+        /// Only hits in passages (or speeches) with this tag or a sub-tag (repeat: any of them)
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Print at most this many hits (0: all); the total counts them all
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Order of the speeches
+        #[arg(long, value_enum, default_value = "date")]
+        sort: search::Sort,
+        /// Print the hits as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Draw the archive's speeches on a timeline, as an SVG picture
     Timeline {
         /// The archive folder
@@ -200,6 +230,27 @@ pub fn run(cli: Cli) -> ExitCode {
             to: to.as_deref(),
             speeches: &speeches,
             statuses: &statuses,
+        }),
+        Some(Command::Search {
+            archive,
+            query,
+            speaker,
+            from,
+            to,
+            tags,
+            limit,
+            sort,
+            json,
+        }) => search::run(&search::Request {
+            archive: &archive,
+            query: &query,
+            speaker: speaker.as_deref(),
+            from: from.as_deref(),
+            to: to.as_deref(),
+            tags: &tags,
+            limit,
+            sort,
+            json,
         }),
         Some(Command::Timeline {
             archive,

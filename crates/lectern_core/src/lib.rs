@@ -19,6 +19,7 @@ pub mod export;
 pub mod import;
 mod language;
 pub mod metadata;
+pub mod search;
 pub mod text;
 pub mod timeline;
 

@@ -10,6 +10,7 @@ mod load;
 pub mod notes;
 mod report;
 mod scan;
+mod search;
 pub mod watch;
 
 pub use load::{
@@ -18,3 +19,7 @@ pub use load::{
 };
 pub use report::{AnchorCounts, CheckEntry, CheckReport, CheckStatus, Summary};
 pub use scan::{EntryKind, ScanEntry, scan, walk};
+pub use search::{
+    DocRef, Fingerprint, Freshness, IndexMatch, SearchError, SearchIndex, anchored_notes,
+    cache_root, index_dir,
+};

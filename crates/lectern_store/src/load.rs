@@ -67,7 +67,7 @@ pub fn load_file(
 }
 
 /// [`load_file`] reading through a caller's buffer, reused across files.
-fn load_file_with(
+pub(crate) fn load_file_with(
     path: &Path,
     relative: &str,
     catalogue: &Catalogue,
@@ -167,7 +167,7 @@ pub struct Progress<'a> {
 
 thread_local! {
     /// One read buffer per worker thread, reused for every file it reads.
-    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    pub(crate) static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Checks every file of the archive at `root` without keeping the documents.

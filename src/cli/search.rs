@@ -1,0 +1,514 @@
+//! `lectern search ARCHIVE QUERY [--speaker S] [--from DATE] [--to DATE] [--tag T]...
+//! [--limit N] [--sort date|relevance] [--json]`: passages by words, phrases, speaker, date
+//! and tag.
+//!
+//! Words, phrases and prefixes are answered from the archive's search index (kept in the
+//! user's cache folder, brought up to date first); regular expressions and searches in notes
+//! read the speeches. Only the speeches whose hits are printed are read again, to place each
+//! hit (section, ¶, code points) and cut its snippet.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{anyhow, bail};
+use lectern_core::annotation::{SpeechNotes, TagName};
+use lectern_core::search::index::{DocInfo, IndexError};
+use lectern_core::search::matcher::{Words, match_text};
+use lectern_core::search::results::{self, Snippet};
+use lectern_core::search::{Expr, Query};
+use lectern_core::{CharSpan, Document, PartialDate};
+use lectern_store::notes::read_archive_file;
+use lectern_store::{Freshness, SearchIndex};
+use serde::Serialize;
+
+/// How many code points of context a snippet shows on each side.
+const CONTEXT: usize = 60;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Sort {
+    /// Oldest speech first (undated last), hits in reading order
+    #[default]
+    Date,
+    /// Most relevant speech first (BM25)
+    Relevance,
+}
+
+pub(super) struct Request<'a> {
+    pub archive: &'a Path,
+    pub query: &'a str,
+    pub speaker: Option<&'a str>,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub tags: &'a [String],
+    /// 0 for every hit.
+    pub limit: usize,
+    pub sort: Sort,
+    pub json: bool,
+}
+
+/// One hit as printed; the JSON shape is documented in the README.
+#[derive(Clone, Debug, Serialize)]
+struct HitLine {
+    path: String,
+    title: String,
+    date: Option<String>,
+    speaker: String,
+    section: String,
+    paragraph: Option<u32>,
+    start: usize,
+    end: usize,
+    snippet: String,
+    /// `text`, `note` (an annotation's note; start and end are its passage's) or `memo`.
+    #[serde(rename = "in")]
+    place: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct Output {
+    hits: Vec<HitLine>,
+    total: usize,
+    speeches: usize,
+    per_year: BTreeMap<String, usize>,
+}
+
+/// A speech with hits, before its hits are placed.
+struct Group {
+    path: String,
+    title: String,
+    date: Option<PartialDate>,
+    speakers: Vec<String>,
+    score: f32,
+    found: Found,
+    count: usize,
+}
+
+enum Found {
+    /// From the index: `(first word, words)` pairs, placed once the speech is read.
+    Words { hits: Vec<(u32, u32)>, hash: u128 },
+    /// From reading the speech: placed already.
+    Placed(Vec<HitLine>),
+}
+
+pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
+    if !request.archive.is_dir() {
+        bail!("not a folder: {}", request.archive.display());
+    }
+    let mut query = Query::parse(request.query).map_err(|e| anyhow!("the query: {e}"))?;
+    let filters = &mut query.filters;
+    if let Some(speaker) = request.speaker {
+        filters
+            .speakers
+            .extend(lectern_core::search::fold::words(speaker));
+    }
+    if let Some(from) = request.from {
+        filters.from = Some(date(from, "from")?);
+    }
+    if let Some(to) = request.to {
+        filters.to = Some(date(to, "to")?);
+    }
+    filters
+        .tags
+        .extend(request.tags.iter().map(|t| TagName::new(t)));
+    if query.expr.is_none() {
+        bail!(
+            "the query has nothing to search for: give words, \"a phrase\", prefix* or /a regular expression/"
+        );
+    }
+    let vocabulary = read_archive_file(request.archive)
+        .map(|a| a.vocabulary)
+        .unwrap_or_default();
+    let lineage = |tag: &TagName| vocabulary.lineage(tag).into_iter().cloned().collect();
+    let mut groups = if query.needs_text_scan() || query.filters.scope.notes() {
+        by_reading(request.archive, &query, &lineage)
+    } else {
+        from_index(request.archive, &query, &lineage)?
+    };
+    match request.sort {
+        Sort::Date => groups.sort_by(|a, b| {
+            (a.date.is_none(), a.date, &a.path).cmp(&(b.date.is_none(), b.date, &b.path))
+        }),
+        Sort::Relevance => groups.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.path.cmp(&b.path))
+        }),
+    }
+    let total = groups.iter().map(|g| g.count).sum();
+    let mut per_year = BTreeMap::new();
+    for g in &groups {
+        let year = g
+            .date
+            .map_or_else(|| "undated".to_owned(), |d| d.year.to_string());
+        *per_year.entry(year).or_default() += g.count;
+    }
+    let speeches = groups.len();
+    let limit = if request.limit == 0 {
+        usize::MAX
+    } else {
+        request.limit
+    };
+    let mut hits = Vec::new();
+    for group in groups {
+        if hits.len() >= limit {
+            break;
+        }
+        let lines = match &group.found {
+            Found::Placed(lines) => lines.clone(),
+            Found::Words { hits, hash } => {
+                place_words(request.archive, &query, &group, hits, *hash, &lineage)?
+            }
+        };
+        hits.extend(lines.into_iter().take(limit - hits.len()));
+    }
+    let output = Output {
+        hits,
+        total,
+        speeches,
+        per_year,
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if request.json {
+        serde_json::to_writer(&mut out, &output)?;
+        writeln!(out)?;
+    } else {
+        write_human(&mut out, &output)?;
+    }
+    out.flush()?;
+    Ok(true)
+}
+
+fn date(text: &str, what: &str) -> anyhow::Result<PartialDate> {
+    PartialDate::parse_iso(text.trim()).ok_or_else(|| {
+        anyhow!("--{what} {text:?} is not a date: give a year, year-month or year-month-day")
+    })
+}
+
+fn write_human(out: &mut impl std::io::Write, output: &Output) -> std::io::Result<()> {
+    let mut last_path = "";
+    for hit in &output.hits {
+        if hit.path != last_path {
+            if !last_path.is_empty() {
+                writeln!(out)?;
+            }
+            let date = hit.date.as_deref().unwrap_or("undated");
+            let speaker = if hit.speaker.is_empty() {
+                String::new()
+            } else {
+                format!("{}, ", hit.speaker)
+            };
+            writeln!(out, "{date}  {}  ({speaker}{})", hit.title, hit.path)?;
+            last_path = &hit.path;
+        }
+        let mut place = String::new();
+        if !hit.section.is_empty() {
+            place.push_str(&hit.section);
+            place.push_str(", ");
+        }
+        if let Some(p) = hit.paragraph {
+            let _ = write!(place, "¶{p}, ");
+        }
+        if hit.place != "text" {
+            place.push_str(hit.place);
+            place.push_str(", ");
+        }
+        writeln!(out, "  {place}{}–{}: {}", hit.start, hit.end, hit.snippet)?;
+    }
+    let shown = output.hits.len();
+    let more = if shown < output.total {
+        format!(" (showing {shown}; --limit 0 shows all)")
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "{} hits in {} speeches{more}",
+        output.total, output.speeches
+    )
+}
+
+/// Words, phrases and prefixes in the text: the index finds the speeches and hits.
+fn from_index(root: &Path, query: &Query, lineage: &Lineage<'_>) -> anyhow::Result<Vec<Group>> {
+    let Some(expr) = &query.expr else {
+        return Ok(Vec::new());
+    };
+    let (index, freshness) = SearchIndex::open(root)?;
+    report(&freshness, &index);
+    let (index, matches) = match index.search(expr) {
+        Ok(m) => (index, m),
+        Err(IndexError::Corrupt(reason)) => {
+            eprintln!("lectern: the search index is damaged ({reason}); building it again");
+            let (index, _) = SearchIndex::rebuild(root)?;
+            let matches = index.search(expr)?;
+            (index, matches)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let sidecars: HashMap<&str, &PathBuf> = index
+        .sidecars()
+        .iter()
+        .map(|(s, p)| (s.as_str(), p))
+        .collect();
+    let filters = &query.filters;
+    let mut groups = Vec::new();
+    for m in matches {
+        let info = index.doc(m.doc);
+        let sidecar = sidecars.get(info.path.as_str());
+        // The researcher's own title, date and speaker, where set, count over the source's.
+        let overrides = sidecar.and_then(|s| lectern_store::notes::read_sidecar(s).ok());
+        let (title, date, speakers) = described(info, overrides.as_ref().map(|b| &b.notes));
+        if !results::keep_speech(filters, &speakers, date) {
+            continue;
+        }
+        let mut group = Group {
+            path: info.path.clone(),
+            title,
+            date,
+            speakers,
+            score: m.score,
+            count: m.hits.len(),
+            found: Found::Words {
+                hits: m.hits,
+                hash: info.hash,
+            },
+        };
+        if results::needs_document(filters) {
+            // Sections, tags and status need the speech and its notes: read it now.
+            let Found::Words { hits, hash } = &group.found else {
+                unreachable!()
+            };
+            let lines = place_words(root, query, &group, hits, *hash, lineage)?;
+            if lines.is_empty() {
+                continue;
+            }
+            group.count = lines.len();
+            group.found = Found::Placed(lines);
+        }
+        groups.push(group);
+    }
+    Ok(groups)
+}
+
+fn report(freshness: &Freshness, index: &SearchIndex) {
+    match freshness {
+        Freshness::Reused => {}
+        Freshness::Updated { indexed, removed } => eprintln!(
+            "lectern: search index updated: {indexed} speeches indexed, {removed} replaced or removed"
+        ),
+        Freshness::Built { reason } => eprintln!(
+            "lectern: search index built for {} speeches in {} ({reason})",
+            index.len(),
+            index.dir().display()
+        ),
+    }
+}
+
+/// Title, date and speakers of an indexed speech, with the researcher's overrides.
+fn described(
+    info: &DocInfo,
+    notes: Option<&SpeechNotes>,
+) -> (String, Option<PartialDate>, Vec<String>) {
+    let o = notes.map(|n| &n.overrides);
+    let title = o
+        .and_then(|o| o.title.clone())
+        .unwrap_or_else(|| info.title.clone());
+    let date = o
+        .and_then(|o| o.date)
+        .or_else(|| PartialDate::parse_iso(&info.date));
+    let speakers = o
+        .and_then(|o| o.speakers.clone())
+        .unwrap_or_else(|| info.speakers.clone());
+    (title, date, speakers)
+}
+
+/// Reads one speech again and places its index hits; applies the section, tag and status
+/// filters.
+fn place_words(
+    root: &Path,
+    query: &Query,
+    group: &Group,
+    hits: &[(u32, u32)],
+    hash: u128,
+    lineage: &Lineage<'_>,
+) -> anyhow::Result<Vec<HitLine>> {
+    let (doc, notes) = read_speech(root, &group.path)?;
+    let spans = if doc.content_hash().0 == hash {
+        results::word_hits_to_spans(&doc.text, hits)
+    } else {
+        // Changed since the index was brought up to date: match the text as it is now.
+        let words = Words::new(&doc.text);
+        query
+            .expr
+            .as_ref()
+            .and_then(|e| match_text(e, &doc.text, &words))
+            .unwrap_or_default()
+    };
+    Ok(text_lines(
+        query,
+        group,
+        &doc,
+        notes.as_ref(),
+        &spans,
+        lineage,
+    ))
+}
+
+/// A tag and its ancestors, nearest first.
+type Lineage<'a> = dyn Fn(&TagName) -> Vec<TagName> + 'a;
+
+fn read_speech(root: &Path, path: &str) -> anyhow::Result<(Document, Option<SpeechNotes>)> {
+    let (catalogue, _) = lectern_store::read_catalogue(root);
+    let source = root.join(path);
+    let doc = lectern_store::load_file(&source, path, &catalogue)
+        .map_err(|e| anyhow!("{e}: {}", source.display()))?;
+    let sidecar = lectern_store::notes::sidecar_path(&source);
+    let notes = lectern_store::anchored_notes(&sidecar, &doc).ok().flatten();
+    Ok((doc, notes))
+}
+
+fn text_lines(
+    query: &Query,
+    group: &Group,
+    doc: &Document,
+    notes: Option<&SpeechNotes>,
+    spans: &[CharSpan],
+    lineage: &dyn Fn(&TagName) -> Vec<TagName>,
+) -> Vec<HitLine> {
+    spans
+        .iter()
+        .filter(|&&span| results::keep_hit(&query.filters, doc, notes, span, lineage))
+        .map(|&span| {
+            let placed = results::place(doc, span, CONTEXT);
+            line(
+                group,
+                span,
+                placed.section,
+                placed.paragraph,
+                &placed.snippet,
+                "text",
+            )
+        })
+        .collect()
+}
+
+fn line(
+    group: &Group,
+    span: CharSpan,
+    section: String,
+    paragraph: Option<u32>,
+    snippet: &Snippet,
+    place: &'static str,
+) -> HitLine {
+    HitLine {
+        path: group.path.clone(),
+        title: group.title.clone(),
+        date: group.date.map(|d| d.to_string()),
+        speaker: group.speakers.join("; "),
+        section,
+        paragraph,
+        start: span.start,
+        end: span.end,
+        snippet: snippet.marked("«", "»"),
+        place,
+    }
+}
+
+/// Regular expressions, and searches in notes and memos: every speech is read.
+fn by_reading(root: &Path, query: &Query, lineage: &Lineage<'_>) -> Vec<Group> {
+    let Some(expr) = &query.expr else {
+        return Vec::new();
+    };
+    let loaded = lectern_store::load_archive(root, None, &|_| {}, &AtomicBool::new(false));
+    let mut groups = Vec::new();
+    for (path, doc) in &loaded.documents {
+        let notes = loaded.notes.get(path);
+        let metadata = match notes {
+            Some(n) => doc.metadata.with_overrides(&n.overrides),
+            None => doc.metadata.clone(),
+        };
+        if !results::keep_speech(&query.filters, metadata.speakers(), metadata.date()) {
+            continue;
+        }
+        let mut group = Group {
+            path: path.clone(),
+            title: metadata.title().unwrap_or(path).to_owned(),
+            date: metadata.date(),
+            speakers: metadata.speakers().to_vec(),
+            score: 0.0,
+            count: 0,
+            found: Found::Placed(Vec::new()),
+        };
+        let mut lines = Vec::new();
+        if query.filters.scope.text() {
+            let words = Words::new(&doc.text);
+            if let Some(spans) = match_text(expr, &doc.text, &words) {
+                lines.extend(text_lines(query, &group, doc, notes, &spans, lineage));
+            }
+        }
+        if query.filters.scope.notes()
+            && let Some(notes) = notes
+        {
+            lines.extend(note_lines(query, expr, &group, doc, notes, lineage));
+        }
+        if lines.is_empty() {
+            continue;
+        }
+        group.count = lines.len();
+        group.score = results::scan_score(lines.len(), doc.word_count());
+        group.found = Found::Placed(lines);
+        groups.push(group);
+    }
+    groups
+}
+
+/// Hits in the notes of a speech's annotations (placed at their passages) and in its memo.
+fn note_lines(
+    query: &Query,
+    expr: &Expr,
+    group: &Group,
+    doc: &Document,
+    notes: &SpeechNotes,
+    lineage: &dyn Fn(&TagName) -> Vec<TagName>,
+) -> Vec<HitLine> {
+    let mut out = Vec::new();
+    for annotation in &notes.annotations {
+        let words = Words::new(&annotation.note);
+        let Some(found) = match_text(expr, &annotation.note, &words) else {
+            continue;
+        };
+        let span = annotation.target.span;
+        if found.is_empty() || !results::keep_hit(&query.filters, doc, Some(notes), span, lineage) {
+            continue;
+        }
+        let snippet = results::text_snippet(&annotation.note, found[0], CONTEXT);
+        let placed = results::place(doc, span, 0);
+        out.push(line(
+            group,
+            span,
+            placed.section,
+            placed.paragraph,
+            &snippet,
+            "note",
+        ));
+    }
+    let words = Words::new(&notes.memo);
+    if let Some(found) = match_text(expr, &notes.memo, &words)
+        && let Some(first) = found.first()
+        && query.filters.tags.is_empty()
+        && query.filters.sections.is_empty()
+        && query.filters.status.is_none()
+    {
+        let snippet = results::text_snippet(&notes.memo, *first, CONTEXT);
+        out.push(line(
+            group,
+            CharSpan::new(0, 0),
+            String::new(),
+            None,
+            &snippet,
+            "memo",
+        ));
+    }
+    out
+}
