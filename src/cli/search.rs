@@ -234,13 +234,15 @@ fn from_index(root: &Path, query: &Query, lineage: &Lineage<'_>) -> anyhow::Resu
     let Some(expr) = &query.expr else {
         return Ok(Vec::new());
     };
-    let (index, freshness) = SearchIndex::open(root)?;
+    let cache = lectern_store::cache_root()
+        .ok_or_else(|| anyhow!("no cache folder for the search index: set LECTERN_CACHE_DIR"))?;
+    let (index, freshness) = SearchIndex::open(root, &cache)?;
     report(&freshness, &index);
     let (index, matches) = match index.search(expr) {
         Ok(m) => (index, m),
         Err(IndexError::Corrupt(reason)) => {
             eprintln!("lectern: the search index is damaged ({reason}); building it again");
-            let (index, _) = SearchIndex::rebuild(root)?;
+            let (index, _) = SearchIndex::rebuild(root, &cache)?;
             let matches = index.search(expr)?;
             (index, matches)
         }

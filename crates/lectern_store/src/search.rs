@@ -54,13 +54,13 @@ pub fn cache_root() -> Option<PathBuf> {
         .map(|d| d.join("lectern"))
 }
 
-/// The folder holding the index of the archive at `root`.
-pub fn index_dir(root: &Path) -> Option<PathBuf> {
+/// The folder under the cache folder `cache` holding the index of the archive at `root`.
+pub fn index_dir(cache: &Path, root: &Path) -> PathBuf {
     let absolute = fs::canonicalize(root)
         .or_else(|_| std::path::absolute(root))
-        .ok()?;
+        .unwrap_or_else(|_| root.to_path_buf());
     let key = xxhash_rust::xxh3::xxh3_64(absolute.to_string_lossy().as_bytes());
-    Some(cache_root()?.join("index").join(format!("{key:016x}")))
+    cache.join("index").join(format!("{key:016x}"))
 }
 
 /// A file's size and modification time, to tell that it changed without reading it.
@@ -164,8 +164,6 @@ pub enum Freshness {
 /// Why the index could not be opened or built at all (no cache folder, a full disk).
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
-    #[error("no cache folder: set LECTERN_CACHE_DIR or HOME")]
-    NoCache,
     #[error("cannot write the search index in {}: {reason}", path.display())]
     Write { path: PathBuf, reason: String },
     #[error(transparent)]
@@ -195,10 +193,10 @@ enum Texts<'a> {
 }
 
 impl SearchIndex {
-    /// Opens the index of the archive at `root`, bringing it up to date with the files
-    /// (read and imported where they changed).
-    pub fn open(root: &Path) -> Result<(Self, Freshness), SearchError> {
-        let dir = index_dir(root).ok_or(SearchError::NoCache)?;
+    /// Opens the index of the archive at `root`, kept under the cache folder `cache`, and
+    /// brings it up to date with the files (read and imported where they changed).
+    pub fn open(root: &Path, cache: &Path) -> Result<(Self, Freshness), SearchError> {
+        let dir = index_dir(cache, root);
         let (catalogue, _) = read_catalogue(root);
         let scanned = scan(root);
         let speeches: Vec<&ScanEntry> = scanned
@@ -234,10 +232,11 @@ impl SearchIndex {
     /// unknown time, so a later run reads them again.
     pub fn sync(
         root: &Path,
+        cache: &Path,
         documents: &[(String, Document)],
         loaded_at: SystemTime,
     ) -> Result<(Self, Freshness), SearchError> {
-        let dir = index_dir(root).ok_or(SearchError::NoCache)?;
+        let dir = index_dir(cache, root);
         let hashes: HashMap<&str, u128> = documents
             .par_iter()
             .map(|(path, doc)| (path.as_str(), doc.content_hash().0))
@@ -262,11 +261,9 @@ impl SearchIndex {
     }
 
     /// Builds the index of `root` again from the files, whatever the cache holds.
-    pub fn rebuild(root: &Path) -> Result<(Self, Freshness), SearchError> {
-        if let Some(dir) = index_dir(root) {
-            let _ = fs::remove_file(dir.join(MANIFEST));
-        }
-        Self::open(root)
+    pub fn rebuild(root: &Path, cache: &Path) -> Result<(Self, Freshness), SearchError> {
+        let _ = fs::remove_file(index_dir(cache, root).join(MANIFEST));
+        Self::open(root, cache)
     }
 
     fn bring_up_to_date(
