@@ -18,7 +18,7 @@ use lectern_core::annotation::{SpeechNotes, TagName};
 use lectern_core::search::index::{DocInfo, IndexError};
 use lectern_core::search::matcher::{Words, match_text};
 use lectern_core::search::results::{self, Snippet};
-use lectern_core::search::{Expr, Query};
+use lectern_core::search::{Query, collect};
 use lectern_core::{CharSpan, Document, PartialDate};
 use lectern_store::notes::read_archive_file;
 use lectern_store::{Freshness, SearchIndex};
@@ -347,14 +347,8 @@ fn place_words(
             .and_then(|e| match_text(e, &doc.text, &words))
             .unwrap_or_default()
     };
-    Ok(text_lines(
-        query,
-        group,
-        &doc,
-        notes.as_ref(),
-        &spans,
-        lineage,
-    ))
+    let hits = collect::speech_hits(query, &doc, notes.as_ref(), Some(spans), lineage);
+    Ok(lines(group, &doc, notes.as_ref(), &hits))
 }
 
 /// A tag and its ancestors, nearest first.
@@ -370,27 +364,33 @@ fn read_speech(root: &Path, path: &str) -> anyhow::Result<(Document, Option<Spee
     Ok((doc, notes))
 }
 
-fn text_lines(
-    query: &Query,
+/// The printed lines of a speech's hits.
+fn lines(
     group: &Group,
     doc: &Document,
     notes: Option<&SpeechNotes>,
-    spans: &[CharSpan],
-    lineage: &dyn Fn(&TagName) -> Vec<TagName>,
+    hits: &[collect::Hit],
 ) -> Vec<HitLine> {
-    spans
-        .iter()
-        .filter(|&&span| results::keep_hit(&query.filters, doc, notes, span, lineage))
-        .map(|&span| {
-            let placed = results::place(doc, span, CONTEXT);
-            line(
-                group,
-                span,
-                placed.section,
-                placed.paragraph,
-                &placed.snippet,
-                "text",
-            )
+    hits.iter()
+        .filter_map(|hit| {
+            let found = hit.found.unwrap_or_default();
+            let (snippet, place) = match &hit.place {
+                collect::Place::Text => (results::snippet(doc, hit.span, CONTEXT), "text"),
+                collect::Place::Note(id) => {
+                    let note = &notes?.annotation(id)?.note;
+                    (results::text_snippet(note, found, CONTEXT), "note")
+                }
+                collect::Place::Memo => {
+                    (results::text_snippet(&notes?.memo, found, CONTEXT), "memo")
+                }
+            };
+            let (section, paragraph) = if hit.place == collect::Place::Memo {
+                (String::new(), None)
+            } else {
+                let placed = results::place(doc, hit.span, 0);
+                (placed.section, placed.paragraph)
+            };
+            Some(line(group, hit.span, section, paragraph, &snippet, place))
         })
         .collect()
 }
@@ -419,98 +419,32 @@ fn line(
 
 /// Regular expressions, and searches in notes and memos: every speech is read.
 fn by_reading(root: &Path, query: &Query, lineage: &Lineage<'_>) -> Vec<Group> {
-    let Some(expr) = &query.expr else {
-        return Vec::new();
-    };
     let loaded = lectern_store::load_archive(root, None, &|_| {}, &AtomicBool::new(false));
     let mut groups = Vec::new();
     for (path, doc) in &loaded.documents {
         let notes = loaded.notes.get(path);
+        if !collect::keep_document(query, doc, notes) {
+            continue;
+        }
+        let hits = collect::speech_hits(query, doc, notes, None, lineage);
+        if hits.is_empty() {
+            continue;
+        }
         let metadata = match notes {
             Some(n) => doc.metadata.with_overrides(&n.overrides),
             None => doc.metadata.clone(),
         };
-        if !results::keep_speech(&query.filters, metadata.speakers(), metadata.date()) {
-            continue;
-        }
         let mut group = Group {
             path: path.clone(),
             title: metadata.title().unwrap_or(path).to_owned(),
             date: metadata.date(),
             speakers: metadata.speakers().to_vec(),
-            score: 0.0,
-            count: 0,
+            score: results::scan_score(hits.len(), doc.word_count()),
+            count: hits.len(),
             found: Found::Placed(Vec::new()),
         };
-        let mut lines = Vec::new();
-        if query.filters.scope.text() {
-            let words = Words::new(&doc.text);
-            if let Some(spans) = match_text(expr, &doc.text, &words) {
-                lines.extend(text_lines(query, &group, doc, notes, &spans, lineage));
-            }
-        }
-        if query.filters.scope.notes()
-            && let Some(notes) = notes
-        {
-            lines.extend(note_lines(query, expr, &group, doc, notes, lineage));
-        }
-        if lines.is_empty() {
-            continue;
-        }
-        group.count = lines.len();
-        group.score = results::scan_score(lines.len(), doc.word_count());
-        group.found = Found::Placed(lines);
+        group.found = Found::Placed(lines(&group, doc, notes, &hits));
         groups.push(group);
     }
     groups
-}
-
-/// Hits in the notes of a speech's annotations (placed at their passages) and in its memo.
-fn note_lines(
-    query: &Query,
-    expr: &Expr,
-    group: &Group,
-    doc: &Document,
-    notes: &SpeechNotes,
-    lineage: &dyn Fn(&TagName) -> Vec<TagName>,
-) -> Vec<HitLine> {
-    let mut out = Vec::new();
-    for annotation in &notes.annotations {
-        let words = Words::new(&annotation.note);
-        let Some(found) = match_text(expr, &annotation.note, &words) else {
-            continue;
-        };
-        let span = annotation.target.span;
-        if found.is_empty() || !results::keep_hit(&query.filters, doc, Some(notes), span, lineage) {
-            continue;
-        }
-        let snippet = results::text_snippet(&annotation.note, found[0], CONTEXT);
-        let placed = results::place(doc, span, 0);
-        out.push(line(
-            group,
-            span,
-            placed.section,
-            placed.paragraph,
-            &snippet,
-            "note",
-        ));
-    }
-    let words = Words::new(&notes.memo);
-    if let Some(found) = match_text(expr, &notes.memo, &words)
-        && let Some(first) = found.first()
-        && query.filters.tags.is_empty()
-        && query.filters.sections.is_empty()
-        && query.filters.status.is_none()
-    {
-        let snippet = results::text_snippet(&notes.memo, *first, CONTEXT);
-        out.push(line(
-            group,
-            CharSpan::new(0, 0),
-            String::new(),
-            None,
-            &snippet,
-            "memo",
-        ));
-    }
-    out
 }

@@ -7,6 +7,7 @@
 //! tested against the matcher. Everything here is pure; building the index in parallel,
 //! storing it and telling whether it is stale is `lectern_store`'s work.
 
+pub mod collect;
 pub mod fold;
 pub mod index;
 pub mod matcher;
