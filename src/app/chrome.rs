@@ -8,8 +8,15 @@ use egui::RichText;
 
 use super::{
     Command, Focus, LecternApp, Notes, QUIT_ANYWAY, SHORTCUTS, SaveState, library, problems,
-    reader, timeline,
+    reader, search, timeline,
 };
+
+/// The library's date range (brushed on the timeline or typed), when one is set.
+pub(super) fn library_range(library: &library::LibraryState) -> Option<(String, String)> {
+    let f = &library.filters;
+    (!f.from.trim().is_empty() || !f.to.trim().is_empty())
+        .then(|| (f.from.trim().to_owned(), f.to.trim().to_owned()))
+}
 
 impl LecternApp {
     /// Draws the window's contents.
@@ -93,15 +100,46 @@ impl LecternApp {
                     .resizable(true)
                     .default_size(460.0)
                     .show(ui, |ui| {
-                        let focus_filter = self.focus.take_if(|f| *f == Focus::LibraryFilter);
-                        library::show(
-                            ui,
-                            archive,
-                            self.selected,
-                            &mut self.library,
-                            focus_filter.is_some(),
-                            &mut self.commands,
-                        );
+                        // The library and the search share the left side: the reader keeps
+                        // the most room.
+                        ui.add_space(4.0);
+                        ui.horizontal(|ui| {
+                            if ui
+                                .add(egui::Button::selectable(!self.search.shown, "Library"))
+                                .on_hover_text("Ctrl+F: filter the library")
+                                .clicked()
+                            {
+                                self.search.shown = false;
+                            }
+                            if ui
+                                .add(egui::Button::selectable(self.search.shown, "Search"))
+                                .on_hover_text("Ctrl+Shift+F: find passages in every speech")
+                                .clicked()
+                            {
+                                self.search.shown = true;
+                                self.search.focus = true;
+                            }
+                        });
+                        if self.search.shown {
+                            let range = library_range(&self.library);
+                            search::show(
+                                ui,
+                                archive,
+                                &mut self.search,
+                                range.as_ref(),
+                                &mut self.commands,
+                            );
+                        } else {
+                            let focus_filter = self.focus.take_if(|f| *f == Focus::LibraryFilter);
+                            library::show(
+                                ui,
+                                archive,
+                                self.selected,
+                                &mut self.library,
+                                focus_filter.is_some(),
+                                &mut self.commands,
+                            );
+                        }
                     });
                 egui::CentralPanel::default_margins().show(ui, |ui| {
                     match self.selected.and_then(|i| archive.speeches.get(i)) {

@@ -18,7 +18,12 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "In the tag box: add the tag (new names create a tag)",
     ),
     ("Delete", "Delete the selected annotation"),
-    ("N / P", "Next / previous annotation in the speech"),
+    (
+        "N / P",
+        "Next / previous search hit in the speech, else annotation",
+    ),
+    ("F3 / Shift+F3", "Next / previous search hit"),
+    ("Ctrl+Shift+F", "Search every speech"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
     (
         "Ctrl+= / Ctrl+- / Ctrl+0",
@@ -50,7 +55,18 @@ impl LecternApp {
             if input.consume_key(Modifiers::COMMAND, Key::O) {
                 self.commands.push(Command::AskFolder);
             }
+            if input.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::F) {
+                self.search.shown = true;
+                self.search.focus = true;
+            }
+            if input.consume_key(Modifiers::SHIFT, Key::F3) {
+                self.commands.push(Command::StepHit(-1));
+            }
+            if input.consume_key(Modifiers::NONE, Key::F3) {
+                self.commands.push(Command::StepHit(1));
+            }
             if input.consume_key(Modifiers::COMMAND, Key::F) {
+                self.search.shown = false;
                 self.focus = Some(Focus::LibraryFilter);
             }
             if input.consume_key(Modifiers::NONE, Key::F1) {
@@ -108,11 +124,17 @@ impl LecternApp {
             {
                 self.open_windows.shortcuts = !self.open_windows.shortcuts;
             }
+            // With search hits in the open speech, N and P go through them.
+            let (next, previous) = if self.reader.hits.is_empty() {
+                (Command::StepAnnotation(1), Command::StepAnnotation(-1))
+            } else {
+                (Command::StepHit(1), Command::StepHit(-1))
+            };
             for (key, command) in [
                 (Key::J, Command::StepSpeech(1)),
                 (Key::K, Command::StepSpeech(-1)),
-                (Key::N, Command::StepAnnotation(1)),
-                (Key::P, Command::StepAnnotation(-1)),
+                (Key::N, next),
+                (Key::P, previous),
             ] {
                 if input.consume_key(Modifiers::NONE, key) {
                     self.commands.push(command);

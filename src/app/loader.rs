@@ -55,6 +55,8 @@ pub struct LoadJob {
     pub done: usize,
     pub total: usize,
     pub current: String,
+    /// When loading began: files changed after it may have been read in either version.
+    pub started: std::time::SystemTime,
     receiver: Receiver<LoadMessage>,
     cancelled: Arc<AtomicBool>,
 }
@@ -111,6 +113,7 @@ impl LoadJob {
             done: 0,
             total: 0,
             current: String::new(),
+            started: std::time::SystemTime::now(),
             receiver,
             cancelled,
         })

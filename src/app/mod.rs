@@ -7,6 +7,7 @@
 mod chrome;
 mod export;
 mod export_notes;
+mod hits;
 mod keys;
 mod library;
 mod loader;
@@ -16,6 +17,7 @@ mod open;
 mod problems;
 mod reader;
 mod run;
+mod search;
 mod tags;
 mod timeline;
 mod watcher;
@@ -62,6 +64,15 @@ pub enum Command {
     StepSpeech(isize),
     /// Bring the next (+1) or previous (-1) annotation of the open speech into view.
     StepAnnotation(isize),
+    /// Open the speech at this index with this search hit (if any) current and in view.
+    OpenHit(usize, Option<lectern_core::CharSpan>),
+    /// Bring the next (+1) or previous (-1) search hit of the open speech into view.
+    StepHit(isize),
+    /// Tag these passages (speech, span) as new annotations, in one undoable step.
+    AutoCode(
+        lectern_core::annotation::TagName,
+        Vec<(usize, lectern_core::CharSpan)>,
+    ),
     /// Open the speech at this index with this annotation selected and in view.
     OpenAnnotation(usize, lectern_core::annotation::AnnotationId),
     /// Change the notes (one undoable step).
@@ -132,6 +143,7 @@ pub struct LecternApp {
     opener: open::Opener,
     tag_manager: tags::TagManager,
     timeline: timeline::TimelineState,
+    search: search::SearchState,
     export_notes: export_notes::ExportWindow,
     startup_probe: Option<StartupProbe>,
     /// Whether a text box had the keyboard at the end of the last frame.
@@ -171,6 +183,7 @@ impl LecternApp {
             opener: open::Opener::default(),
             tag_manager: tags::TagManager::default(),
             timeline: timeline::TimelineState::default(),
+            search: search::SearchState::default(),
             export_notes: export_notes::ExportWindow::default(),
             startup_probe: None,
             was_typing: false,
@@ -253,6 +266,7 @@ impl LecternApp {
             if let Some(loaded) = job.poll() {
                 let root = job.archive.clone();
                 let mirror = job.mirror.clone();
+                let started = job.started;
                 self.loading = None;
                 self.close_archive();
                 let wake = {
@@ -290,6 +304,11 @@ impl LecternApp {
                 self.library = library::LibraryState::default();
                 self.reader = reader::ReaderState::default();
                 self.timeline.archive_changed();
+                self.search.archive_changed();
+                if let Some(archive) = &self.archive {
+                    self.search
+                        .index(&archive.root, &archive.speeches, started, Some(ctx));
+                }
             } else {
                 // The loading thread wakes us per batch; this is the fallback.
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
@@ -351,8 +370,22 @@ impl LecternApp {
             .and_then(|a| a.watching.as_ref())
             .map(watcher::Watching::poll)
             .unwrap_or_default();
+        let reread_any = !reread.is_empty();
         for reread in reread {
             self.take_reread(reread);
+        }
+        if reread_any && let Some(archive) = &self.archive {
+            self.search.index(
+                &archive.root,
+                &archive.speeches,
+                std::time::SystemTime::now(),
+                Some(ctx),
+            );
+        }
+        if let Some(archive) = &self.archive {
+            let range = chrome::library_range(&self.library);
+            self.search.update(archive, range);
+            self.update_reader_hits();
         }
         if let Some(archive) = &mut self.archive
             && let Some(after) = archive.notes.poll(&archive.speeches)
@@ -517,6 +550,28 @@ impl LecternApp {
                     self.reader.jump_to = Some(block);
                 }
             }
+            Command::OpenHit(index, span) => {
+                if self
+                    .archive
+                    .as_ref()
+                    .is_some_and(|a| index < a.speeches.len())
+                {
+                    if self.selected != Some(index) {
+                        self.open_speech(index);
+                    }
+                    self.reader.hits_key = None;
+                    self.reader.pending_hit = span;
+                    self.update_reader_hits();
+                }
+            }
+            Command::StepHit(delta) => {
+                if let Some(archive) = &self.archive
+                    && let Some((_, doc)) = self.selected.and_then(|i| archive.speeches.get(i))
+                {
+                    self.reader.step_hit(doc, delta);
+                }
+            }
+            Command::AutoCode(tag, targets) => self.auto_code(&tag, &targets),
             Command::StepAnnotation(delta) => {
                 if let Some(archive) = &self.archive
                     && let Some((path, doc)) = self.selected.and_then(|i| archive.speeches.get(i))

@@ -50,6 +50,13 @@ pub struct ReaderState {
     reveal_in_list: Option<AnnotationId>,
     /// The characters of the speech no font can draw, worked out once.
     missing_glyphs: Option<Vec<char>>,
+    /// The search's hits in this speech, in reading order, and the one stepped to.
+    pub hits: Vec<CharSpan>,
+    pub current_hit: Option<usize>,
+    /// What `hits` were worked out for: the search's generation and the notes' revision.
+    pub hits_key: Option<(usize, u64)>,
+    /// A hit to make current once the hits are worked out (opened from the results).
+    pub pending_hit: Option<CharSpan>,
     /// Each block's layout, by block index, with what it was laid out for.
     galleys: std::collections::HashMap<usize, (text::GalleyKey, std::sync::Arc<egui::Galley>)>,
 }
@@ -106,6 +113,49 @@ impl ReaderState {
             self.reveal_in_list = Some(annotation.id.clone());
             self.jump_to = Some(block_index(doc, annotation.target.span.start));
         }
+    }
+
+    /// Moves to the next (`delta` > 0) or previous search hit, from the current one or else
+    /// from the top of the view, and brings it into view.
+    pub fn step_hit(&mut self, doc: &Document, delta: isize) {
+        if self.hits.is_empty() {
+            return;
+        }
+        let here = self
+            .first_visible
+            .and_then(|i| doc.blocks.get(i))
+            .map_or(0, |b| b.span.start);
+        let next = match self.current_hit {
+            Some(at) => at
+                .checked_add_signed(delta)
+                .filter(|&n| n < self.hits.len())
+                .unwrap_or(if delta > 0 { 0 } else { self.hits.len() - 1 }),
+            None if delta < 0 => self
+                .hits
+                .iter()
+                .rposition(|h| h.start < here)
+                .unwrap_or(self.hits.len() - 1),
+            None => self.hits.iter().position(|h| h.start >= here).unwrap_or(0),
+        };
+        self.current_hit = Some(next);
+        self.jump_to = Some(block_index(doc, self.hits[next].start));
+    }
+
+    /// Takes the hits of the search in this speech; makes the pending one current.
+    pub fn set_hits(&mut self, doc: &Document, hits: Vec<CharSpan>, key: (usize, u64)) {
+        let current = self.current_hit.and_then(|i| self.hits.get(i)).copied();
+        self.hits = hits;
+        self.hits_key = Some(key);
+        self.current_hit = current.and_then(|c| self.hits.iter().position(|h| *h == c));
+        if let Some(span) = self.pending_hit.take() {
+            self.current_hit = self
+                .hits
+                .iter()
+                .position(|h| h.start >= span.start)
+                .or(self.current_hit);
+            self.jump_to = Some(block_index(doc, span.start));
+        }
+        self.galleys.clear();
     }
 
     /// Edits typed but not yet committed (a note or memo being written), for saving before
@@ -348,6 +398,9 @@ pub fn show(
         });
     let selected_id = state.selected.clone();
     let visuals = ui.visuals();
+    // Copied out of the state, which the drawing below borrows mutably.
+    let hits = std::mem::take(&mut state.hits);
+    let current_hit = state.current_hit;
     let style = text::Style {
         doc,
         annotations,
@@ -359,6 +412,8 @@ pub fn show(
         size: text_size,
         revision,
         selected: selected_id.as_ref(),
+        hits: &hits,
+        current_hit: current_hit.and_then(|i| hits.get(i)).copied(),
     };
     egui::CentralPanel::no_frame().show(ui, |ui| {
         egui::ScrollArea::vertical()
@@ -402,6 +457,7 @@ pub fn show(
                 ui.add_space(40.0);
             });
     });
+    state.hits = hits;
 }
 
 /// The distinct characters of `doc` that neither the bundled fonts nor any system font

@@ -28,6 +28,8 @@ pub struct GalleyKey {
     width: u32,
     size: u32,
     dark: bool,
+    /// The current search hit: stepping to another draws it anew.
+    current_hit: Option<CharSpan>,
 }
 
 /// What a block is drawn with: the speech, its annotations, the tag colours and the theme.
@@ -45,6 +47,9 @@ pub struct Style<'a> {
     pub revision: u64,
     /// The annotation being edited: drawn stronger than the rest.
     pub selected: Option<&'a lectern_core::annotation::AnnotationId>,
+    /// The search's hits in the speech, sorted, and the current one.
+    pub hits: &'a [CharSpan],
+    pub current_hit: Option<CharSpan>,
 }
 
 /// A block as drawn this frame: where, its laid-out text, and its span.
@@ -213,6 +218,7 @@ fn block_row(
             width: width.to_bits(),
             size: body.to_bits(),
             dark: style.dark,
+            current_hit: style.current_hit.filter(|h| overlaps(*h, block.span)),
         };
         let mut galley = match state.galleys.get(&index) {
             Some((cached, galley)) if *cached == key => Arc::clone(galley),
@@ -299,11 +305,18 @@ fn block_job(style: &Style<'_>, span: CharSpan, base: &TextFormat) -> LayoutJob 
         .iter()
         .filter(|a| a.status != AnchorStatus::Orphaned && overlaps(a.target.span, span))
         .collect();
+    let first_hit = style.hits.partition_point(|h| h.end <= span.start);
+    let hits: Vec<CharSpan> = style.hits[first_hit..]
+        .iter()
+        .take_while(|h| h.start < span.end)
+        .copied()
+        .collect();
     let mut cuts = vec![span.start, span.end];
     for s in inlines
         .iter()
         .map(|i| i.span)
         .chain(highlights.iter().map(|a| a.target.span))
+        .chain(hits.iter().copied())
     {
         cuts.extend([
             s.start.clamp(span.start, span.end),
@@ -357,6 +370,13 @@ fn block_job(style: &Style<'_>, span: CharSpan, base: &TextFormat) -> LayoutJob 
             format.background = colour.gamma_multiply_u8(alpha as u8);
             format.underline =
                 egui::Stroke::new(if selected.is_some() { 3.0 } else { 1.5 }, colour);
+        }
+        // A search hit shows over any highlight, amber like a browser's find, the current
+        // one deeper; the highlight's underline stays.
+        if let Some(hit) = hits.iter().find(|h| h.start <= from && to <= h.end) {
+            let current = style.current_hit == Some(*hit);
+            format.background = crate::app::search::hit_colour(style.dark, current);
+            format.color = style.strong;
         }
         let bytes = doc.byte_offset(from) - start_byte..doc.byte_offset(to) - start_byte;
         job.append(&block_text[bytes], 0.0, format);

@@ -1,0 +1,291 @@
+//! The `lectern-search` thread: it keeps the archive's search index up to date (built or
+//! reused from the cache after loading, updated when files change) and answers searches, the
+//! newest first, so typing never waits for the index or for a slow regular expression.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::time::{Duration, Instant, SystemTime};
+
+use lectern_core::Document;
+use lectern_core::annotation::{Notebook, TagName};
+use lectern_core::metadata::Overrides;
+use lectern_core::search::Query;
+use lectern_core::search::collect::{self, Hit};
+use lectern_core::search::results;
+use lectern_store::{Freshness, SearchIndex};
+
+/// Speeches in the archive's order: path, document.
+pub type Speeches = Arc<Vec<(String, Document)>>;
+
+/// How many hits are placed (their spans worked out) per search; the speeches beyond show
+/// their count until opened.
+const PLACED_HITS: usize = 20_000;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Date,
+    Relevance,
+}
+
+/// A search to run.
+pub struct Request {
+    pub generation: u64,
+    pub query: Query,
+    pub speeches: Speeches,
+    /// The notes, when the query's filters or scope need them.
+    pub notebook: Option<Arc<Notebook>>,
+    /// The researcher's title, date and speaker corrections, by path.
+    pub overrides: Arc<HashMap<String, Overrides>>,
+    pub sort: Sort,
+}
+
+enum Job {
+    Index {
+        root: PathBuf,
+        cache: PathBuf,
+        speeches: Speeches,
+        loaded_at: SystemTime,
+    },
+    Search(Box<Request>),
+}
+
+/// What the thread sends back.
+pub enum Event {
+    Indexed(Result<(usize, Freshness), String>),
+    Results(Box<Results>),
+}
+
+/// The answer to one search.
+#[derive(Default)]
+pub struct Results {
+    pub generation: u64,
+    /// Speeches with hits, in the order asked for.
+    pub groups: Vec<Group>,
+    pub total: usize,
+    /// Hits per year, by year; undated speeches apart.
+    pub per_year: Vec<(i32, usize)>,
+    pub undated: usize,
+    pub elapsed: Duration,
+    /// Whether the index answered (else every speech was read).
+    pub indexed: bool,
+}
+
+/// One speech's hits.
+pub struct Group {
+    /// Index into the archive's speeches.
+    pub speech: usize,
+    /// Placed hits; empty when the speech lay beyond the placing budget.
+    pub hits: Vec<Hit>,
+    pub count: usize,
+    pub score: f32,
+}
+
+/// The handle of the running thread.
+pub struct Worker {
+    jobs: Sender<Job>,
+    events: Receiver<Event>,
+}
+
+impl Worker {
+    pub fn start(wake: impl Fn() + Send + 'static) -> std::io::Result<Self> {
+        let (jobs, job_receiver) = mpsc::channel::<Job>();
+        let (event_sender, events) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("lectern-search".to_owned())
+            .spawn(move || run(&job_receiver, &event_sender, &wake))?;
+        Ok(Self { jobs, events })
+    }
+
+    /// Brings the index up to date with `speeches` (built, reused or updated).
+    pub fn index(&self, root: PathBuf, cache: PathBuf, speeches: Speeches, loaded_at: SystemTime) {
+        let _ = self.jobs.send(Job::Index {
+            root,
+            cache,
+            speeches,
+            loaded_at,
+        });
+    }
+
+    pub fn search(&self, request: Request) {
+        let _ = self.jobs.send(Job::Search(Box::new(request)));
+    }
+
+    pub fn poll(&self) -> Vec<Event> {
+        let mut out = Vec::new();
+        loop {
+            match self.events.try_recv() {
+                Ok(e) => out.push(e),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => return out,
+            }
+        }
+    }
+}
+
+fn run(jobs: &Receiver<Job>, events: &Sender<Event>, wake: &dyn Fn()) {
+    let mut index: Option<SearchIndex> = None;
+    while let Ok(first) = jobs.recv() {
+        // Only the newest search matters; every index job is kept, in order.
+        let mut pending = vec![first];
+        pending.extend(jobs.try_iter());
+        let newest_search = pending.iter().rposition(|j| matches!(j, Job::Search(_)));
+        for (i, job) in pending.into_iter().enumerate() {
+            match job {
+                Job::Index {
+                    root,
+                    cache,
+                    speeches,
+                    loaded_at,
+                } => {
+                    let result = SearchIndex::sync(&root, &cache, &speeches, loaded_at);
+                    let event = match result {
+                        Ok((built, freshness)) => {
+                            let n = built.len();
+                            index = Some(built);
+                            Ok((n, freshness))
+                        }
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let _ = events.send(Event::Indexed(event));
+                }
+                Job::Search(request) if Some(i) == newest_search => {
+                    let results = search(&request, index.as_ref());
+                    let _ = events.send(Event::Results(Box::new(results)));
+                }
+                Job::Search(_) => {}
+            }
+            wake();
+        }
+    }
+}
+
+/// A speech's hits as the index gives them — (first word, words) — and its score.
+type Indexed = (Vec<(u32, u32)>, f32);
+
+/// Answers `request`: from the index for the speeches it holds as they are, by reading the
+/// rest.
+pub fn search(request: &Request, index: Option<&SearchIndex>) -> Results {
+    let started = Instant::now();
+    let query = &request.query;
+    let speeches = &request.speeches;
+    let notes_of = |path: &str| request.notebook.as_ref().and_then(|n| n.speeches.get(path));
+    let lineage = |tag: &TagName| match &request.notebook {
+        Some(n) => n.vocabulary.lineage(tag).into_iter().cloned().collect(),
+        None => vec![tag.clone()],
+    };
+    // Speech → its hits as (first word, words) from the index, when the index has it as it is.
+    let mut from_index: HashMap<usize, Indexed> = HashMap::new();
+    let mut read: Vec<usize> = (0..speeches.len()).collect();
+    let mut indexed = false;
+    if let (Some(index), Some(expr)) = (index, &query.expr)
+        && query.filters.scope == lectern_core::search::Scope::Text
+        && !query.needs_text_scan()
+        && let Ok(matches) = index.search(expr)
+    {
+        indexed = true;
+        let position: HashMap<&str, usize> = speeches
+            .iter()
+            .enumerate()
+            .map(|(i, (p, _))| (p.as_str(), i))
+            .collect();
+        for m in matches {
+            if let Some(&i) = position.get(index.doc(m.doc).path.as_str()) {
+                from_index.insert(i, (m.hits, m.score));
+            }
+        }
+        // Speeches the index lacks or has in another version are read.
+        read.retain(|&i| {
+            let (path, doc) = &speeches[i];
+            index
+                .find(path)
+                .is_none_or(|r| index.doc(r).hash != doc.content_hash().0)
+        });
+        for i in &read {
+            from_index.remove(i);
+        }
+    }
+    let keep = |i: usize| {
+        let (path, doc) = &speeches[i];
+        match request.overrides.get(path) {
+            Some(o) => {
+                let metadata = doc.metadata.with_overrides(o);
+                results::keep_speech(&query.filters, metadata.speakers(), metadata.date())
+            }
+            None => {
+                results::keep_speech(&query.filters, doc.metadata.speakers(), doc.metadata.date())
+            }
+        }
+    };
+    let mut candidates: Vec<(usize, Option<Indexed>)> = from_index
+        .into_iter()
+        .map(|(i, found)| (i, Some(found)))
+        .chain(read.into_iter().map(|i| (i, None)))
+        .filter(|&(i, _)| keep(i))
+        .collect();
+    let date_of = |i: usize| {
+        let (path, doc) = &speeches[i];
+        request
+            .overrides
+            .get(path)
+            .and_then(|o| o.date)
+            .or_else(|| doc.metadata.date())
+    };
+    // Hit filters (sections, tags, status) need the hits placed: every candidate is placed.
+    let must_place = results::needs_document(&query.filters);
+    let mut groups = Vec::new();
+    let mut placed = 0;
+    if request.sort == Sort::Date || !indexed {
+        candidates.sort_by_key(|&(i, _)| (date_of(i).is_none(), date_of(i), i));
+    }
+    for (i, found) in candidates {
+        let (path, doc) = &speeches[i];
+        let notes = notes_of(path);
+        let (hits, count, score) = match found {
+            Some((words, score)) if !must_place && placed >= PLACED_HITS => {
+                (Vec::new(), words.len(), score)
+            }
+            Some((words, score)) => {
+                let spans = results::word_hits_to_spans(&doc.text, &words);
+                let hits = collect::speech_hits(query, doc, notes, Some(spans), &lineage);
+                (hits.clone(), hits.len(), score)
+            }
+            None => {
+                let hits = collect::speech_hits(query, doc, notes, None, &lineage);
+                let score = results::scan_score(hits.len(), doc.word_count());
+                (hits.clone(), hits.len(), score)
+            }
+        };
+        if count == 0 {
+            continue;
+        }
+        placed += hits.len();
+        groups.push(Group {
+            speech: i,
+            hits,
+            count,
+            score,
+        });
+    }
+    if request.sort == Sort::Relevance {
+        groups.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.speech.cmp(&b.speech)));
+    }
+    let mut per_year: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
+    let mut undated = 0;
+    for g in &groups {
+        match date_of(g.speech) {
+            Some(d) => *per_year.entry(d.year).or_default() += g.count,
+            None => undated += g.count,
+        }
+    }
+    Results {
+        generation: request.generation,
+        total: groups.iter().map(|g| g.count).sum(),
+        groups,
+        per_year: per_year.into_iter().collect(),
+        undated,
+        elapsed: started.elapsed(),
+        indexed,
+    }
+}
