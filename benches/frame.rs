@@ -168,6 +168,7 @@ fn frame(ctx: &egui::Context, app: &mut LecternApp, events: Vec<egui::Event>, ti
 fn run(root: &Path, speech: &str) -> Vec<Duration> {
     let ctx = egui::Context::default();
     let mut app = LecternApp::new(Some(root));
+    app.set_cache_dir(&Path::new(env!("CARGO_TARGET_TMPDIR")).join("cache"));
     let clock = Instant::now();
     let started = Instant::now();
     while app.archive().is_none() {

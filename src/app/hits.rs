@@ -41,9 +41,15 @@ impl LecternApp {
         }
     }
 
-    /// Tags each of `targets` (speech, span) as a new annotation, skipping passages already
-    /// annotated with the tag, all in one undoable step.
-    pub(super) fn auto_code(&mut self, tag: &TagName, targets: &[(usize, CharSpan)]) {
+    /// Tags each of `targets` (speech, span), widened to `extent`, as a new annotation —
+    /// once per passage, skipping passages already annotated with the tag — all in one
+    /// undoable step.
+    pub(super) fn auto_code(
+        &mut self,
+        tag: &TagName,
+        extent: super::reader::Extent,
+        targets: &[(usize, CharSpan)],
+    ) {
         let Some(archive) = &self.archive else {
             return;
         };
@@ -72,6 +78,7 @@ impl LecternApp {
             let Some((path, doc)) = archive.speeches.get(speech) else {
                 continue;
             };
+            let span = extent.around(doc, span);
             let already = archive.notes_of(path).is_some_and(|n| {
                 n.annotations
                     .iter()

@@ -71,6 +71,7 @@ pub enum Command {
     /// Tag these passages (speech, span) as new annotations, in one undoable step.
     AutoCode(
         lectern_core::annotation::TagName,
+        reader::Extent,
         Vec<(usize, lectern_core::CharSpan)>,
     ),
     /// Open the speech at this index with this annotation selected and in view.
@@ -225,6 +226,32 @@ impl LecternApp {
 
     pub fn archive_mut(&mut self) -> Option<&mut Archive> {
         self.archive.as_mut()
+    }
+
+    /// Keeps the search index in `dir` instead of the user's cache folder.
+    pub fn set_cache_dir(&mut self, dir: &Path) {
+        self.search.cache = Some(dir.to_path_buf());
+    }
+
+    /// Shows the search panel with this query typed.
+    pub fn search_for(&mut self, query: &str) {
+        self.search.shown = true;
+        self.search.text = query.to_owned();
+    }
+
+    /// The search's answer: (hits, speeches), once it has come.
+    pub fn search_counts(&self) -> Option<(usize, usize)> {
+        let results = self
+            .search
+            .results
+            .as_ref()
+            .filter(|_| !self.search.searching())?;
+        Some((results.total, results.groups.len()))
+    }
+
+    /// The search hits highlighted in the open speech, and the current one.
+    pub fn reader_hits(&self) -> (&[lectern_core::CharSpan], Option<usize>) {
+        (&self.reader.hits, self.reader.current_hit)
     }
 
     /// Opens (or closes) the timeline panel with the passages of `tags` charted.
@@ -571,7 +598,7 @@ impl LecternApp {
                     self.reader.step_hit(doc, delta);
                 }
             }
-            Command::AutoCode(tag, targets) => self.auto_code(&tag, &targets),
+            Command::AutoCode(tag, extent, targets) => self.auto_code(&tag, extent, &targets),
             Command::StepAnnotation(delta) => {
                 if let Some(archive) = &self.archive
                     && let Some((path, doc)) = self.selected.and_then(|i| archive.speeches.get(i))

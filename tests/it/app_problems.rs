@@ -31,7 +31,11 @@ fn loading_shows_progress_and_cancel_stops_it() {
                 app.update(&ui.ctx().clone());
                 app.show(ui);
             },
-            LecternApp::new(Some(dir.path())),
+            {
+                let mut app = LecternApp::new(Some(dir.path()));
+                app.set_cache_dir(&std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cache"));
+                app
+            },
         );
     harness.step();
     assert!(harness.state().is_loading());

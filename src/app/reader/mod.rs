@@ -276,6 +276,39 @@ pub fn keys(
     }
 }
 
+/// How much of the text around a search hit auto-coding tags.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Extent {
+    /// The words found.
+    #[default]
+    Hit,
+    Sentence,
+    Paragraph,
+}
+
+impl Extent {
+    pub const ALL: [Extent; 3] = [Extent::Hit, Extent::Sentence, Extent::Paragraph];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Extent::Hit => "the words found",
+            Extent::Sentence => "their sentence",
+            Extent::Paragraph => "their paragraph",
+        }
+    }
+
+    /// The passage to tag for a hit at `span`.
+    pub fn around(self, doc: &Document, span: CharSpan) -> CharSpan {
+        match self {
+            Extent::Hit => span,
+            Extent::Sentence => motion::sentence_around(doc, span),
+            Extent::Paragraph => doc.block_at(span.start).map_or(span, |b| {
+                CharSpan::new(b.span.start.min(span.start), b.span.end.max(span.end))
+            }),
+        }
+    }
+}
+
 /// Turns the selection into an annotation, selects it and puts the keyboard in its tag box.
 pub(super) fn highlight(
     path: &str,

@@ -1,7 +1,7 @@
 //! Moving through a speech's text with the keyboard: by word, by sentence and by paragraph.
 //! Every position is a code point offset into the canonical text.
 
-use lectern_core::Document;
+use lectern_core::{CharSpan, Document};
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'
@@ -163,6 +163,39 @@ fn is_abbreviation(before: &[char]) -> bool {
         || word.chars().count() == 1 && word.chars().all(char::is_uppercase)
 }
 
+/// The sentence (or sentences) holding `span`, without the white space around it; within
+/// `span`'s paragraph.
+pub fn sentence_around(doc: &Document, span: CharSpan) -> CharSpan {
+    let Some(i) = block_at(doc, span.start) else {
+        return span;
+    };
+    let block = doc.blocks[i].span;
+    let mut start = block.start;
+    loop {
+        let end = sentence_end(doc, start);
+        if end > span.start || end <= start || end >= block.end {
+            break;
+        }
+        start = end;
+    }
+    let mut end = sentence_end(doc, start);
+    while end < span.end.min(block.end) {
+        let next = sentence_end(doc, end);
+        if next <= end {
+            break;
+        }
+        end = next;
+    }
+    let end = end.min(block.end).max(span.end.min(block.end));
+    // The white space after the previous sentence is not part of this one.
+    let lead = doc
+        .slice(CharSpan::new(start, end))
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .count();
+    CharSpan::new((start + lead).min(span.start), end)
+}
+
 /// The end of the sentence before the one ending at or after `pos`: where `pos` goes to take
 /// one sentence back off a selection. Never before `floor`.
 pub fn previous_sentence_end(doc: &Document, pos: usize, floor: usize) -> usize {
@@ -221,6 +254,30 @@ mod tests {
         assert_eq!(word_start_if_inside(&d, start), start, "already at a start");
         assert_eq!(word_end_if_inside(&d, start + 2), at(&d, " well"));
         assert_eq!(word_end_if_inside(&d, 3), 3, "already at an end");
+    }
+
+    #[test]
+    fn the_sentence_around_a_hit() {
+        let d = doc(
+            "Mr. Smith went to the U.S. on Monday. He said \"No!\" Then left.\n\nA second paragraph.\n",
+        );
+        let around = |needle: &str| {
+            let start = at(&d, needle);
+            let span = sentence_around(&d, CharSpan::new(start, start + needle.len()));
+            d.slice(span).to_owned()
+        };
+        assert_eq!(around("Monday"), "Mr. Smith went to the U.S. on Monday.");
+        assert_eq!(around("said"), "He said \"No!\"");
+        assert_eq!(around("left"), "Then left.");
+        assert_eq!(around("second"), "A second paragraph.");
+        // A hit across two sentences takes both.
+        let start = at(&d, "Monday");
+        let end = at(&d, " said");
+        let both = sentence_around(&d, CharSpan::new(start, end));
+        assert_eq!(
+            d.slice(both),
+            "Mr. Smith went to the U.S. on Monday. He said \"No!\""
+        );
     }
 
     #[test]

@@ -88,11 +88,14 @@ pub struct SearchState {
     expanded: HashSet<usize>,
     /// Hits chosen for auto-coding: (group, hit).
     chosen: HashSet<(usize, usize)>,
-    /// The tag auto-coding applies.
+    /// The tag auto-coding applies, and to how much text around each hit.
     pub tag: String,
+    pub extent: super::reader::Extent,
     snippets: HashMap<(usize, usize), Snippet>,
     /// What the last auto-coding did.
     pub message: Option<String>,
+    /// Where the index is kept; the user's cache folder when not set.
+    pub cache: Option<std::path::PathBuf>,
 }
 
 impl SearchState {
@@ -104,7 +107,7 @@ impl SearchState {
         loaded_at: std::time::SystemTime,
         ctx: Option<&egui::Context>,
     ) {
-        let Some(cache) = lectern_store::cache_root() else {
+        let Some(cache) = self.cache.clone().or_else(lectern_store::cache_root) else {
             self.index = IndexStatus::Failed("no cache folder (set LECTERN_CACHE_DIR)".to_owned());
             return;
         };
@@ -378,15 +381,18 @@ pub fn show(
             })
             .response
             .labelled_by(label.id);
+        let label = ui.label(RichText::new("order").weak());
         egui::ComboBox::from_id_salt("search sort")
             .selected_text(match state.sort {
-                Sort::Date => "By date",
-                Sort::Relevance => "By relevance",
+                Sort::Date => "by date",
+                Sort::Relevance => "by relevance",
             })
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut state.sort, Sort::Date, "By date");
-                ui.selectable_value(&mut state.sort, Sort::Relevance, "By relevance");
-            });
+                ui.selectable_value(&mut state.sort, Sort::Date, "by date");
+                ui.selectable_value(&mut state.sort, Sort::Relevance, "by relevance");
+            })
+            .response
+            .labelled_by(label.id);
         if let Some((from, to)) = has_range {
             let text = format!(
                 "{}–{}",
@@ -576,6 +582,17 @@ fn auto_coding(
                 .desired_width(110.0),
         )
         .labelled_by(label.id);
+        let label = ui.label("as");
+        egui::ComboBox::from_id_salt("auto-code extent")
+            .selected_text(state.extent.label())
+            .show_ui(ui, |ui| {
+                for extent in super::reader::Extent::ALL {
+                    ui.selectable_value(&mut state.extent, extent, extent.label());
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text("How much text each new annotation takes around its hit");
         let tag = TagName::new(&state.tag);
         let ready = !tag.0.is_empty();
         let total = state.results.as_ref().map_or(0, |r| r.total);
@@ -594,7 +611,7 @@ fn auto_coding(
             .on_hover_text("Tag the hits ticked in the list");
         if all.clicked() || some.clicked() {
             let targets = state.coding_targets(archive, some.clicked());
-            commands.push(Command::AutoCode(tag, targets));
+            commands.push(Command::AutoCode(tag, state.extent, targets));
             state.chosen.clear();
         }
     });
@@ -713,12 +730,19 @@ fn hit_row(
         .clone();
     ui.horizontal_top(|ui| {
         let mut chosen = state.chosen.contains(&(g, h));
-        if hit.place == Place::Text
-            && ui
-                .checkbox(&mut chosen, "")
-                .on_hover_text("Choose this hit for tagging")
-                .changed()
-        {
+        let tick = (hit.place == Place::Text).then(|| {
+            let response = ui.checkbox(&mut chosen, "");
+            response.widget_info(|| {
+                egui::WidgetInfo::selected(
+                    egui::accesskit::Role::CheckBox,
+                    true,
+                    chosen,
+                    "Choose this hit for tagging",
+                )
+            });
+            response.on_hover_text("Choose this hit for tagging")
+        });
+        if tick.is_some_and(|r| r.changed()) {
             if chosen {
                 state.chosen.insert((g, h));
             } else {

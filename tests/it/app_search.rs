@@ -1,0 +1,148 @@
+//! The search panel driven headless: a phrase found across the archive, a hit opened in the
+//! reader and stepped through with the keyboard, and every hit tagged in one undoable step.
+
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use lectern::app::LecternApp;
+
+use crate::app::{copy_sample, harness};
+
+/// Steps until the search has answered.
+fn answered(harness: &mut Harness<'_, LecternApp>) -> (usize, usize) {
+    let started = Instant::now();
+    loop {
+        harness.step();
+        if let Some(counts) = harness.state().search_counts() {
+            harness.run();
+            return counts;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the search did not answer"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn press(harness: &mut Harness<'_, LecternApp>, modifiers: Modifiers, key: Key) {
+    harness.key_press_modifiers(modifiers, key);
+    harness.run();
+}
+
+#[test]
+fn a_phrase_is_found_opened_stepped_through_and_tagged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    copy_sample(
+        root,
+        &[
+            "mi5/000_dd9ed34a99eb1f64.txt",
+            "sotu/1946-Truman-1.txt",
+            "sotu/2000-Clinton-1.txt",
+            "sotu/1790-Washington-1.txt",
+            "metadata.csv",
+        ],
+    );
+    let mut harness = harness(root);
+    harness.state_mut().search_for("\"national security\"");
+    let (hits, speeches) = answered(&mut harness);
+    // Truman once, Clinton twice, McCallum's speech four times; Washington never.
+    assert_eq!((hits, speeches), (7, 3));
+    harness.get_by_label("7 hits in 3 speeches");
+
+    // Clinton's speech, opened from its title, shows its two hits; F3 steps between them.
+    harness.get_by_label("2000-Clinton-1").click();
+    harness.run();
+    let (path, doc) = harness
+        .state()
+        .selected()
+        .expect("a speech is open")
+        .clone();
+    assert_eq!(path, "sotu/2000-Clinton-1.txt");
+    let (spans, current) = harness.state().reader_hits();
+    assert_eq!(spans.len(), 2);
+    assert_eq!(current, Some(0), "the first hit is current");
+    for span in spans {
+        assert_eq!(doc.slice(*span).to_lowercase(), "national security");
+    }
+    press(&mut harness, Modifiers::NONE, Key::F3);
+    assert_eq!(harness.state().reader_hits().1, Some(1));
+    press(&mut harness, Modifiers::NONE, Key::N);
+    assert_eq!(
+        harness.state().reader_hits().1,
+        Some(0),
+        "N wraps to the first"
+    );
+    press(&mut harness, Modifiers::SHIFT, Key::F3);
+    assert_eq!(harness.state().reader_hits().1, Some(1));
+
+    // Tag every hit's sentence #security, then undo it all at once.
+    let tag_box = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Tag");
+    tag_box.click();
+    tag_box.type_text("security");
+    harness.run();
+    harness.get_by_label("all 7 hits").click();
+    harness.run();
+    let archive = harness.state().archive().expect("loaded");
+    let coded: usize = archive
+        .notes
+        .notebook
+        .speeches
+        .values()
+        .flat_map(|n| &n.annotations)
+        .filter(|a| a.tags.iter().any(|t| t.0 == "security"))
+        .count();
+    assert_eq!(coded, 7);
+    let clinton = archive.notes_of("sotu/2000-Clinton-1.txt").expect("notes");
+    for a in &clinton.annotations {
+        assert_eq!(a.target.quote.exact.to_lowercase(), "national security");
+    }
+    harness.get_by_label_contains("Tagged 7 passages #security");
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    let archive = harness.state().archive().expect("loaded");
+    assert!(
+        archive
+            .notes
+            .notebook
+            .speeches
+            .values()
+            .all(|n| n.annotations.is_empty()),
+        "one undo takes every new annotation away"
+    );
+}
+
+#[test]
+fn filters_and_errors_in_the_query() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    copy_sample(
+        root,
+        &[
+            "sotu/1946-Truman-1.txt",
+            "sotu/2000-Clinton-1.txt",
+            "sotu/2002-Bush-1.txt",
+            "metadata.csv",
+        ],
+    );
+    let mut harness = harness(root);
+    harness
+        .state_mut()
+        .search_for("security from:2000 speaker:clinton");
+    let (_, speeches) = answered(&mut harness);
+    assert_eq!(speeches, 1, "only Clinton's address passes both filters");
+    harness
+        .state_mut()
+        .search_for("/weapons? of mass destruction/");
+    let (hits, speeches) = answered(&mut harness);
+    assert_eq!(speeches, 1);
+    assert!(
+        hits >= 2,
+        "{hits} hits of the expression in Bush's 2002 address"
+    );
+    harness.state_mut().search_for("\"unclosed");
+    harness.run();
+    harness.get_by_label_contains("the phrase has no closing quote");
+}
