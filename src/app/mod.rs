@@ -236,7 +236,7 @@ impl LecternApp {
     /// Shows the search panel with this query typed.
     pub fn search_for(&mut self, query: &str) {
         self.search.shown = true;
-        self.search.text = query.to_owned();
+        query.clone_into(&mut self.search.text);
     }
 
     /// The search's answer: (hits, speeches), once it has come.

@@ -8,5 +8,6 @@ mod outline;
 mod props;
 mod reanchor_harness;
 mod sample;
+mod search;
 mod sidecar;
 mod support;

@@ -4,3 +4,4 @@
 mod check;
 mod crash;
 mod notes;
+mod search;
