@@ -143,6 +143,9 @@ pub enum Command {
         /// Print the hits as JSON
         #[arg(long)]
         json: bool,
+        /// Print only the paths of the speeches with hits, one per line (like `rg -l`)
+        #[arg(long, conflicts_with = "json")]
+        files: bool,
     },
     /// Draw the archive's speeches on a timeline, as an SVG picture
     Timeline {
@@ -241,6 +244,7 @@ pub fn run(cli: Cli) -> ExitCode {
             limit,
             sort,
             json,
+            files,
         }) => search::run(&search::Request {
             archive: &archive,
             query: &query,
@@ -251,6 +255,7 @@ pub fn run(cli: Cli) -> ExitCode {
             limit,
             sort,
             json,
+            files,
         }),
         Some(Command::Timeline {
             archive,

@@ -47,6 +47,8 @@ pub(super) struct Request<'a> {
     pub limit: usize,
     pub sort: Sort,
     pub json: bool,
+    /// Only the paths of the speeches with hits.
+    pub files: bool,
 }
 
 /// One hit as printed; the JSON shape is documented in the README.
@@ -135,6 +137,14 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
                 .total_cmp(&a.score)
                 .then_with(|| a.path.cmp(&b.path))
         }),
+    }
+    if request.files {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for group in &groups {
+            writeln!(out, "{}", group.path)?;
+        }
+        out.flush()?;
+        return Ok(true);
     }
     let total = groups.iter().map(|g| g.count).sum();
     let mut per_year = BTreeMap::new();

@@ -908,13 +908,20 @@ impl<B: Blob> Segment<B> {
                     positions[k].sort_unstable();
                 }
             }
-            let hits: Vec<Hit> = positions[0]
+            // The word with the fewest places here leads; the others are looked up.
+            let lead = (0..positions.len())
+                .min_by_key(|&k| positions[k].len())
+                .unwrap_or(0);
+            let lead_offset = lead as u32;
+            let hits: Vec<Hit> = positions[lead]
                 .iter()
-                .filter(|&&p| {
-                    (1..positions.len())
-                        .all(|k| positions[k].binary_search(&(p + k as u32)).is_ok())
+                .filter_map(|&p| p.checked_sub(lead_offset))
+                .filter(|&first| {
+                    (0..positions.len()).all(|k| {
+                        k == lead || positions[k].binary_search(&(first + k as u32)).is_ok()
+                    })
                 })
-                .map(|&first| Hit {
+                .map(|first| Hit {
                     first,
                     len: n,
                     pattern,
@@ -943,23 +950,75 @@ impl TermList {
             return Ok(());
         };
         let (start, len, count) = self.slices[i];
-        let mut c = Cursor {
-            bytes: &self.bytes[start..start + len],
-            at: 0,
-        };
-        let mut p = 0u32;
-        for k in 0..count {
-            let delta = c.u32()?;
-            if k > 0 && delta == 0 {
-                return Err(corrupt("positions out of order"));
-            }
-            p = p
-                .checked_add(delta)
-                .ok_or_else(|| corrupt("a position is out of range"))?;
-            out.push(p);
-        }
-        Ok(())
+        decode_positions(&self.bytes[start..start + len], count, out)
     }
+}
+
+/// Appends `count` positions decoded from their deltas in `bytes`; most deltas take one
+/// byte, so eight such bytes at a time are taken first.
+fn decode_positions(bytes: &[u8], count: u32, out: &mut Vec<u32>) -> Result<(), IndexError> {
+    let short = || corrupt("positions run past their end");
+    let base = out.len();
+    let count = count as usize;
+    if count > bytes.len() {
+        return Err(short());
+    }
+    out.resize(base + count, 0);
+    let slots = &mut out[base..];
+    let mut i = 0;
+    // Sums in 64 bits: no delta can wrap them; the last is checked against u32 at the end.
+    let mut p = 0u64;
+    let mut k = 0;
+    while k + 8 <= count
+        && let Some(chunk) = bytes.get(i..i + 8)
+    {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
+        // No byte with its high bit set (a longer delta), and none zero but a first position.
+        let zero_byte = word.wrapping_sub(0x0101_0101_0101_0101) & !word & 0x8080_8080_8080_8080;
+        let zero_allowed = if k == 0 { 0x80 } else { 0 };
+        if word & 0x8080_8080_8080_8080 != 0 || zero_byte & !zero_allowed != 0 {
+            break;
+        }
+        for (slot, b) in slots[k..k + 8].iter_mut().zip(chunk) {
+            p += u64::from(*b);
+            *slot = p as u32;
+        }
+        i += 8;
+        k += 8;
+    }
+    while k < count {
+        let b = *bytes.get(i).ok_or_else(short)?;
+        i += 1;
+        let mut delta = u64::from(b & 0x7f);
+        if b >= 0x80 {
+            let mut shift = 7;
+            loop {
+                let b = *bytes.get(i).ok_or_else(short)?;
+                i += 1;
+                if shift > 28 {
+                    return Err(corrupt("a position is out of range"));
+                }
+                delta |= u64::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    break;
+                }
+                shift += 7;
+            }
+        }
+        if k > 0 && delta == 0 {
+            return Err(corrupt("positions out of order"));
+        }
+        p += delta;
+        slots[k] = p as u32;
+        k += 1;
+    }
+    if p > u64::from(u32::MAX) {
+        return Err(corrupt("a position is out of range"));
+    }
+    if i != bytes.len() {
+        return Err(corrupt("positions do not fill their bytes"));
+    }
+    Ok(())
 }
 
 fn intersect_sorted(a: &[u32], b: &[u32]) -> Vec<u32> {

@@ -95,7 +95,8 @@ pub enum StatusFilter {
     Annotated,
     /// Outside every annotated passage: what is left to code.
     Unannotated,
-    /// Inside a passage whose annotation needs review (fuzzy or orphaned).
+    /// Inside a passage whose annotation needs review: found only by a close match (an
+    /// orphaned annotation has no place in the text for a hit to be in).
     Review,
 }
 
@@ -331,7 +332,8 @@ fn lex(input: &str) -> Result<Vec<(usize, Token)>, ParseError> {
                     && FIELDS.contains(&name.to_lowercase().as_str())
                 {
                     let name = name.to_lowercase();
-                    let value = if rest.is_empty() && matches!(chars.get(j), Some('"' | '“')) {
+                    let value = if rest.is_empty() && matches!(chars.get(j), Some('"' | '“' | '”'))
+                    {
                         let (text, next) = quoted(&chars, j)?;
                         j = next;
                         text

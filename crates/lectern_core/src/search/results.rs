@@ -98,9 +98,7 @@ pub fn keep_hit(
         None => true,
         Some(StatusFilter::Annotated) => around().next().is_some(),
         Some(StatusFilter::Unannotated) => around().next().is_none(),
-        Some(StatusFilter::Review) => {
-            around().any(|a| matches!(a.status, AnchorStatus::Fuzzy | AnchorStatus::Orphaned))
-        }
+        Some(StatusFilter::Review) => around().any(|a| a.status == AnchorStatus::Fuzzy),
     }
 }
 
