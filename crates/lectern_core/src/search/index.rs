@@ -130,9 +130,6 @@ impl Hasher for PackedHasher {
     }
 }
 
-/// Size of [`Builder`]'s front table, in bits of the hash.
-const FRONT_BITS: u32 = 9;
-
 /// Murmur3's finaliser: every input bit reaches every output bit.
 fn mix(mut h: u64) -> u64 {
     h ^= h >> 33;
@@ -205,12 +202,100 @@ struct TermBuf {
     docs: u32,
 }
 
+/// A speech's own small table of the words met in it: most words of a speech come again
+/// and again, and a table this size stays in the processor's near caches, where the
+/// archive-wide map would not. Keys are packed words ([`pack`]); longer words are kept by
+/// their archive-wide id, marked by [`LONG`].
+struct LocalWords {
+    /// Slots: the packed word and its number in this speech (`u32::MAX` when free).
+    keys: Vec<u128>,
+    locals: Vec<u32>,
+    /// Slots in use, to clear them for the next speech.
+    used: Vec<u32>,
+    bits: u32,
+    /// Per local number: the packed word (or `LONG | id`).
+    words: Vec<u128>,
+}
+
+/// Marks a local word kept by its archive-wide id (a word over 16 bytes). Packed words never
+/// have this bit: their 16th byte would have to be 0xFF, which UTF-8 never holds.
+const LONG: u128 =
+    1 << 127 | 1 << 126 | 1 << 125 | 1 << 124 | 1 << 123 | 1 << 122 | 1 << 121 | 1 << 120;
+
+impl LocalWords {
+    fn new() -> Self {
+        let bits = 12;
+        Self {
+            keys: vec![0; 1 << bits],
+            locals: vec![u32::MAX; 1 << bits],
+            used: Vec::new(),
+            bits,
+            words: Vec::new(),
+        }
+    }
+
+    fn slot_of(&self, key: u128) -> usize {
+        let h = ((key as u64) ^ ((key >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            .wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        (h >> (64 - self.bits)) as usize
+    }
+
+    /// The local number of `key`, given it if new.
+    fn local(&mut self, key: u128) -> u32 {
+        let mask = (1 << self.bits) - 1;
+        let mut slot = self.slot_of(key);
+        loop {
+            let local = self.locals[slot];
+            if local == u32::MAX {
+                break;
+            }
+            if self.keys[slot] == key {
+                return local;
+            }
+            slot = (slot + 1) & mask;
+        }
+        let local = self.words.len() as u32;
+        self.keys[slot] = key;
+        self.locals[slot] = local;
+        self.used.push(slot as u32);
+        self.words.push(key);
+        // Kept at most half full; a speech with many words gets a bigger table.
+        if self.used.len() * 2 > self.keys.len() {
+            self.grow();
+        }
+        local
+    }
+
+    fn grow(&mut self) {
+        self.bits += 1;
+        self.keys = vec![0; 1 << self.bits];
+        self.locals = vec![u32::MAX; 1 << self.bits];
+        self.used.clear();
+        let mask = (1 << self.bits) - 1;
+        for (local, &key) in self.words.iter().enumerate() {
+            let mut slot = self.slot_of(key);
+            while self.locals[slot] != u32::MAX {
+                slot = (slot + 1) & mask;
+            }
+            self.keys[slot] = key;
+            self.locals[slot] = local as u32;
+            self.used.push(slot as u32);
+        }
+    }
+
+    fn clear(&mut self) {
+        for &slot in &self.used {
+            self.locals[slot as usize] = u32::MAX;
+        }
+        self.used.clear();
+        self.words.clear();
+    }
+}
+
 /// Builds the postings of consecutive speeches. Parts built apart (say one per thread) are
 /// put together with [`Builder::merge`].
 pub struct Builder {
     docs: Vec<DocInfo>,
-    /// Recently seen packed words and their ids, by hash.
-    front: Vec<(u128, u32)>,
     /// Word ids: words of up to 8 and 16 bytes by their packed bytes, longer ones by text.
     short: PackedMap<u64>,
     medium: PackedMap<u128>,
@@ -218,14 +303,16 @@ pub struct Builder {
     /// Word of each id.
     words: Vec<Box<str>>,
     terms: Vec<TermBuf>,
-    /// The speech being added: its words as ids, in order.
+    local: LocalWords,
+    /// The speech being added: its words as local numbers, in order.
     sequence: Vec<u32>,
-    /// Per word id, its place in `touched` while a speech is added (`u32::MAX` otherwise).
-    slot: Vec<u32>,
-    /// Words met in the speech being added, how often, and their positions grouped by word.
-    touched: Vec<u32>,
+    /// Per local number: how many times, then where its positions go.
     counts: Vec<u32>,
     positions: Vec<u32>,
+    /// Per local number: the archive-wide id.
+    ids: Vec<u32>,
+    /// One word's postings in one speech, being encoded.
+    record: Vec<u8>,
     scratch: String,
 }
 
@@ -239,68 +326,45 @@ impl Builder {
     pub fn new() -> Self {
         Self {
             docs: Vec::new(),
-            front: vec![(0, u32::MAX); 1 << FRONT_BITS],
             short: PackedMap::default(),
             medium: PackedMap::default(),
             long: WordMap::default(),
             words: Vec::new(),
             terms: Vec::new(),
+            local: LocalWords::new(),
             sequence: Vec::new(),
-            slot: Vec::new(),
-            touched: Vec::new(),
             counts: Vec::new(),
             positions: Vec::new(),
+            ids: Vec::new(),
+            record: Vec::new(),
             scratch: String::new(),
         }
     }
 
-    /// The id of a word, given it to it if new.
-    fn id(&mut self, word: &fold::Raw<'_>) -> u32 {
+    /// The archive-wide id of a packed word, given it if new.
+    fn id_of_packed(&mut self, key: u128) -> u32 {
         let next = self.words.len() as u32;
-        let key = match word {
-            fold::Raw::Ascii(raw) => pack_ascii(raw),
-            fold::Raw::Folded(folded) => pack(folded.bytes()),
-        };
-        // Most words of a speech are a few hundred common ones: a small table that stays in
-        // the processor's nearest cache answers them before the hash map is asked.
-        let slot = key.map(|k| {
-            let h = mix((k as u64) ^ ((k >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
-            (h >> (64 - FRONT_BITS)) as usize
-        });
-        if let (Some(k), Some(slot)) = (key, slot) {
-            let (front_key, id) = self.front[slot];
-            if front_key == k && id != u32::MAX {
-                return id;
-            }
-        }
-        let id = match key {
-            Some(key) if key >> 64 == 0 => *self.short.entry(key as u64).or_insert(next),
-            Some(key) => *self.medium.entry(key).or_insert(next),
-            None => {
-                let word: Box<str> = match word {
-                    fold::Raw::Ascii(raw) => {
-                        String::from_utf8_lossy(raw).to_ascii_lowercase().into()
-                    }
-                    fold::Raw::Folded(folded) => (*folded).into(),
-                };
-                if let Some(&id) = self.long.get(&word) {
-                    return id;
-                }
-                self.long.insert(word.clone(), next);
-                self.words.push(word);
-                self.terms.push(TermBuf::default());
-                self.slot.push(u32::MAX);
-                return next;
-            }
+        let id = if key >> 64 == 0 {
+            *self.short.entry(key as u64).or_insert(next)
+        } else {
+            *self.medium.entry(key).or_insert(next)
         };
         if id == next {
-            self.words.push(key.map(unpack).unwrap_or_default());
+            self.words.push(unpack(key));
             self.terms.push(TermBuf::default());
-            self.slot.push(u32::MAX);
         }
-        if let (Some(k), Some(slot)) = (key, slot) {
-            self.front[slot] = (k, id);
+        id
+    }
+
+    /// The archive-wide id of a word over 16 bytes, given it if new.
+    fn id_of_long(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.long.get(word) {
+            return id;
         }
+        let id = self.words.len() as u32;
+        self.long.insert(word.into(), id);
+        self.words.push(word.into());
+        self.terms.push(TermBuf::default());
         id
     }
 
@@ -310,20 +374,29 @@ impl Builder {
         let mut scratch = std::mem::take(&mut self.scratch);
         let mut sequence = std::mem::take(&mut self.sequence);
         sequence.clear();
+        self.local.clear();
         fold::scan_words(text, &mut scratch, |word, _, _| {
-            sequence.push(self.id(&word));
+            let key = match &word {
+                fold::Raw::Ascii(raw) => pack_ascii(raw),
+                fold::Raw::Folded(folded) => pack(folded.bytes()),
+            };
+            let key = key.unwrap_or_else(|| {
+                let long = match &word {
+                    fold::Raw::Ascii(raw) => {
+                        self.id_of_long(&String::from_utf8_lossy(raw).to_ascii_lowercase())
+                    }
+                    fold::Raw::Folded(folded) => self.id_of_long(folded),
+                };
+                LONG | u128::from(long)
+            });
+            sequence.push(self.local.local(key));
         });
         // Group the positions by word: count, then place (a counting sort).
-        self.touched.clear();
+        let distinct = self.local.words.len();
         self.counts.clear();
-        for &id in &sequence {
-            let slot = &mut self.slot[id as usize];
-            if *slot == u32::MAX {
-                *slot = self.touched.len() as u32;
-                self.touched.push(id);
-                self.counts.push(0);
-            }
-            self.counts[*slot as usize] += 1;
+        self.counts.resize(distinct, 0);
+        for &local in &sequence {
+            self.counts[local as usize] += 1;
         }
         let mut start = 0;
         for c in &mut self.counts {
@@ -333,35 +406,62 @@ impl Builder {
         }
         self.positions.clear();
         self.positions.resize(sequence.len(), 0);
-        for (position, &id) in sequence.iter().enumerate() {
-            let slot = self.slot[id as usize] as usize;
-            self.positions[self.counts[slot] as usize] = position as u32;
-            self.counts[slot] += 1;
+        for (position, &local) in sequence.iter().enumerate() {
+            let at = &mut self.counts[local as usize];
+            self.positions[*at as usize] = position as u32;
+            *at += 1;
         }
+        // The archive-wide ids first, then one pass that only reads each word's postings
+        // buffer (its end): those reads do not wait on one another, so the processor fetches
+        // them all at once, and the writes after find them in its cache.
+        let mut ids = std::mem::take(&mut self.ids);
+        ids.clear();
+        for local in 0..distinct {
+            let key = self.local.words[local];
+            ids.push(if key & LONG == LONG {
+                (key & u128::from(u32::MAX)) as u32
+            } else {
+                self.id_of_packed(key)
+            });
+        }
+        let mut warm = 0u32;
+        for &id in &ids {
+            let term = &self.terms[id as usize];
+            warm = warm.wrapping_add(u32::from(term.bytes.last().copied().unwrap_or(0)));
+        }
+        std::hint::black_box(warm);
+        let mut record = std::mem::take(&mut self.record);
         let mut from = 0;
-        for (slot, &id) in self.touched.iter().enumerate() {
-            let to = self.counts[slot] as usize;
+        for (local, &id) in ids.iter().enumerate() {
+            let to = self.counts[local] as usize;
             let positions = &self.positions[from..to];
             from = to;
-            self.slot[id as usize] = u32::MAX;
             let term = &mut self.terms[id as usize];
             let delta = if term.docs == 0 {
                 doc
             } else {
                 doc - term.last_doc
             };
-            put_varint(&mut term.bytes, u64::from(delta));
-            put_varint(&mut term.bytes, positions.len() as u64);
-            put_varint(&mut term.bytes, positions_len(positions) as u64);
+            // Encoded where the cache is warm, then copied to the word's buffer at once.
+            record.clear();
             let mut last = 0;
             for &p in positions {
-                put_varint(&mut term.bytes, u64::from(p - last));
+                put_varint(&mut record, u64::from(p - last));
                 last = p;
             }
+            let mut head = [0u8; 15];
+            let mut n = varint_into(&mut head, 0, u64::from(delta));
+            n = varint_into(&mut head, n, positions.len() as u64);
+            n = varint_into(&mut head, n, record.len() as u64);
+            term.bytes.reserve(n + record.len());
+            term.bytes.extend_from_slice(&head[..n]);
+            term.bytes.extend_from_slice(&record);
             term.last_doc = doc;
             term.docs += 1;
         }
         info.words = sequence.len() as u32;
+        self.ids = ids;
+        self.record = record;
         self.scratch = scratch;
         self.sequence = sequence;
         self.docs.push(info);
@@ -466,20 +566,15 @@ impl<W: Write> Counting<'_, W> {
     }
 }
 
-fn positions_len(positions: &[u32]) -> usize {
-    let mut last = 0;
-    positions
-        .iter()
-        .map(|&p| {
-            let n = varint_len(u64::from(p - last));
-            last = p;
-            n
-        })
-        .sum()
-}
-
-fn varint_len(v: u64) -> usize {
-    (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
+/// Writes `v` (at most 32 bits) as a varint into `buf` at `at`; returns where it ends.
+fn varint_into(buf: &mut [u8; 15], mut at: usize, mut v: u64) -> usize {
+    while v >= 0x80 {
+        buf[at] = (v as u8) | 0x80;
+        v >>= 7;
+        at += 1;
+    }
+    buf[at] = v as u8;
+    at + 1
 }
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
