@@ -102,6 +102,15 @@ click 216 692
 xdotool key Escape; sleep 0.8
 shot timeline-passages
 xdotool key ctrl+l; sleep 0.5
+# Search: words across the archive, then a hit opened in the reader with every hit marked
+# and N stepping to the next.
+xdotool key ctrl+shift+f; sleep 0.5
+xdotool type --delay 40 'terror* -iraq'; sleep 1.5
+shot search
+click 300 317
+xdotool key n; sleep 0.8
+shot reader-hits
+click 40 42
 # The library's filters.
 click 33 42
 shot library-filters

@@ -102,24 +102,6 @@ impl LecternApp {
                     .show(ui, |ui| {
                         // The library and the search share the left side: the reader keeps
                         // the most room.
-                        ui.add_space(4.0);
-                        ui.horizontal(|ui| {
-                            if ui
-                                .add(egui::Button::selectable(!self.search.shown, "Library"))
-                                .on_hover_text("Ctrl+F: filter the library")
-                                .clicked()
-                            {
-                                self.search.shown = false;
-                            }
-                            if ui
-                                .add(egui::Button::selectable(self.search.shown, "Search"))
-                                .on_hover_text("Ctrl+Shift+F: find passages in every speech")
-                                .clicked()
-                            {
-                                self.search.shown = true;
-                                self.search.focus = true;
-                            }
-                        });
                         if self.search.shown {
                             let range = library_range(&self.library);
                             search::show(
@@ -328,6 +310,15 @@ impl LecternApp {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Shortcuts").on_hover_text("F1").clicked() {
                     self.open_windows.shortcuts = !self.open_windows.shortcuts;
+                }
+                if self.archive.is_some()
+                    && ui
+                        .add(egui::Button::selectable(self.search.shown, "Search"))
+                        .on_hover_text("Ctrl+Shift+F: find passages in every speech")
+                        .clicked()
+                {
+                    self.search.shown = !self.search.shown;
+                    self.search.focus = self.search.shown;
                 }
                 if self.archive.is_some()
                     && ui

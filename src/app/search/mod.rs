@@ -347,6 +347,13 @@ pub fn show(
     ui.add_space(4.0);
     let mut response = None;
     ui.horizontal(|ui| {
+        if ui
+            .button("◀ Library")
+            .on_hover_text("Back to the library (Ctrl+F); the search is kept")
+            .clicked()
+        {
+            state.shown = false;
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             index_status(ui, &state.index);
             response = Some(
