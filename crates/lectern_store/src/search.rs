@@ -292,20 +292,7 @@ impl SearchIndex {
             }
         };
         // What changed: speeches to index, and old entries to mark deleted.
-        let mut live: HashMap<&str, DocRef> = HashMap::new();
-        for (s, part) in parts.iter().enumerate() {
-            for (d, info) in part.segment.docs.iter().enumerate() {
-                if !part.deleted[d] {
-                    live.insert(
-                        info.path.as_str(),
-                        DocRef {
-                            segment: s as u32,
-                            doc: d as u32,
-                        },
-                    );
-                }
-            }
-        }
+        let live: HashMap<&str, DocRef> = live_docs(&parts).collect();
         let unindexed: HashSet<&Fingerprint> =
             manifest.unindexed.iter().filter(|f| f.known()).collect();
         let mut to_index = Vec::new();
@@ -415,20 +402,9 @@ impl SearchIndex {
     }
 
     fn assemble(dir: &Path, parts: Vec<Part>) -> Self {
-        let mut by_path = HashMap::new();
-        for (s, part) in parts.iter().enumerate() {
-            for (d, info) in part.segment.docs.iter().enumerate() {
-                if !part.deleted[d] {
-                    by_path.insert(
-                        info.path.clone(),
-                        DocRef {
-                            segment: s as u32,
-                            doc: d as u32,
-                        },
-                    );
-                }
-            }
-        }
+        let by_path = live_docs(&parts)
+            .map(|(path, r)| (path.to_owned(), r))
+            .collect();
         Self {
             dir: dir.to_path_buf(),
             parts,
@@ -484,6 +460,24 @@ impl SearchIndex {
         }
         Ok(out)
     }
+}
+
+/// Every speech of the segments not marked deleted, by path.
+fn live_docs(parts: &[Part]) -> impl Iterator<Item = (&str, DocRef)> {
+    parts.iter().enumerate().flat_map(|(s, part)| {
+        part.segment
+            .docs
+            .iter()
+            .enumerate()
+            .filter(|&(d, _)| !part.deleted[d])
+            .map(move |(d, info)| {
+                let r = DocRef {
+                    segment: s as u32,
+                    doc: d as u32,
+                };
+                (info.path.as_str(), r)
+            })
+    })
 }
 
 fn catalogue_fingerprints(root: &Path) -> Vec<Fingerprint> {

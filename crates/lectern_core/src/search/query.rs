@@ -192,37 +192,37 @@ fn has_positive(e: &Expr) -> bool {
 /// Flattens nested ANDs and ORs and drops one-element groups.
 fn simplify(e: Expr) -> Option<Expr> {
     match e {
-        Expr::And(v) | Expr::Or(v) if v.is_empty() => None,
-        Expr::And(v) => {
-            let mut out = Vec::new();
-            for e in v.into_iter().filter_map(simplify) {
-                match e {
-                    Expr::And(inner) => out.extend(inner),
-                    e => out.push(e),
-                }
-            }
-            match out.len() {
-                0 => None,
-                1 => out.pop(),
-                _ => Some(Expr::And(out)),
-            }
-        }
-        Expr::Or(v) => {
-            let mut out = Vec::new();
-            for e in v.into_iter().filter_map(simplify) {
-                match e {
-                    Expr::Or(inner) => out.extend(inner),
-                    e => out.push(e),
-                }
-            }
-            match out.len() {
-                0 => None,
-                1 => out.pop(),
-                _ => Some(Expr::Or(out)),
-            }
-        }
+        Expr::And(v) => flatten(v, Expr::And, |e| match e {
+            Expr::And(inner) => Ok(inner),
+            e => Err(e),
+        }),
+        Expr::Or(v) => flatten(v, Expr::Or, |e| match e {
+            Expr::Or(inner) => Ok(inner),
+            e => Err(e),
+        }),
         Expr::Not(e) => simplify(*e).map(|e| Expr::Not(Box::new(e))),
         e @ Expr::Match(_) => Some(e),
+    }
+}
+
+/// The simplified `parts` of a group made by `make`, a nested group of the same kind
+/// (`same` gives its parts) spliced in.
+fn flatten(
+    parts: Vec<Expr>,
+    make: fn(Vec<Expr>) -> Expr,
+    same: fn(Expr) -> Result<Vec<Expr>, Expr>,
+) -> Option<Expr> {
+    let mut out = Vec::new();
+    for e in parts.into_iter().filter_map(simplify) {
+        match same(e) {
+            Ok(inner) => out.extend(inner),
+            Err(e) => out.push(e),
+        }
+    }
+    match out.len() {
+        0 => None,
+        1 => out.pop(),
+        _ => Some(make(out)),
     }
 }
 
