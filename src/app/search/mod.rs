@@ -77,6 +77,8 @@ pub struct SearchState {
     index_revision: u64,
     generation: u64,
     asked: Option<Asked>,
+    /// The text last parsed, and what it gave.
+    parsed: Option<(String, Result<Query, lectern_core::search::ParseError>)>,
     /// The query of the newest request, parsed: the reader highlights its hits.
     pub query: Option<Arc<Query>>,
     pub results: Option<Results>,
@@ -190,7 +192,17 @@ impl SearchState {
             notes: None,
             index: self.index_revision,
         };
-        let parsed = Query::parse(&self.text);
+        // Parsed once per text typed, not per frame: a regular expression is compiled there.
+        if self
+            .parsed
+            .as_ref()
+            .is_none_or(|(text, _)| *text != self.text)
+        {
+            self.parsed = Some((self.text.clone(), Query::parse(&self.text)));
+        }
+        let Some((_, parsed)) = &self.parsed else {
+            return;
+        };
         let needs_notes = parsed.as_ref().is_ok_and(|q| {
             results::needs_document(&q.filters)
                 || self.scope != Scope::Text
@@ -203,7 +215,7 @@ impl SearchState {
             return;
         }
         self.asked = Some(asked);
-        let mut query = match parsed {
+        let mut query = match parsed.clone() {
             Ok(q) => q,
             Err(e) => {
                 self.error = Some(e.to_string());
@@ -635,7 +647,9 @@ fn result_list(
     commands: &mut Vec<Command>,
 ) {
     let row_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 10.0;
-    let rows = state.rows.clone();
+    // Taken out while the rows in view borrow the state, and put back after.
+    let rows = std::mem::take(&mut state.rows);
+    let mut expand = None;
     egui::ScrollArea::vertical()
         .id_salt("search results")
         .auto_shrink([false, false])
@@ -652,13 +666,17 @@ fn result_list(
                     Row::More(g, n) => {
                         child.add_space(4.0);
                         if child.link(format!("{n} more in this speech")).clicked() {
-                            state.expanded.insert(g);
-                            state.rebuild_rows();
+                            expand = Some(g);
                         }
                     }
                 }
             }
         });
+    state.rows = rows;
+    if let Some(g) = expand {
+        state.expanded.insert(g);
+        state.rebuild_rows();
+    }
 }
 
 fn speech_row(
