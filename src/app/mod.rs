@@ -239,6 +239,14 @@ impl LecternApp {
         query.clone_into(&mut self.search.text);
     }
 
+    /// Whether the search index is ready (built, reused or updated) or has failed.
+    pub fn search_index_settled(&self) -> bool {
+        matches!(
+            self.search.index,
+            search::IndexStatus::Ready { .. } | search::IndexStatus::Failed(_)
+        )
+    }
+
     /// The search's answer: (hits, speeches), once it has come.
     pub fn search_counts(&self) -> Option<(usize, usize)> {
         let results = self

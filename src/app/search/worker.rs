@@ -139,14 +139,26 @@ fn run(jobs: &Receiver<Job>, events: &Sender<Event>, wake: &dyn Fn()) {
                     speeches,
                     loaded_at,
                 } => {
-                    let result = SearchIndex::sync(&root, &cache, &speeches, loaded_at);
+                    // One core fewer than the machine has, so the window stays smooth while
+                    // a large archive is indexed.
+                    let threads = std::thread::available_parallelism()
+                        .map_or(1, |n| n.get().saturating_sub(1).max(1));
+                    let result = rayon::ThreadPoolBuilder::new()
+                        .num_threads(threads)
+                        .thread_name(|i| format!("lectern-index-{i}"))
+                        .build()
+                        .map_err(|e| e.to_string())
+                        .and_then(|pool| {
+                            pool.install(|| SearchIndex::sync(&root, &cache, &speeches, loaded_at))
+                                .map_err(|e| e.to_string())
+                        });
                     let event = match result {
                         Ok((built, freshness)) => {
                             let n = built.len();
                             index = Some(built);
                             Ok((n, freshness))
                         }
-                        Err(e) => Err(e.to_string()),
+                        Err(e) => Err(e),
                     };
                     let _ = events.send(Event::Indexed(event));
                 }
