@@ -212,7 +212,7 @@ fn run(root: &Path, speech: &str) -> Vec<Duration> {
     // and skimming.
     let over_text = egui::pos2(760.0, 500.0);
     let scroll = |i: usize| {
-        let down = (i / 100) % 2 == 0;
+        let down = (i / 100).is_multiple_of(2);
         vec![
             egui::Event::PointerMoved(over_text),
             egui::Event::MouseWheel {
