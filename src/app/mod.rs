@@ -239,6 +239,11 @@ impl LecternApp {
         query.clone_into(&mut self.search.text);
     }
 
+    /// Sets the library's date range, as brushing on the timeline does.
+    pub fn set_date_range(&mut self, from: &str, to: &str) {
+        self.library.set_date_range(from.to_owned(), to.to_owned());
+    }
+
     /// Whether the search index is ready (built, reused or updated) or has failed.
     pub fn search_index_settled(&self) -> bool {
         matches!(

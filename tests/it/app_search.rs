@@ -142,6 +142,16 @@ fn filters_and_errors_in_the_query() {
         hits >= 2,
         "{hits} hits of the expression in Bush's 2002 address"
     );
+    // A range brushed on the timeline can hold the search to it.
+    harness.state_mut().search_for("security");
+    let (_, all) = answered(&mut harness);
+    assert_eq!(all, 3);
+    harness.state_mut().set_date_range("1940", "2000-12");
+    harness.run();
+    harness.get_by_label("Only 1940–2000-12").click();
+    harness.run();
+    let (_, within) = answered(&mut harness);
+    assert_eq!(within, 2, "Bush's 2002 address lies outside the range");
     harness.state_mut().search_for("\"unclosed");
     harness.run();
     harness.get_by_label_contains("the phrase has no closing quote");
