@@ -114,20 +114,21 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
     filters
         .tags
         .extend(request.tags.iter().map(|t| TagName::new(t)));
-    if query.expr.is_none() {
+    if !query.has_target() {
         bail!(
-            "the query has nothing to search for: give words, \"a phrase\", prefix* or /a regular expression/"
+            "the query has nothing to search for: give words, \"a phrase\", prefix* or /a regular expression/, or tag: or status:annotated to list annotated passages"
         );
     }
     let vocabulary = read_archive_file(request.archive)
         .map(|a| a.vocabulary)
         .unwrap_or_default();
     let lineage = |tag: &TagName| vocabulary.lineage(tag).into_iter().cloned().collect();
-    let mut groups = if query.needs_text_scan() || query.filters.scope.notes() {
-        by_reading(request.archive, &query, &lineage)
-    } else {
-        from_index(request.archive, &query, &lineage)?
-    };
+    let mut groups =
+        if query.expr.is_none() || query.needs_text_scan() || query.filters.scope.notes() {
+            by_reading(request.archive, &query, &lineage)
+        } else {
+            from_index(request.archive, &query, &lineage)?
+        };
     match request.sort {
         Sort::Date => groups.sort_by(|a, b| {
             (a.date.is_none(), a.date, &a.path).cmp(&(b.date.is_none(), b.date, &b.path))

@@ -223,7 +223,7 @@ impl SearchState {
             }
         };
         self.error = None;
-        if query.expr.is_none() {
+        if !query.has_target() {
             self.answered = self.generation;
             self.results = None;
             self.query = None;

@@ -49,10 +49,25 @@ pub fn speech_hits(
     text: Option<Vec<CharSpan>>,
     lineage: &dyn Fn(&TagName) -> Vec<TagName>,
 ) -> Vec<Hit> {
-    let Some(expr) = &query.expr else {
-        return Vec::new();
-    };
     let filters = &query.filters;
+    let Some(expr) = &query.expr else {
+        // No words: the annotated passages the filters name are the hits.
+        if !query.has_target() {
+            return Vec::new();
+        }
+        return notes
+            .into_iter()
+            .flat_map(|n| &n.annotations)
+            .filter(|a| a.status != crate::annotation::AnchorStatus::Orphaned)
+            .map(|a| a.target.span)
+            .filter(|&span| keep_hit(filters, doc, notes, span, lineage))
+            .map(|span| Hit {
+                span,
+                place: Place::Text,
+                found: None,
+            })
+            .collect();
+    };
     let mut hits = Vec::new();
     if filters.scope.text() {
         let spans = text.or_else(|| match_text(expr, &doc.text, &Words::new(&doc.text)));
@@ -106,4 +121,72 @@ pub fn speech_hits(
         }
     }
     hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotation::anchor::target;
+    use crate::annotation::{AnchorStatus, Annotation, AnnotationId, Timestamp};
+
+    fn doc(text: &str) -> Document {
+        let options = crate::ImportOptions {
+            path: "t.txt",
+            catalogue: None,
+            overrides: None,
+        };
+        crate::import(text.as_bytes(), &options).expect("imports")
+    }
+
+    fn annotation(doc: &Document, quote: &str, tag: &str, note: &str) -> Annotation {
+        let start = doc.char_offset(doc.text.find(quote).expect("quote"));
+        let time = Timestamp::from_millis(0);
+        Annotation {
+            id: AnnotationId::ulid(time, start as u128),
+            target: target(doc, CharSpan::new(start, start + quote.chars().count())),
+            note: note.to_owned(),
+            tags: vec![TagName::new(tag)],
+            created: time,
+            modified: time,
+            author: None,
+            conflict_with: None,
+            status: AnchorStatus::Exact,
+        }
+    }
+
+    fn quotes(query: &str, doc: &Document, notes: &SpeechNotes) -> Vec<(String, Place)> {
+        let q = Query::parse(query).expect("parses");
+        speech_hits(&q, doc, Some(notes), None, &|t| vec![t.clone()])
+            .into_iter()
+            .map(|h| (doc.slice(h.span).to_owned(), h.place))
+            .collect()
+    }
+
+    #[test]
+    fn words_notes_memos_and_tags_alone() {
+        let d = doc("War came. Peace followed the war.\n\nThen trade grew.\n");
+        let war = annotation(&d, "Peace followed the war", "peace", "the armistice");
+        let trade = annotation(&d, "trade grew", "economy", "");
+        let notes = SpeechNotes {
+            memo: "A speech about war and trade.".to_owned(),
+            annotations: vec![war.clone(), trade],
+            ..SpeechNotes::default()
+        };
+        let text = |s: &str| (s.to_owned(), Place::Text);
+        assert_eq!(quotes("war", &d, &notes), [text("War"), text("war")]);
+        assert_eq!(quotes("war tag:peace", &d, &notes), [text("war")]);
+        assert_eq!(quotes("war status:unannotated", &d, &notes), [text("War")]);
+        assert_eq!(
+            quotes("armistice in:notes", &d, &notes),
+            [("Peace followed the war".to_owned(), Place::Note(war.id))]
+        );
+        assert_eq!(
+            quotes("trade in:all", &d, &notes),
+            [text("trade"), (String::new(), Place::Memo)]
+        );
+        // No words: the passages the tag names.
+        assert_eq!(quotes("tag:economy", &d, &notes), [text("trade grew")]);
+        assert_eq!(quotes("status:annotated", &d, &notes).len(), 2);
+        assert!(quotes("section:anything", &d, &notes).is_empty());
+    }
 }

@@ -174,6 +174,18 @@ impl Query {
         self.expr.as_ref().is_some_and(scan)
     }
 
+    /// Whether the query names passages: words to find, or — with no words — a tag or an
+    /// annotation status, which name the annotated passages themselves (`tag:threat
+    /// from:2000`).
+    pub fn has_target(&self) -> bool {
+        self.expr.is_some()
+            || !self.filters.tags.is_empty()
+            || matches!(
+                self.filters.status,
+                Some(StatusFilter::Annotated | StatusFilter::Review)
+            )
+    }
+
     /// Whether there is nothing to look for and nothing to filter by.
     pub fn is_empty(&self) -> bool {
         self.expr.is_none() && self.filters.is_empty()
