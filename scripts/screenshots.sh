@@ -107,7 +107,7 @@ xdotool key ctrl+l; sleep 0.5
 xdotool key ctrl+shift+f; sleep 0.5
 xdotool type --delay 40 'terror* -iraq'; sleep 1.5
 shot search
-click 300 317
+click 300 330
 xdotool key n; sleep 0.8
 shot reader-hits
 click 40 42

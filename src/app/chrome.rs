@@ -104,11 +104,16 @@ impl LecternApp {
                         // the most room.
                         if self.search.shown {
                             let range = library_range(&self.library);
+                            let around = search::Around {
+                                range: range.as_ref(),
+                                open_hits: self.reader.hits.len(),
+                                current: self.reader.current_hit,
+                            };
                             search::show(
                                 ui,
                                 archive,
                                 &mut self.search,
-                                range.as_ref(),
+                                &around,
                                 &mut self.commands,
                             );
                         } else {

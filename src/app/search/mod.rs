@@ -348,14 +348,24 @@ impl SearchState {
     }
 }
 
+/// What the panel shows of the rest of the window.
+pub struct Around<'a> {
+    /// The library's date range, when one is set.
+    pub range: Option<&'a (String, String)>,
+    /// The hits in the open speech, and which is current.
+    pub open_hits: usize,
+    pub current: Option<usize>,
+}
+
 /// The panel.
 pub fn show(
     ui: &mut egui::Ui,
     archive: &Archive,
     state: &mut SearchState,
-    has_range: Option<&(String, String)>,
+    around: &Around<'_>,
     commands: &mut Vec<Command>,
 ) {
+    let has_range = around.range;
     ui.add_space(4.0);
     let mut response = None;
     ui.horizontal(|ui| {
@@ -464,6 +474,17 @@ pub fn show(
             ui.spinner();
         }
     });
+    if around.open_hits > 0 {
+        let (open_hits, current) = (around.open_hits, around.current);
+        let at = current.map_or_else(|| "—".to_owned(), |c| (c + 1).to_string());
+        ui.label(
+            RichText::new(format!(
+                "In the open speech: hit {at} of {open_hits} (N / P, F3)"
+            ))
+            .weak()
+            .small(),
+        );
+    }
     per_year_chart(ui, results);
     ui.separator();
     auto_coding(ui, archive, state, commands);
