@@ -19,7 +19,7 @@ cleanup() {
   rm -rf "$state"
 }
 trap cleanup EXIT
-export DISPLAY=$display XDG_DATA_HOME=$state
+export DISPLAY=$display XDG_DATA_HOME=$state LECTERN_CACHE_DIR=$state/cache
 unset WAYLAND_DISPLAY
 sleep 1
 

