@@ -248,8 +248,13 @@ pub fn search(request: &Request, index: Option<&SearchIndex>) -> Results {
     let must_place = results::needs_document(&query.filters);
     let mut groups = Vec::new();
     let mut placed = 0;
+    // Placed in the order shown, so the speeches beyond the budget are the last ones; by
+    // relevance, the index's score orders them (speeches read have none yet and go first).
     if request.sort == Sort::Date || !indexed {
         candidates.sort_by_key(|&(i, _)| (date_of(i).is_none(), date_of(i), i));
+    } else {
+        let score = |found: &Option<Indexed>| found.as_ref().map_or(f32::INFINITY, |f| f.1);
+        candidates.sort_by(|a, b| score(&b.1).total_cmp(&score(&a.1)).then(a.0.cmp(&b.0)));
     }
     for (i, found) in candidates {
         let (path, doc) = &speeches[i];
@@ -261,12 +266,14 @@ pub fn search(request: &Request, index: Option<&SearchIndex>) -> Results {
             Some((words, score)) => {
                 let spans = results::word_hits_to_spans(&doc.text, &words);
                 let hits = collect::speech_hits(query, doc, notes, Some(spans), &lineage);
-                (hits.clone(), hits.len(), score)
+                let n = hits.len();
+                (hits, n, score)
             }
             None => {
                 let hits = collect::speech_hits(query, doc, notes, None, &lineage);
                 let score = results::scan_score(hits.len(), doc.word_count());
-                (hits.clone(), hits.len(), score)
+                let n = hits.len();
+                (hits, n, score)
             }
         };
         if count == 0 {
