@@ -308,3 +308,92 @@ pub fn search(request: &Request, index: Option<&SearchIndex>) -> Results {
         indexed,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Part of the sample archive, loaded as the app loads it.
+    fn speeches(root: &std::path::Path) -> Speeches {
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_archive");
+        for file in [
+            "sotu/1946-Truman-1.txt",
+            "sotu/2000-Clinton-1.txt",
+            "sotu/2002-Bush-1.txt",
+            "mi5/000_dd9ed34a99eb1f64.txt",
+            "metadata.csv",
+        ] {
+            let to = root.join(file);
+            std::fs::create_dir_all(to.parent().expect("parent")).expect("folder");
+            std::fs::copy(sample.join(file), to).expect("copy");
+        }
+        let loaded = lectern_store::load_archive(
+            root,
+            None,
+            &|_| {},
+            &std::sync::atomic::AtomicBool::new(false),
+        );
+        Arc::new(loaded.documents)
+    }
+
+    fn answer(
+        speeches: &Speeches,
+        index: Option<&SearchIndex>,
+        query: &str,
+        sort: Sort,
+    ) -> Results {
+        search(
+            &Request {
+                generation: 1,
+                query: Query::parse(query).expect("a query"),
+                speeches: Arc::clone(speeches),
+                notebook: None,
+                overrides: Arc::default(),
+                sort,
+            },
+            index,
+        )
+    }
+
+    fn summary(results: &Results) -> Vec<(String, usize, Vec<(usize, usize)>)> {
+        results
+            .groups
+            .iter()
+            .map(|g| {
+                let spans = g.hits.iter().map(|h| (h.span.start, h.span.end)).collect();
+                (g.speech.to_string(), g.count, spans)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_index_and_reading_give_the_same_answers() {
+        let archive = tempfile::tempdir().expect("temp dir");
+        let cache = tempfile::tempdir().expect("temp dir");
+        let speeches = speeches(archive.path());
+        let (index, _) =
+            SearchIndex::sync(archive.path(), cache.path(), &speeches, SystemTime::now())
+                .expect("indexes");
+        for query in [
+            "\"national security\"",
+            "terror* -iraq",
+            "security OR freedom",
+            "war speaker:truman",
+            "security from:2000",
+        ] {
+            let indexed = answer(&speeches, Some(&index), query, Sort::Date);
+            let read = answer(&speeches, None, query, Sort::Date);
+            assert!(indexed.indexed && !read.indexed, "{query}");
+            assert!(indexed.total > 0, "{query} finds something");
+            assert_eq!(summary(&indexed), summary(&read), "{query}");
+            assert_eq!(indexed.per_year, read.per_year, "{query}");
+        }
+        // By relevance, the speeches come by score, the highest first.
+        let ranked = answer(&speeches, Some(&index), "security", Sort::Relevance);
+        assert!(ranked.groups.len() > 1);
+        assert!(
+            ranked.groups.windows(2).all(|w| w[0].score >= w[1].score),
+            "sorted by score"
+        );
+    }
+}
