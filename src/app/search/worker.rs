@@ -355,13 +355,15 @@ mod tests {
         )
     }
 
-    fn summary(results: &Results) -> Vec<(String, usize, Vec<(usize, usize)>)> {
+    /// Each speech's place, count and hit spans, as one line.
+    fn summary(results: &Results) -> Vec<String> {
         results
             .groups
             .iter()
             .map(|g| {
-                let spans = g.hits.iter().map(|h| (h.span.start, h.span.end)).collect();
-                (g.speech.to_string(), g.count, spans)
+                let spans: Vec<(usize, usize)> =
+                    g.hits.iter().map(|h| (h.span.start, h.span.end)).collect();
+                format!("{} {} {spans:?}", g.speech, g.count)
             })
             .collect()
     }
