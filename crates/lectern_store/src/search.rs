@@ -563,7 +563,7 @@ fn write_segment(
     // Enough parts that both cores stay busy to the end, few enough to merge quickly.
     let per_part = fingerprints
         .len()
-        .div_ceil(rayon::current_num_threads() * 3)
+        .div_ceil(rayon::current_num_threads() * 2)
         .max(1);
     let parts: Vec<(Builder, Vec<Fingerprint>)> = fingerprints
         .par_chunks(per_part)
