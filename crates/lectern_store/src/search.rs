@@ -120,6 +120,21 @@ impl Blob for FileBlob {
         self.len
     }
 
+    fn read_vec(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        let mut file = self
+            .file
+            .lock()
+            .map_err(|_| std::io::Error::other("a reader panicked"))?;
+        file.seek(SeekFrom::Start(offset))?;
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(len).map_err(std::io::Error::other)?;
+        (&mut *file).take(len as u64).read_to_end(&mut buf)?;
+        if buf.len() != len {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        Ok(buf)
+    }
+
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
         let mut file = self
             .file

@@ -75,6 +75,14 @@ pub trait Blob {
         self.len() == 0
     }
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()>;
+
+    /// `len` bytes from `offset`, in a new buffer (readers that can fill one without zeroing
+    /// it first do so).
+    fn read_vec(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        let mut buf = vec![0u8; len];
+        self.read_at(offset, &mut buf)?;
+        Ok(buf)
+    }
 }
 
 impl Blob for Vec<u8> {
@@ -719,8 +727,8 @@ impl<B: Blob> Segment<B> {
         {
             return Err(corrupt("the footer points outside the file"));
         }
-        let mut meta = vec![0u8; usize::try_from(meta_len).map_err(|_| corrupt("too large"))?];
-        blob.read_at(meta_offset, &mut meta)?;
+        let meta_len = usize::try_from(meta_len).map_err(|_| corrupt("too large"))?;
+        let meta = blob.read_vec(meta_offset, meta_len)?;
         if xxh3_64(&meta) != check {
             return Err(corrupt("the catalogue of speeches fails its checksum"));
         }
@@ -828,8 +836,8 @@ impl<B: Blob> Segment<B> {
     /// Reads and checks the posting list of dictionary entry `i`.
     fn postings(&self, i: usize) -> Result<TermList, IndexError> {
         let entry = self.terms[i];
-        let mut bytes = vec![0u8; usize::try_from(entry.len).map_err(|_| corrupt("too large"))?];
-        self.blob.read_at(entry.offset, &mut bytes)?;
+        let len = usize::try_from(entry.len).map_err(|_| corrupt("too large"))?;
+        let bytes = self.blob.read_vec(entry.offset, len)?;
         if xxh3_64(&bytes) as u32 != entry.check {
             return Err(IndexError::Corrupt(format!(
                 "the postings of {:?} fail their checksum",
@@ -1053,13 +1061,11 @@ impl TermList {
 /// byte, so eight such bytes at a time are taken first.
 fn decode_positions(bytes: &[u8], count: u32, out: &mut Vec<u32>) -> Result<(), IndexError> {
     let short = || corrupt("positions run past their end");
-    let base = out.len();
     let count = count as usize;
     if count > bytes.len() {
         return Err(short());
     }
-    out.resize(base + count, 0);
-    let slots = &mut out[base..];
+    out.reserve(count);
     let mut i = 0;
     // Sums in 64 bits: no delta can wrap them; the last is checked against u32 at the end.
     let mut p = 0u64;
@@ -1074,10 +1080,12 @@ fn decode_positions(bytes: &[u8], count: u32, out: &mut Vec<u32>) -> Result<(), 
         if word & 0x8080_8080_8080_8080 != 0 || zero_byte & !zero_allowed != 0 {
             break;
         }
-        for (slot, b) in slots[k..k + 8].iter_mut().zip(chunk) {
+        let mut eight = [0u32; 8];
+        for (slot, b) in eight.iter_mut().zip(chunk) {
             p += u64::from(*b);
             *slot = p as u32;
         }
+        out.extend_from_slice(&eight);
         i += 8;
         k += 8;
     }
@@ -1104,7 +1112,7 @@ fn decode_positions(bytes: &[u8], count: u32, out: &mut Vec<u32>) -> Result<(), 
             return Err(corrupt("positions out of order"));
         }
         p += delta;
-        slots[k] = p as u32;
+        out.push(p as u32);
         k += 1;
     }
     if p > u64::from(u32::MAX) {
