@@ -1,0 +1,205 @@
+//! A positional inverted index over folded words, in one file per segment.
+//!
+//! For every word, the speeches it occurs in and the word positions within each: enough to
+//! answer words, prefixes and phrases without reading the speeches. The file is written in
+//! one pass and read in pieces — its catalogue of speeches and its dictionary when opened,
+//! then only the posting lists a query needs — so a query on a large archive reads a few
+//! hundred kilobytes.
+//!
+//! Layout (integers are LEB128 varints unless noted):
+//!
+//! ```text
+//! postings   per word, sorted by word: per speech with the word, in speech order:
+//!            speech delta, count, byte length of the positions, position deltas
+//! meta       speeches (path, size, modified, content hash, title, date, speakers, words),
+//!            then words (text, byte length of its postings, speeches, checksum u32 LE)
+//! footer     meta offset u64 LE, meta length u64 LE, meta checksum u64 LE, MAGIC
+//! ```
+//!
+//! Every piece is checked as it is read (the meta block and each posting list carry an xxh3
+//! checksum) and decoding is bounds-checked: a damaged file gives [`IndexError::Corrupt`],
+//! never a wrong answer or a panic. Building takes documents in order, in parts that can be
+//! built apart and merged ([`Builder::merge`]), so the caller may build them in parallel.
+
+mod build;
+mod codec;
+mod read;
+
+pub use build::Builder;
+pub use read::{DocMatch, Segment};
+
+/// The last eight bytes of every segment file; the last byte is the format version.
+pub const MAGIC: &[u8; 8] = b"LECTIDX\x01";
+const FOOTER_LEN: u64 = 32;
+
+/// What the index knows of one speech without reading it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DocInfo {
+    /// Relative to the archive root, `/`-separated.
+    pub path: String,
+    /// The source file's size and modification time (nanoseconds since 1970), to tell whether
+    /// it changed without reading it; 0 when unknown.
+    pub size: u64,
+    pub modified: u64,
+    /// [`crate::ContentHash`] of the canonical text the postings were built from.
+    pub hash: u128,
+    pub title: String,
+    /// ISO 8601, partial allowed; empty when undated.
+    pub date: String,
+    pub speakers: Vec<String>,
+    /// Number of folded words (for ranking).
+    pub words: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("the search index is damaged: {0}")]
+    Corrupt(String),
+    #[error("cannot read the search index: {0}")]
+    Io(#[from] std::io::Error),
+    /// A regular expression: answered by reading the speeches, not the index.
+    #[error("this query needs the speeches' text")]
+    NeedsText,
+}
+
+fn corrupt(what: &str) -> IndexError {
+    IndexError::Corrupt(what.to_owned())
+}
+
+/// Random access to a segment's bytes: a file, or bytes in memory.
+pub trait Blob {
+    fn len(&self) -> u64;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()>;
+
+    /// `len` bytes from `offset`, in a new buffer (readers that can fill one without zeroing
+    /// it first do so).
+    fn read_vec(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        let mut buf = vec![0u8; len];
+        self.read_at(offset, &mut buf)?;
+        Ok(buf)
+    }
+}
+
+impl Blob for Vec<u8> {
+    fn len(&self) -> u64 {
+        self.as_slice().len() as u64
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        let start = usize::try_from(offset).map_err(std::io::Error::other)?;
+        let src = self
+            .get(start..start + buf.len())
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::UnexpectedEof))?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::Query;
+
+    fn segment(texts: &[&str], parts: usize) -> Segment<Vec<u8>> {
+        let mut builders: Vec<Builder> = Vec::new();
+        let per = texts.len().div_ceil(parts);
+        for (i, chunk) in texts.chunks(per.max(1)).enumerate() {
+            let mut b = Builder::new();
+            for (k, t) in chunk.iter().enumerate() {
+                let info = DocInfo {
+                    path: format!("{}.txt", i * per + k),
+                    ..DocInfo::default()
+                };
+                b.add(info, t);
+            }
+            builders.push(b);
+        }
+        let mut bytes = Vec::new();
+        Builder::merge(&builders, &mut bytes).unwrap();
+        Segment::open(bytes).unwrap()
+    }
+
+    fn found(seg: &Segment<Vec<u8>>, query: &str) -> Vec<(u32, Vec<(u32, u32)>)> {
+        let q = Query::parse(query).unwrap();
+        seg.search(q.expr.as_ref().unwrap(), &|_| true)
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.doc, m.hits))
+            .collect()
+    }
+
+    const TEXTS: &[&str] = &[
+        "National security is the first duty.",
+        "The security of the nation; national pride.",
+        "Nothing here at all.",
+        "NATIONAL SECURITY, national security!",
+    ];
+
+    #[test]
+    fn answers_words_phrases_prefixes_and_operators() {
+        for parts in [1, 2, 4] {
+            let seg = segment(TEXTS, parts);
+            assert_eq!(seg.docs.len(), 4);
+            assert_eq!(
+                found(&seg, "\"national security\""),
+                vec![(0, vec![(0, 2)]), (3, vec![(0, 2), (2, 2)])],
+                "{parts} parts"
+            );
+            assert_eq!(
+                found(&seg, "nation*"),
+                vec![
+                    (0, vec![(0, 1)]),
+                    (1, vec![(4, 1), (5, 1)]),
+                    (3, vec![(0, 1), (2, 1)])
+                ]
+            );
+            assert_eq!(found(&seg, "security NOT pride").len(), 2);
+            assert_eq!(found(&seg, "nothing OR duty").len(), 2);
+            assert_eq!(found(&seg, "missing").len(), 0);
+            assert_eq!(found(&seg, "security (NOT national)").len(), 0);
+            assert_eq!(found(&seg, "here (pride OR NOT duty)").len(), 1);
+        }
+    }
+
+    #[test]
+    fn damage_is_detected_not_trusted() {
+        let mut bytes = Vec::new();
+        let mut b = Builder::new();
+        for t in TEXTS {
+            b.add(DocInfo::default(), t);
+        }
+        Builder::merge(&[b], &mut bytes).unwrap();
+        let good = Segment::open(bytes.clone()).unwrap();
+        let q = Query::parse("security").unwrap();
+        assert_eq!(
+            good.search(q.expr.as_ref().unwrap(), &|_| true)
+                .unwrap()
+                .len(),
+            3
+        );
+        // Flipping any byte of the postings makes a query on them fail, not answer wrongly;
+        // flipping any byte of the rest makes opening fail.
+        for i in 0..bytes.len() {
+            let mut bad = bytes.clone();
+            bad[i] ^= 0x5a;
+            match Segment::open(bad) {
+                Err(_) => {}
+                Ok(seg) => {
+                    let every_word = (0..seg.word_count())
+                        .map(|i| seg.word(i).to_owned())
+                        .collect::<Vec<_>>()
+                        .join(" OR ");
+                    let q = Query::parse(&every_word).unwrap();
+                    let r = seg.search(q.expr.as_ref().unwrap(), &|_| true);
+                    assert!(r.is_err(), "byte {i} flipped went unnoticed");
+                }
+            }
+        }
+        for len in 0..bytes.len() {
+            assert!(Segment::open(bytes[..len].to_vec()).is_err());
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! Reading a segment: its catalogue and dictionary when opened, each posting list when a
+//! query needs it, and answering an expression set by set with BM25 scores.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::codec::{Cursor, decode_positions};
+use super::{Blob, DocInfo, FOOTER_LEN, IndexError, MAGIC, corrupt};
+use crate::search::query::{Expr, Pattern, Word};
+
+/// One word of the dictionary.
+#[derive(Clone, Copy, Debug)]
+struct TermEntry {
+    /// End of the word in `Segment::words`.
+    end: u32,
+    offset: u64,
+    len: u64,
+    docs: u32,
+    check: u32,
+}
+
+/// An opened segment: its speeches and dictionary in memory, its postings read on demand.
+pub struct Segment<B> {
+    blob: B,
+    pub docs: Vec<DocInfo>,
+    words: String,
+    terms: Vec<TermEntry>,
+    /// Mean words per speech, for ranking.
+    mean_words: f32,
+}
+
+/// The hits of one speech: `(first word, number of words)` pairs, sorted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocMatch {
+    pub doc: u32,
+    pub hits: Vec<(u32, u32)>,
+    pub score: f32,
+}
+
+/// Per speech, its hits tagged with the pattern that found them.
+type Matches = Vec<(u32, Vec<Hit>)>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Hit {
+    first: u32,
+    len: u32,
+    pattern: u32,
+}
+
+// Ranking is approximate by nature: counts beyond f32's 24 bits of precision do not matter.
+#[allow(clippy::cast_precision_loss)]
+impl<B: Blob> Segment<B> {
+    pub fn open(blob: B) -> Result<Self, IndexError> {
+        let total = blob.len();
+        if total < FOOTER_LEN {
+            return Err(corrupt("the file is too short"));
+        }
+        let mut footer = [0u8; FOOTER_LEN as usize];
+        blob.read_at(total - FOOTER_LEN, &mut footer)?;
+        if &footer[24..] != MAGIC {
+            return Err(corrupt("not a Lectern index of this version"));
+        }
+        let word = |i: usize| u64::from_le_bytes(footer[i..i + 8].try_into().unwrap_or([0; 8]));
+        let (meta_offset, meta_len, check) = (word(0), word(8), word(16));
+        if meta_offset
+            .checked_add(meta_len)
+            .is_none_or(|end| end != total - FOOTER_LEN)
+        {
+            return Err(corrupt("the footer points outside the file"));
+        }
+        let meta_len = usize::try_from(meta_len).map_err(|_| corrupt("too large"))?;
+        let meta = blob.read_vec(meta_offset, meta_len)?;
+        if xxh3_64(&meta) != check {
+            return Err(corrupt("the catalogue of speeches fails its checksum"));
+        }
+        let mut c = Cursor {
+            bytes: &meta,
+            at: 0,
+        };
+        let n = c.varint()?;
+        let mut docs = Vec::with_capacity(n.min(1 << 20) as usize);
+        for _ in 0..n {
+            let path = c.str()?.to_owned();
+            let size = c.varint()?;
+            let modified = c.varint()?;
+            let hash = u128::from_le_bytes(c.take(16)?.try_into().unwrap_or([0; 16]));
+            let title = c.str()?.to_owned();
+            let date = c.str()?.to_owned();
+            let speakers = (0..c.varint()?.min(1 << 16))
+                .map(|_| c.str().map(str::to_owned))
+                .collect::<Result<_, _>>()?;
+            let words = c.u32()?;
+            docs.push(DocInfo {
+                path,
+                size,
+                modified,
+                hash,
+                title,
+                date,
+                speakers,
+                words,
+            });
+        }
+        let n = c.varint()?;
+        let mut words = String::new();
+        let mut terms = Vec::with_capacity(n.min(1 << 24) as usize);
+        let mut offset = 0u64;
+        for _ in 0..n {
+            words.push_str(c.str()?);
+            let len = c.varint()?;
+            let docs = c.u32()?;
+            let check = u32::from_le_bytes(c.take(4)?.try_into().unwrap_or([0; 4]));
+            terms.push(TermEntry {
+                end: u32::try_from(words.len()).map_err(|_| corrupt("too many words"))?,
+                offset,
+                len,
+                docs,
+                check,
+            });
+            offset += len;
+        }
+        if !c.is_done() || offset != meta_offset {
+            return Err(corrupt("the dictionary does not match the postings"));
+        }
+        let mean_words = if docs.is_empty() {
+            1.0
+        } else {
+            docs.iter().map(|d| f64::from(d.words)).sum::<f64>() as f32 / docs.len() as f32
+        };
+        Ok(Self {
+            blob,
+            docs,
+            words,
+            terms,
+            mean_words: mean_words.max(1.0),
+        })
+    }
+
+    /// Number of distinct words.
+    pub fn word_count(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Dictionary entry `i`.
+    pub(super) fn word(&self, i: usize) -> &str {
+        let start = if i == 0 {
+            0
+        } else {
+            self.terms[i - 1].end as usize
+        };
+        &self.words[start..self.terms[i].end as usize]
+    }
+
+    /// The dictionary entries `w` stands for: one word, or every word with the prefix.
+    fn lookup(&self, w: &Word) -> std::ops::Range<usize> {
+        let start = self.partition(|t| t < w.text.as_str());
+        let end = if w.prefix {
+            self.partition(|t| t < w.text.as_str() || t.starts_with(&w.text))
+        } else {
+            self.partition(|t| t <= w.text.as_str())
+        };
+        start..end.max(start)
+    }
+
+    fn partition(&self, before: impl Fn(&str) -> bool) -> usize {
+        let (mut lo, mut hi) = (0, self.terms.len());
+        while lo < hi {
+            let mid = usize::midpoint(lo, hi);
+            if before(self.word(mid)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// Reads and checks the posting list of dictionary entry `i`.
+    fn postings(&self, i: usize) -> Result<TermList, IndexError> {
+        let entry = self.terms[i];
+        let len = usize::try_from(entry.len).map_err(|_| corrupt("too large"))?;
+        let bytes = self.blob.read_vec(entry.offset, len)?;
+        if xxh3_64(&bytes) as u32 != entry.check {
+            return Err(IndexError::Corrupt(format!(
+                "the postings of {:?} fail their checksum",
+                self.word(i)
+            )));
+        }
+        let mut docs = Vec::with_capacity(entry.docs as usize);
+        let mut slices = Vec::with_capacity(entry.docs as usize);
+        let mut c = Cursor {
+            bytes: &bytes,
+            at: 0,
+        };
+        let mut doc = 0u32;
+        while !c.is_done() {
+            let delta = c.u32()?;
+            doc = doc
+                .checked_add(delta)
+                .filter(|&d| (d as usize) < self.docs.len() && (docs.is_empty() || delta > 0))
+                .ok_or_else(|| corrupt("a posting names a speech out of order"))?;
+            let count = c.u32()?;
+            let len = usize::try_from(c.varint()?).map_err(|_| corrupt("too large"))?;
+            let start = c.at;
+            c.take(len)?;
+            docs.push(doc);
+            slices.push((start, len, count));
+        }
+        Ok(TermList {
+            bytes,
+            docs,
+            slices,
+        })
+    }
+
+    /// The speeches matching `expr` among those `live` keeps, by speech, with their hits
+    /// and a relevance score (BM25).
+    pub fn search(
+        &self,
+        expr: &Expr,
+        live: &dyn Fn(u32) -> bool,
+    ) -> Result<Vec<DocMatch>, IndexError> {
+        let mut patterns = Vec::new();
+        let matches = self.eval(expr, live, &mut patterns)?;
+        let n = self.docs.len() as f32;
+        let idf: Vec<f32> = patterns
+            .iter()
+            .map(|&df| (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln())
+            .collect();
+        Ok(matches
+            .into_iter()
+            .filter(|(doc, _)| live(*doc))
+            .map(|(doc, hits)| {
+                let words = self.docs[doc as usize].words as f32;
+                let norm = 1.2 * (0.25 + 0.75 * words / self.mean_words);
+                let mut score = 0.0;
+                let mut counts = vec![0u32; patterns.len()];
+                for h in &hits {
+                    counts[h.pattern as usize] += 1;
+                }
+                for (p, &tf) in counts.iter().enumerate() {
+                    let tf = tf as f32;
+                    score += idf[p] * tf * 2.2 / (tf + norm);
+                }
+                let mut spans: Vec<(u32, u32)> = hits.iter().map(|h| (h.first, h.len)).collect();
+                spans.sort_unstable();
+                spans.dedup();
+                DocMatch {
+                    doc,
+                    hits: spans,
+                    score,
+                }
+            })
+            .collect())
+    }
+
+    /// `patterns` collects, per pattern met, how many speeches it was found in.
+    fn eval(
+        &self,
+        expr: &Expr,
+        live: &dyn Fn(u32) -> bool,
+        patterns: &mut Vec<u32>,
+    ) -> Result<Matches, IndexError> {
+        match expr {
+            Expr::Match(Pattern::Phrase(words)) => {
+                let id = patterns.len() as u32;
+                let found = self.phrase(words, id)?;
+                patterns.push(found.len() as u32);
+                Ok(found)
+            }
+            Expr::Match(Pattern::Regex(_)) => Err(IndexError::NeedsText),
+            Expr::And(parts) => {
+                let mut result: Option<Matches> = None;
+                let mut excluded: Vec<Matches> = Vec::new();
+                for part in parts {
+                    if let Expr::Not(inner) = part {
+                        excluded.push(self.eval(inner, live, &mut Vec::new())?);
+                        continue;
+                    }
+                    let found = self.eval(part, live, patterns)?;
+                    result = Some(match result {
+                        None => found,
+                        Some(acc) => intersect(acc, found),
+                    });
+                }
+                let mut result = match result {
+                    Some(r) => r,
+                    None => self.universe(live),
+                };
+                for ex in excluded {
+                    result = subtract(result, &ex);
+                }
+                Ok(result)
+            }
+            Expr::Or(parts) => {
+                let mut result = Vec::new();
+                for part in parts {
+                    let found = self.eval(part, live, patterns)?;
+                    result = union(result, found);
+                }
+                Ok(result)
+            }
+            Expr::Not(inner) => {
+                let ex = self.eval(inner, live, &mut Vec::new())?;
+                Ok(subtract(self.universe(live), &ex))
+            }
+        }
+    }
+
+    fn universe(&self, live: &dyn Fn(u32) -> bool) -> Matches {
+        (0..self.docs.len() as u32)
+            .filter(|&d| live(d))
+            .map(|d| (d, Vec::new()))
+            .collect()
+    }
+
+    /// Where the words occur in a row.
+    fn phrase(&self, words: &[Word], pattern: u32) -> Result<Matches, IndexError> {
+        let mut lists: Vec<Vec<TermList>> = Vec::with_capacity(words.len());
+        for w in words {
+            let range = self.lookup(w);
+            if range.is_empty() {
+                return Ok(Vec::new());
+            }
+            lists.push(range.map(|i| self.postings(i)).collect::<Result<_, _>>()?);
+        }
+        // Speeches holding every word, then the positions where they follow one another.
+        let mut candidates: Option<Vec<u32>> = None;
+        for word_lists in &lists {
+            let mut docs: Vec<u32> = word_lists
+                .iter()
+                .flat_map(|l| l.docs.iter().copied())
+                .collect();
+            if word_lists.len() > 1 {
+                docs.sort_unstable();
+                docs.dedup();
+            }
+            candidates = Some(match candidates {
+                None => docs,
+                Some(c) => intersect_sorted(&c, &docs),
+            });
+        }
+        let n = words.len() as u32;
+        let mut out = Vec::new();
+        let mut positions: Vec<Vec<u32>> = vec![Vec::new(); lists.len()];
+        for doc in candidates.unwrap_or_default() {
+            for (k, word_lists) in lists.iter().enumerate() {
+                positions[k].clear();
+                for list in word_lists {
+                    list.positions(doc, &mut positions[k])?;
+                }
+                if word_lists.len() > 1 {
+                    positions[k].sort_unstable();
+                }
+            }
+            // The word with the fewest places here leads; the others are looked up.
+            let lead = (0..positions.len())
+                .min_by_key(|&k| positions[k].len())
+                .unwrap_or(0);
+            let lead_offset = lead as u32;
+            let hits: Vec<Hit> = positions[lead]
+                .iter()
+                .filter_map(|&p| p.checked_sub(lead_offset))
+                .filter(|&first| {
+                    (0..positions.len()).all(|k| {
+                        k == lead || positions[k].binary_search(&(first + k as u32)).is_ok()
+                    })
+                })
+                .map(|first| Hit {
+                    first,
+                    len: n,
+                    pattern,
+                })
+                .collect();
+            if !hits.is_empty() {
+                out.push((doc, hits));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One word's posting list, read: its speeches and where each one's positions lie.
+struct TermList {
+    bytes: Vec<u8>,
+    docs: Vec<u32>,
+    /// Per speech: start and length of its positions in `bytes`, and their count.
+    slices: Vec<(usize, usize, u32)>,
+}
+
+impl TermList {
+    /// Appends the positions of the word in `doc`, if it occurs there.
+    fn positions(&self, doc: u32, out: &mut Vec<u32>) -> Result<(), IndexError> {
+        let Ok(i) = self.docs.binary_search(&doc) else {
+            return Ok(());
+        };
+        let (start, len, count) = self.slices[i];
+        decode_positions(&self.bytes[start..start + len], count, out)
+    }
+}
+
+fn intersect_sorted(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+fn intersect(a: Matches, b: Matches) -> Matches {
+    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    let mut b = b.into_iter().peekable();
+    for (doc, mut hits) in a {
+        while b.next_if(|(d, _)| *d < doc).is_some() {}
+        if let Some((_, more)) = b.next_if(|(d, _)| *d == doc) {
+            hits.extend(more);
+            out.push((doc, hits));
+        }
+    }
+    out
+}
+
+fn union(a: Matches, b: Matches) -> Matches {
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    loop {
+        match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                let (doc, mut hits) = a.next().unwrap_or_default();
+                hits.extend(b.next().unwrap_or_default().1);
+                out.push((doc, hits));
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => out.extend(a.next()),
+            (Some(_) | None, Some(_)) => out.extend(b.next()),
+            (Some(_), None) => out.extend(a.next()),
+            (None, None) => break,
+        }
+    }
+    out
+}
+
+fn subtract(a: Matches, b: &Matches) -> Matches {
+    let mut j = 0;
+    a.into_iter()
+        .filter(|(doc, _)| {
+            while j < b.len() && b[j].0 < *doc {
+                j += 1;
+            }
+            !(j < b.len() && b[j].0 == *doc)
+        })
+        .collect()
+}
