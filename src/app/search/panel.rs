@@ -1,0 +1,530 @@
+//! Drawing the search panel: the query and its options, the answer's counts and hits per
+//! year, auto-coding, and the list of speeches and hits (only the rows in view).
+
+use egui::{Color32, RichText, text::LayoutJob};
+use lectern_core::annotation::TagName;
+use lectern_core::search::Scope;
+use lectern_core::search::collect::{Hit, Place};
+use lectern_core::search::results::{self, Snippet};
+
+use super::worker::{Results, Sort};
+use super::{CONTEXT, IndexStatus, Row, SearchState};
+use crate::app::{Archive, Command};
+
+/// What the panel shows of the rest of the window.
+pub struct Around<'a> {
+    /// The library's date range, when one is set.
+    pub range: Option<&'a (String, String)>,
+    /// The hits in the open speech, and which is current.
+    pub open_hits: usize,
+    pub current: Option<usize>,
+}
+
+/// The panel.
+pub fn show(
+    ui: &mut egui::Ui,
+    archive: &Archive,
+    state: &mut SearchState,
+    around: &Around<'_>,
+    commands: &mut Vec<Command>,
+) {
+    let has_range = around.range;
+    ui.add_space(4.0);
+    let mut response = None;
+    ui.horizontal(|ui| {
+        if ui
+            .button("◀ Library")
+            .on_hover_text("Back to the library (Ctrl+F); the search is kept")
+            .clicked()
+        {
+            state.shown = false;
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            index_status(ui, &state.index);
+            response = Some(
+                ui.add(
+                    egui::TextEdit::singleline(&mut state.text)
+                        .hint_text("words \"a phrase\" prefix* -not speaker:… from:1900")
+                        .desired_width(f32::INFINITY),
+                ),
+            );
+        });
+    });
+    let Some(response) = response else {
+        return;
+    };
+    if std::mem::take(&mut state.focus) {
+        response.request_focus();
+    }
+    response.on_hover_text(
+        "Words (all of them), \"exact phrases\", prefix*, AND / OR / NOT (or -word), ( ), \
+         /regular expression/.\nFilters: speaker:NAME from:1900 to:1950-06 tag:TAG \
+         section:WORDS status:annotated|unannotated|review in:notes|all.\n\
+         Case and accents are ignored.",
+    );
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(RichText::new("In").weak());
+        egui::ComboBox::from_id_salt("search scope")
+            .selected_text(scope_label(state.scope))
+            .show_ui(ui, |ui| {
+                for scope in [Scope::Text, Scope::Notes, Scope::Both] {
+                    ui.selectable_value(&mut state.scope, scope, scope_label(scope));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label(RichText::new("order").weak());
+        egui::ComboBox::from_id_salt("search sort")
+            .selected_text(match state.sort {
+                Sort::Date => "by date",
+                Sort::Relevance => "by relevance",
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.sort, Sort::Date, "by date");
+                ui.selectable_value(&mut state.sort, Sort::Relevance, "by relevance");
+            })
+            .response
+            .labelled_by(label.id);
+        if let Some((from, to)) = has_range {
+            let text = format!(
+                "{}–{}",
+                if from.is_empty() { "…" } else { from },
+                if to.is_empty() { "…" } else { to }
+            );
+            ui.checkbox(&mut state.within_range, format!("Only {text}"))
+                .on_hover_text("Keep to the library's date range, brushed on the timeline");
+        }
+    });
+    if let Some(error) = &state.error {
+        ui.colored_label(ui.visuals().error_fg_color, error);
+    }
+    let Some(results) = &state.results else {
+        if state.searching() {
+            ui.label(RichText::new("Searching…").weak());
+        } else if state.text.trim().is_empty() {
+            ui.add_space(8.0);
+            ui.label(
+                RichText::new(
+                    "Type words to find them in every speech. Hover the box for the syntax.",
+                )
+                .weak(),
+            );
+        }
+        return;
+    };
+    ui.horizontal(|ui| {
+        let hits = if results.total == 1 { "hit" } else { "hits" };
+        let speeches = if results.groups.len() == 1 {
+            "speech"
+        } else {
+            "speeches"
+        };
+        ui.label(format!(
+            "{} {hits} in {} {speeches}",
+            thousands(results.total),
+            thousands(results.groups.len())
+        ));
+        let how = if results.indexed { "index" } else { "read" };
+        ui.label(
+            RichText::new(format!(
+                "{:.0} ms, {how}",
+                results.elapsed.as_secs_f64() * 1000.0
+            ))
+            .weak()
+            .small(),
+        );
+        if state.searching() {
+            ui.spinner();
+        }
+    });
+    if around.open_hits > 0 {
+        let (open_hits, current) = (around.open_hits, around.current);
+        let at = current.map_or_else(|| "—".to_owned(), |c| (c + 1).to_string());
+        ui.label(
+            RichText::new(format!(
+                "In the open speech: hit {at} of {open_hits} (N / P, F3)"
+            ))
+            .weak()
+            .small(),
+        );
+    }
+    per_year_chart(ui, results);
+    ui.separator();
+    auto_coding(ui, archive, state, commands);
+    ui.separator();
+    result_list(ui, archive, state, commands);
+}
+
+fn scope_label(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Text => "the text",
+        Scope::Notes => "notes and memos",
+        Scope::Both => "text, notes and memos",
+    }
+}
+
+fn index_status(ui: &mut egui::Ui, status: &IndexStatus) {
+    match status {
+        IndexStatus::None => {}
+        IndexStatus::Building => {
+            ui.spinner().on_hover_text(
+                "Indexing the archive; until it is ready, searches read every speech",
+            );
+        }
+        IndexStatus::Ready { speeches, how } => {
+            ui.label(
+                RichText::new(format!("{} indexed", thousands(*speeches)))
+                    .weak()
+                    .small(),
+            )
+            .on_hover_text(format!(
+                "The search index ({how}), kept in the cache folder"
+            ));
+        }
+        IndexStatus::Failed(e) => {
+            ui.label(RichText::new("no index").weak().small())
+                .on_hover_text(format!("Searches read every speech: {e}"));
+        }
+    }
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Hits per year as bars, the oldest year on the left.
+#[allow(clippy::cast_precision_loss)] // Years and counts become pixels.
+fn per_year_chart(ui: &mut egui::Ui, results: &Results) {
+    let (Some(first), Some(last)) = (results.per_year.first(), results.per_year.last()) else {
+        return;
+    };
+    let (first, last) = (first.0, last.0);
+    let height = 36.0;
+    let (rect, response) = ui.allocate_exact_size(
+        egui::vec2(ui.available_width(), height),
+        egui::Sense::hover(),
+    );
+    let years = (last - first + 1).max(1) as f32;
+    let max = results
+        .per_year
+        .iter()
+        .map(|&(_, n)| n)
+        .max()
+        .unwrap_or(1)
+        .max(1) as f32;
+    let painter = ui.painter_at(rect);
+    let colour = ui.visuals().selection.bg_fill;
+    let width = (rect.width() / years).max(1.0);
+    for &(year, n) in &results.per_year {
+        let x = rect.left() + (year - first) as f32 / years * rect.width();
+        let h = (n as f32 / max).sqrt() * (height - 12.0) + 1.0;
+        painter.rect_filled(
+            egui::Rect::from_min_max(
+                egui::pos2(x, rect.bottom() - 12.0 - h),
+                egui::pos2(x + width.max(1.5), rect.bottom() - 12.0),
+            ),
+            0.0,
+            colour,
+        );
+    }
+    let weak = ui.visuals().weak_text_color();
+    let font = egui::FontId::proportional(10.0);
+    painter.text(
+        rect.left_bottom(),
+        egui::Align2::LEFT_BOTTOM,
+        first.to_string(),
+        font.clone(),
+        weak,
+    );
+    painter.text(
+        rect.right_bottom(),
+        egui::Align2::RIGHT_BOTTOM,
+        last.to_string(),
+        font,
+        weak,
+    );
+    if results.undated > 0 {
+        painter.text(
+            rect.center_bottom(),
+            egui::Align2::CENTER_BOTTOM,
+            format!("and {} undated", results.undated),
+            egui::FontId::proportional(10.0),
+            weak,
+        );
+    }
+    if let Some(pos) = response.hover_pos() {
+        let year = first + ((pos.x - rect.left()) / rect.width() * years) as i32;
+        let n = results
+            .per_year
+            .iter()
+            .find(|&&(y, _)| y == year)
+            .map_or(0, |&(_, n)| n);
+        response.on_hover_text(format!("{year}: {n} hits"));
+    }
+}
+
+fn auto_coding(
+    ui: &mut egui::Ui,
+    archive: &Archive,
+    state: &mut SearchState,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Tag");
+        ui.add(
+            egui::TextEdit::singleline(&mut state.tag)
+                .hint_text("tag name")
+                .desired_width(110.0),
+        )
+        .labelled_by(label.id);
+        let label = ui.label("as");
+        egui::ComboBox::from_id_salt("auto-code extent")
+            .selected_text(state.extent.label())
+            .show_ui(ui, |ui| {
+                for extent in crate::app::reader::Extent::ALL {
+                    ui.selectable_value(&mut state.extent, extent, extent.label());
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text("How much text each new annotation takes around its hit");
+        let tag = TagName::new(&state.tag);
+        let ready = !tag.0.is_empty();
+        let total = state.results.as_ref().map_or(0, |r| r.total);
+        let all = ui
+            .add_enabled(
+                ready && total > 0,
+                egui::Button::new(format!("all {} hits", thousands(total))),
+            )
+            .on_hover_text("Tag every hit in the text as a new annotation, in one undoable step");
+        let chosen = state.chosen_count();
+        let some = ui
+            .add_enabled(
+                ready && chosen > 0,
+                egui::Button::new(format!("{chosen} chosen")),
+            )
+            .on_hover_text("Tag the hits ticked in the list");
+        if all.clicked() || some.clicked() {
+            let targets = state.coding_targets(archive, some.clicked());
+            commands.push(Command::AutoCode(tag, state.extent, targets));
+            state.chosen.clear();
+        }
+    });
+    if let Some(message) = &state.message {
+        ui.label(RichText::new(message).weak().small());
+    }
+    let _ = archive;
+}
+
+fn result_list(
+    ui: &mut egui::Ui,
+    archive: &Archive,
+    state: &mut SearchState,
+    commands: &mut Vec<Command>,
+) {
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 10.0;
+    // Taken out while the rows in view borrow the state, and put back after.
+    let rows = std::mem::take(&mut state.rows);
+    let mut expand = None;
+    egui::ScrollArea::vertical()
+        .id_salt("search results")
+        .auto_shrink([false, false])
+        .show_rows(ui, row_height, rows.len(), |ui, range| {
+            for &row in &rows[range] {
+                let (rect, _) = ui.allocate_exact_size(
+                    egui::vec2(ui.available_width(), row_height),
+                    egui::Sense::hover(),
+                );
+                let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect));
+                match row {
+                    Row::Speech(g) => speech_row(&mut child, archive, state, g, commands),
+                    Row::Hit(g, h) => hit_row(&mut child, archive, state, g, h, commands),
+                    Row::More(g, n) => {
+                        child.add_space(4.0);
+                        if child.link(format!("{n} more in this speech")).clicked() {
+                            expand = Some(g);
+                        }
+                    }
+                }
+            }
+        });
+    state.rows = rows;
+    if let Some(g) = expand {
+        state.expanded.insert(g);
+        state.rebuild_rows();
+    }
+}
+
+fn speech_row(
+    ui: &mut egui::Ui,
+    archive: &Archive,
+    state: &SearchState,
+    g: usize,
+    commands: &mut Vec<Command>,
+) {
+    let Some(group) = state.results.as_ref().and_then(|r| r.groups.get(g)) else {
+        return;
+    };
+    let Some((path, doc)) = archive.speeches.get(group.speech) else {
+        return;
+    };
+    let metadata = match archive.notes_of(path) {
+        Some(n) => doc.metadata.with_overrides(&n.overrides),
+        None => doc.metadata.clone(),
+    };
+    ui.add_space(4.0);
+    let title = metadata.title().unwrap_or(path).to_owned();
+    let clicked = ui
+        .add(
+            egui::Button::new(RichText::new(title).strong())
+                .frame(false)
+                .truncate(),
+        )
+        .on_hover_text(path)
+        .clicked();
+    let date = metadata
+        .date()
+        .map_or_else(|| "undated".to_owned(), |d| d.to_string());
+    let hits = if group.count == 1 { "hit" } else { "hits" };
+    ui.label(
+        RichText::new(format!(
+            "{date} · {} · {} {hits}",
+            metadata.speakers().join(", "),
+            group.count
+        ))
+        .weak()
+        .small(),
+    );
+    if clicked {
+        let first = group
+            .hits
+            .first()
+            .filter(|h| h.place == Place::Text)
+            .map(|h| h.span);
+        commands.push(Command::OpenHit(group.speech, first));
+    }
+}
+
+fn hit_row(
+    ui: &mut egui::Ui,
+    archive: &Archive,
+    state: &mut SearchState,
+    g: usize,
+    h: usize,
+    commands: &mut Vec<Command>,
+) {
+    let Some(group) = state.results.as_ref().and_then(|r| r.groups.get(g)) else {
+        return;
+    };
+    let Some(hit) = group.hits.get(h).cloned() else {
+        return;
+    };
+    let speech = group.speech;
+    let Some((path, doc)) = archive.speeches.get(speech) else {
+        return;
+    };
+    let notes = archive.notes_of(path);
+    let snippet = state
+        .snippets
+        .entry((g, h))
+        .or_insert_with(|| snippet_of(doc, notes, &hit))
+        .clone();
+    ui.horizontal_top(|ui| {
+        let mut chosen = state.chosen.contains(&(g, h));
+        let tick = (hit.place == Place::Text).then(|| {
+            let response = ui.checkbox(&mut chosen, "");
+            response.widget_info(|| {
+                egui::WidgetInfo::selected(
+                    egui::accesskit::Role::CheckBox,
+                    true,
+                    chosen,
+                    "Choose this hit for tagging",
+                )
+            });
+            response.on_hover_text("Choose this hit for tagging")
+        });
+        if tick.is_some_and(|r| r.changed()) {
+            if chosen {
+                state.chosen.insert((g, h));
+            } else {
+                state.chosen.remove(&(g, h));
+            }
+        }
+        let margin = match (
+            &hit.place,
+            doc.block_at(hit.span.start).and_then(|b| b.number),
+        ) {
+            (Place::Memo, _) => "memo".to_owned(),
+            (Place::Note(_), Some(n)) => format!("note ¶{n}"),
+            (Place::Note(_), None) => "note".to_owned(),
+            (Place::Text, Some(n)) => format!("¶{n}"),
+            (Place::Text, None) => String::new(),
+        };
+        ui.add_sized(
+            egui::vec2(44.0, 14.0),
+            egui::Label::new(RichText::new(margin).weak().small()),
+        );
+        let job = snippet_job(ui, &snippet);
+        let response = ui
+            .add(egui::Label::new(job).wrap().sense(egui::Sense::click()))
+            .on_hover_cursor(egui::CursorIcon::PointingHand);
+        if response.clicked() {
+            let span = (hit.place != Place::Memo).then_some(hit.span);
+            commands.push(Command::OpenHit(speech, span));
+        }
+    });
+}
+
+fn snippet_of(
+    doc: &lectern_core::Document,
+    notes: Option<&lectern_core::annotation::SpeechNotes>,
+    hit: &Hit,
+) -> Snippet {
+    let found = hit.found.unwrap_or_default();
+    match &hit.place {
+        Place::Text => results::snippet(doc, hit.span, CONTEXT),
+        Place::Note(id) => notes
+            .and_then(|n| n.annotation(id))
+            .map(|a| results::text_snippet(&a.note, found, CONTEXT))
+            .unwrap_or_default(),
+        Place::Memo => notes
+            .map(|n| results::text_snippet(&n.memo, found, CONTEXT))
+            .unwrap_or_default(),
+    }
+}
+
+/// A snippet on at most two lines, the hit marked like a hit in the reader.
+fn snippet_job(ui: &egui::Ui, snippet: &Snippet) -> LayoutJob {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let text = ui.visuals().text_color();
+    let strong = ui.visuals().strong_text_color();
+    let mut job = LayoutJob::default();
+    job.wrap.max_width = ui.available_width();
+    job.wrap.max_rows = 2;
+    job.wrap.break_anywhere = false;
+    let plain = egui::TextFormat::simple(font.clone(), text);
+    job.append(&snippet.before, 0.0, plain.clone());
+    let mut marked = egui::TextFormat::simple(font, strong);
+    marked.background = hit_colour(ui.visuals().dark_mode, false);
+    job.append(&snippet.hit, 0.0, marked);
+    job.append(&snippet.after, 0.0, plain);
+    job
+}
+
+/// The wash behind a search hit (the current one deeper): amber, apart from the tag palette.
+pub fn hit_colour(dark: bool, current: bool) -> Color32 {
+    match (dark, current) {
+        (false, false) => Color32::from_rgb(255, 226, 140),
+        (false, true) => Color32::from_rgb(255, 170, 60),
+        (true, false) => Color32::from_rgb(110, 84, 20),
+        (true, true) => Color32::from_rgb(170, 100, 20),
+    }
+}
