@@ -123,11 +123,15 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
         .map(|a| a.vocabulary)
         .unwrap_or_default();
     let lineage = |tag: &TagName| vocabulary.lineage(tag).into_iter().cloned().collect();
+    let source = Source {
+        root: request.archive,
+        catalogue: lectern_store::read_catalogue(request.archive).0,
+    };
     let mut groups =
         if query.expr.is_none() || query.needs_text_scan() || query.filters.scope.notes() {
             by_reading(request.archive, &query, &lineage)
         } else {
-            from_index(request.archive, &query, &lineage)?
+            from_index(&source, &query, &lineage)?
         };
     match request.sort {
         Sort::Date => groups.sort_by(|a, b| {
@@ -169,7 +173,7 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
         let lines = match &group.found {
             Found::Placed(lines) => lines.clone(),
             Found::Words { hits, hash } => {
-                place_words(request.archive, &query, &group, hits, *hash, &lineage)?
+                place_words(&source, &query, &group, hits, *hash, &lineage)?
             }
         };
         hits.extend(lines.into_iter().take(limit - hits.len()));
@@ -241,7 +245,12 @@ fn write_human(out: &mut impl std::io::Write, output: &Output) -> std::io::Resul
 }
 
 /// Words, phrases and prefixes in the text: the index finds the speeches and hits.
-fn from_index(root: &Path, query: &Query, lineage: &Lineage<'_>) -> anyhow::Result<Vec<Group>> {
+fn from_index(
+    source: &Source<'_>,
+    query: &Query,
+    lineage: &Lineage<'_>,
+) -> anyhow::Result<Vec<Group>> {
+    let root = source.root;
     let Some(expr) = &query.expr else {
         return Ok(Vec::new());
     };
@@ -292,7 +301,7 @@ fn from_index(root: &Path, query: &Query, lineage: &Lineage<'_>) -> anyhow::Resu
             let Found::Words { hits, hash } = &group.found else {
                 unreachable!()
             };
-            let lines = place_words(root, query, &group, hits, *hash, lineage)?;
+            let lines = place_words(source, query, &group, hits, *hash, lineage)?;
             if lines.is_empty() {
                 continue;
             }
@@ -339,14 +348,14 @@ fn described(
 /// Reads one speech again and places its index hits; applies the section, tag and status
 /// filters.
 fn place_words(
-    root: &Path,
+    source: &Source<'_>,
     query: &Query,
     group: &Group,
     hits: &[(u32, u32)],
     hash: u128,
     lineage: &Lineage<'_>,
 ) -> anyhow::Result<Vec<HitLine>> {
-    let (doc, notes) = read_speech(root, &group.path)?;
+    let (doc, notes) = read_speech(source, &group.path)?;
     let spans = if doc.content_hash().0 == hash {
         results::word_hits_to_spans(&doc.text, hits)
     } else {
@@ -365,12 +374,17 @@ fn place_words(
 /// A tag and its ancestors, nearest first.
 type Lineage<'a> = dyn Fn(&TagName) -> Vec<TagName> + 'a;
 
-fn read_speech(root: &Path, path: &str) -> anyhow::Result<(Document, Option<SpeechNotes>)> {
-    let (catalogue, _) = lectern_store::read_catalogue(root);
-    let source = root.join(path);
-    let doc = lectern_store::load_file(&source, path, &catalogue)
-        .map_err(|e| anyhow!("{e}: {}", source.display()))?;
-    let sidecar = lectern_store::notes::sidecar_path(&source);
+/// The archive as hits are placed in it: its folder, and its catalogue read once.
+struct Source<'a> {
+    root: &'a Path,
+    catalogue: lectern_core::Catalogue,
+}
+
+fn read_speech(source: &Source<'_>, path: &str) -> anyhow::Result<(Document, Option<SpeechNotes>)> {
+    let file = source.root.join(path);
+    let doc = lectern_store::load_file(&file, path, &source.catalogue)
+        .map_err(|e| anyhow!("{e}: {}", file.display()))?;
+    let sidecar = lectern_store::notes::sidecar_path(&file);
     let notes = lectern_store::anchored_notes(&sidecar, &doc).ok().flatten();
     Ok((doc, notes))
 }
