@@ -23,21 +23,11 @@ while [ $# -gt 0 ]; do
 done
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
-need=()
-command -v rg >/dev/null || need+=(ripgrep)
-[ -x /usr/bin/time ] || need+=(time)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "bench-check: needs ${need[*]}; install with: sudo apt-get install -y ${need[*]}" >&2
-    exit 1
-  fi
-  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
-fi
-
-echo "bench-check: building release binary"
-(cd "$repo" && cargo build --release --quiet)
-lectern="$repo/target/release/lectern"
-"$repo/scripts/bench-corpus.sh" "$repo/../shared/corpus/sotu" "$corpus"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=scripts/bench-lib.sh
+. "$repo/scripts/bench-lib.sh"
+bench_setup bench-check
 
 echo "bench-check: warming the page cache and checking the corpus once"
 find "$corpus" -type f -exec cat {} + >/dev/null
@@ -50,34 +40,15 @@ if ! grep -q '"failed":0[,}]' <<<"$summary"; then
   exit 1
 fi
 
-# Appends "wall_seconds peak_kb" for one run of the command to the file named first.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-measure() {
-  local out=$1 start end
-  shift
-  start=$EPOCHREALTIME
-  /usr/bin/time -f '%M' -o "$tmp/rss" "$@" >/dev/null
-  end=$EPOCHREALTIME
-  echo "$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }') $(cat "$tmp/rss")" >>"$out"
-}
-
 echo "bench-check: $runs timed runs each, alternating"
 for _ in $(seq "$runs"); do
   measure "$tmp/rg" rg -c -F "national security" "$corpus"
   measure "$tmp/lectern" "$lectern" check "$corpus" --json
 done
 
-# Prints "median min peak_mb" for a results file.
-stats() {
-  sort -n "$1" | awk '{ t[NR] = $1; if ($2 > peak) peak = $2 }
-    END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-          printf "%.3f %.3f %.0f\n", m, t[1], peak / 1024 }'
-}
 read -r rg_med rg_min rg_peak < <(stats "$tmp/rg")
 read -r le_med le_min le_peak < <(stats "$tmp/lectern")
 ratio=$(awk -v a="$le_med" -v b="$rg_med" 'BEGIN { printf "%.2f", a / b }')
-verdict() { if awk "BEGIN { exit !($1) }"; then echo met; else echo MISSED; fi; }
 ratio_ok=$(verdict "$ratio <= 3")
 peak_ok=$(verdict "$le_peak < 730")
 

@@ -31,45 +31,16 @@ done
 repo=$(cd "$(dirname "$0")/.." && pwd)
 phrases=("national security" "state of the union" "the people")
 
-need=()
-command -v rg >/dev/null || need+=(ripgrep)
-[ -x /usr/bin/time ] || need+=(time)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "bench-search: needs ${need[*]}; install with: sudo apt-get install -y ${need[*]}" >&2
-    exit 1
-  fi
-  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
-fi
-
-echo "bench-search: building release binary"
-(cd "$repo" && cargo build --release --quiet)
-lectern="$repo/target/release/lectern"
-"$repo/scripts/bench-corpus.sh" "$repo/../shared/corpus/sotu" "$corpus"
-
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=scripts/bench-lib.sh
+. "$repo/scripts/bench-lib.sh"
+bench_setup bench-search
 export LECTERN_CACHE_DIR="$tmp/cache"
 
 echo "bench-search: warming the page cache"
 find "$corpus" -type f -exec cat {} + >/dev/null
 
-# Appends "wall_seconds peak_kb" for one run of the command to the file named first.
-measure() {
-  local out=$1 start end
-  shift
-  start=$EPOCHREALTIME
-  /usr/bin/time -f '%M' -o "$tmp/rss" "$@" >/dev/null 2>"$tmp/stderr"
-  end=$EPOCHREALTIME
-  echo "$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.4f", e - s }') $(cat "$tmp/rss")" >>"$out"
-}
-# Prints "median min peak_mb" for a results file.
-stats() {
-  sort -n "$1" | awk '{ t[NR] = $1; if ($2 > peak) peak = $2 }
-    END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-          printf "%.4f %.4f %.0f\n", m, t[1], peak / 1024 }'
-}
-verdict() { if awk "BEGIN { exit !($1) }"; then echo met; else echo MISSED; fi; }
 ok=true
 
 corpus_mb=$(du -sm "$corpus" | cut -f1)

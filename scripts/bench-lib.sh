@@ -1,0 +1,43 @@
+# Shared by the benchmark scripts that time lectern beside ripgrep: sourced, not run.
+# Expects $repo (the repository), $corpus (the benchmark corpus folder) and $tmp (a scratch
+# folder) to be set; `bench_setup NAME` sets $lectern.
+
+# Installs ripgrep and GNU time when missing (as root), builds the release binary and the
+# corpus. NAME prefixes the messages.
+bench_setup() {
+  local name=$1 need=()
+  command -v rg >/dev/null || need+=(ripgrep)
+  [ -x /usr/bin/time ] || need+=(time)
+  if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "$name: needs ${need[*]}; install with: sudo apt-get install -y ${need[*]}" >&2
+      exit 1
+    fi
+    apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+  echo "$name: building release binary"
+  (cd "$repo" && cargo build --release --quiet)
+  lectern="$repo/target/release/lectern"
+  "$repo/scripts/bench-corpus.sh" "$repo/../shared/corpus/sotu" "$corpus"
+}
+
+# Appends "wall_seconds peak_kb" for one run of the command to the file named first; the
+# command's output is dropped (its errors kept in $tmp/stderr).
+measure() {
+  local out=$1 start end
+  shift
+  start=$EPOCHREALTIME
+  /usr/bin/time -f '%M' -o "$tmp/rss" "$@" >/dev/null 2>"$tmp/stderr"
+  end=$EPOCHREALTIME
+  echo "$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.4f", e - s }') $(cat "$tmp/rss")" >>"$out"
+}
+
+# Prints "median min peak_mb" for a results file.
+stats() {
+  sort -n "$1" | awk '{ t[NR] = $1; if ($2 > peak) peak = $2 }
+    END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+          printf "%.4f %.4f %.0f\n", m, t[1], peak / 1024 }'
+}
+
+# "met" when the awk expression holds, else "MISSED".
+verdict() { if awk "BEGIN { exit !($1) }"; then echo met; else echo MISSED; fi; }
