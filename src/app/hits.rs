@@ -2,7 +2,7 @@
 
 use lectern_core::CharSpan;
 use lectern_core::annotation::edit::Edit;
-use lectern_core::annotation::{AnchorStatus, Annotation, TagDef, TagName};
+use lectern_core::annotation::{AnchorStatus, Annotation, TagName};
 
 use super::LecternApp;
 
@@ -62,16 +62,6 @@ impl LecternApp {
         }
         let now = crate::clock::now();
         let mut edits = Vec::new();
-        let vocabulary = archive.notes.vocabulary();
-        if !vocabulary.tags.contains_key(tag) {
-            edits.push(Edit::DefineTag {
-                name: tag.clone(),
-                def: TagDef {
-                    colour: Some(vocabulary.next_colour()),
-                    ..TagDef::default()
-                },
-            });
-        }
         let mut skipped = 0;
         let mut coded = std::collections::HashSet::new();
         for &(speech, span) in targets {
@@ -116,7 +106,12 @@ impl LecternApp {
             format!("Tagged {added} passages #{tag}{already}. Ctrl+Z undoes it.")
         });
         if added > 0 {
-            self.apply(super::Command::edit(Edit::Batch(edits)));
+            let edit = super::reader::with_tag_defined(
+                archive.notes.vocabulary(),
+                tag,
+                Edit::Batch(edits),
+            );
+            self.apply(super::Command::edit(edit));
         }
     }
 }

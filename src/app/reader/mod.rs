@@ -11,6 +11,8 @@ mod speech;
 mod tags;
 mod text;
 
+pub(crate) use tags::with_tag_defined;
+
 use egui::{Color32, RichText};
 use lectern_core::annotation::edit::Edit;
 use lectern_core::annotation::{

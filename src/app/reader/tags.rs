@@ -141,7 +141,7 @@ pub(super) fn swatch(ui: &mut egui::Ui, colour: Color32) {
 
 /// The edit that adds `tag` to the vocabulary (with a colour of its own) when it is new,
 /// followed by `then`.
-pub(super) fn with_tag_defined(vocabulary: &Vocabulary, tag: &TagName, then: Edit) -> Edit {
+pub(crate) fn with_tag_defined(vocabulary: &Vocabulary, tag: &TagName, then: Edit) -> Edit {
     if vocabulary.tags.contains_key(tag) {
         return then;
     }
