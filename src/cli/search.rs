@@ -398,17 +398,8 @@ fn lines(
 ) -> Vec<HitLine> {
     hits.iter()
         .filter_map(|hit| {
-            let found = hit.found.unwrap_or_default();
-            let (snippet, place) = match &hit.place {
-                collect::Place::Text => (results::snippet(doc, hit.span, CONTEXT), "text"),
-                collect::Place::Note(id) => {
-                    let note = &notes?.annotation(id)?.note;
-                    (results::text_snippet(note, found, CONTEXT), "note")
-                }
-                collect::Place::Memo => {
-                    (results::text_snippet(&notes?.memo, found, CONTEXT), "memo")
-                }
-            };
+            let snippet = collect::snippet(doc, notes, hit, CONTEXT)?;
+            let place = hit.place.name();
             let (section, paragraph) = if hit.place == collect::Place::Memo {
                 (String::new(), None)
             } else {

@@ -4,8 +4,8 @@
 use egui::{Color32, RichText, text::LayoutJob};
 use lectern_core::annotation::TagName;
 use lectern_core::search::Scope;
-use lectern_core::search::collect::{Hit, Place};
-use lectern_core::search::results::{self, Snippet};
+use lectern_core::search::collect::{self, Place};
+use lectern_core::search::results::Snippet;
 
 use super::worker::{Results, Sort};
 use super::{CONTEXT, IndexStatus, Row, SearchState};
@@ -435,7 +435,7 @@ fn hit_row(
     let snippet = state
         .snippets
         .entry((g, h))
-        .or_insert_with(|| snippet_of(doc, notes, &hit))
+        .or_insert_with(|| collect::snippet(doc, notes, &hit, CONTEXT).unwrap_or_default())
         .clone();
     ui.horizontal_top(|ui| {
         let mut chosen = state.chosen.contains(&(g, h));
@@ -481,24 +481,6 @@ fn hit_row(
             commands.push(Command::OpenHit(speech, span));
         }
     });
-}
-
-fn snippet_of(
-    doc: &lectern_core::Document,
-    notes: Option<&lectern_core::annotation::SpeechNotes>,
-    hit: &Hit,
-) -> Snippet {
-    let found = hit.found.unwrap_or_default();
-    match &hit.place {
-        Place::Text => results::snippet(doc, hit.span, CONTEXT),
-        Place::Note(id) => notes
-            .and_then(|n| n.annotation(id))
-            .map(|a| results::text_snippet(&a.note, found, CONTEXT))
-            .unwrap_or_default(),
-        Place::Memo => notes
-            .map(|n| results::text_snippet(&n.memo, found, CONTEXT))
-            .unwrap_or_default(),
-    }
 }
 
 /// A snippet on at most two lines, the hit marked like a hit in the reader.

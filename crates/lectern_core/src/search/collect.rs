@@ -27,6 +27,35 @@ pub struct Hit {
     pub found: Option<CharSpan>,
 }
 
+impl Place {
+    /// `text`, `note` or `memo`, as the command line prints it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Note(_) => "note",
+            Self::Memo => "memo",
+        }
+    }
+}
+
+/// The words around `hit`, about `context` code points on each side, from the text, the
+/// annotation's note or the memo it was found in; `None` when that note is gone.
+pub fn snippet(
+    doc: &Document,
+    notes: Option<&SpeechNotes>,
+    hit: &Hit,
+    context: usize,
+) -> Option<super::results::Snippet> {
+    let found = hit.found.unwrap_or_default();
+    Some(match &hit.place {
+        Place::Text => super::results::snippet(doc, hit.span, context),
+        Place::Note(id) => {
+            super::results::text_snippet(&notes?.annotation(id)?.note, found, context)
+        }
+        Place::Memo => super::results::text_snippet(&notes?.memo, found, context),
+    })
+}
+
 /// Whether the speech passes the speaker and date filters, with the researcher's overrides.
 pub fn keep_document(query: &Query, doc: &Document, notes: Option<&SpeechNotes>) -> bool {
     match notes {
