@@ -36,11 +36,40 @@ pub enum Raw<'a> {
 
 /// Calls `f` with every word of `text` in order and its code-point span; only words beyond
 /// ASCII are folded here, so a caller may fold ASCII its own faster way.
-pub fn scan_words(text: &str, scratch: &mut String, mut f: impl FnMut(Raw<'_>, u32, u32)) {
+pub fn scan_words(text: &str, scratch: &mut String, f: impl FnMut(Raw<'_>, u32, u32)) {
+    scan(text, scratch, true, f);
+}
+
+/// [`scan_words`], with the block path for runs of ASCII (`blocks`) or without it (to test
+/// one against the other).
+fn scan(text: &str, scratch: &mut String, blocks: bool, mut f: impl FnMut(Raw<'_>, u32, u32)) {
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut chars: u32 = 0;
+    // Where the block path may be tried again after it found little ASCII to read.
+    let mut blocks_from = 0;
     while i < bytes.len() {
+        if blocks
+            && i >= blocks_from
+            && let Some(block) = bytes.get(i..i + BLOCK)
+            && block[0].is_ascii()
+        {
+            let done = ascii_block(block, |s, e| {
+                f(
+                    Raw::Ascii(&bytes[i + s..i + e]),
+                    chars + s as u32,
+                    chars + e as u32,
+                );
+            });
+            if done < BLOCK / 4 {
+                blocks_from = i + BLOCK;
+            }
+            if done > 0 {
+                i += done;
+                chars += done as u32;
+                continue;
+            }
+        }
         let b = bytes[i];
         if b.is_ascii() {
             if !b.is_ascii_alphanumeric() {
@@ -93,6 +122,61 @@ pub fn scan_words(text: &str, scratch: &mut String, mut f: impl FnMut(Raw<'_>, u
             chars += 1;
         }
     }
+}
+
+/// Bytes read at once by [`ascii_block`].
+const BLOCK: usize = 64;
+
+/// Reads the words of a block of text that starts between words, up to its first byte beyond
+/// ASCII, without a branch per byte: calls `word(start, end)` with the byte span of each word
+/// that ends inside the block and returns how many bytes were read. A word that reaches the
+/// block's end or a byte beyond ASCII may go on, so it is left for the caller, and so is the
+/// rest of the block.
+fn ascii_block(block: &[u8], mut word: impl FnMut(usize, usize)) -> usize {
+    let (mut alnum, mut high) = (0u64, 0u64);
+    for (k, chunk) in block.chunks_exact(8).enumerate() {
+        let (a, h) = classify(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        alnum |= a << (8 * k);
+        high |= h << (8 * k);
+    }
+    // Bytes before the first beyond ASCII; the block's first byte is ASCII.
+    let limit = high.trailing_zeros() as usize;
+    let mut words = if limit == 64 {
+        alnum
+    } else {
+        alnum & ((1 << limit) - 1)
+    };
+    while words != 0 {
+        let start = words.trailing_zeros() as usize;
+        let end = start + (!(words >> start)).trailing_zeros() as usize;
+        if end >= limit {
+            return start;
+        }
+        word(start, end);
+        words &= !((1u64 << end) - 1);
+    }
+    limit
+}
+
+/// For eight bytes: a bit per ASCII letter or digit, and a bit per byte beyond ASCII. Each
+/// range test adds to every byte at once; bytes are kept under 0x80 first, so no sum carries
+/// into the next byte.
+fn classify(x: u64) -> (u64, u64) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let high = x & HIGH;
+    let y = x & !HIGH;
+    // y >= lo: y + (0x80 - lo) has its top bit set; y <= hi: y + (0x7f - hi) has it clear.
+    let digit = (y + ONES * (0x80 - 0x30)) & !(y + ONES * (0x7f - 0x39));
+    let lower = y | (ONES * 0x20);
+    let letter = (lower + ONES * (0x80 - 0x61)) & !(lower + ONES * (0x7f - 0x7a));
+    let alnum = (digit | letter) & !high & HIGH;
+    (gather(alnum), gather(high))
+}
+
+/// The top bit of each byte, gathered into the low eight bits (byte k to bit k).
+fn gather(flags: u64) -> u64 {
+    ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
 /// Folds the word going on at byte `i` (code point `chars`) into `out`; returns where it ends.
@@ -169,6 +253,7 @@ pub fn word_spans(text: &str) -> Vec<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     fn spans(text: &str) -> Vec<(String, u32, u32)> {
         let mut out = Vec::new();
@@ -196,6 +281,47 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(words(text), *expected, "{text:?}");
+        }
+    }
+
+    fn scanned(text: &str, blocks: bool) -> Vec<(String, u32, u32)> {
+        let mut out = Vec::new();
+        scan(text, &mut String::new(), blocks, |word, s, e| {
+            let word = match word {
+                Raw::Ascii(raw) => String::from_utf8_lossy(raw).into_owned(),
+                Raw::Folded(folded) => format!("~{folded}"),
+            };
+            out.push((word, s, e));
+        });
+        out
+    }
+
+    proptest::proptest! {
+        /// The block path finds the same words, spans and kinds as the path a byte at a time,
+        /// whatever falls at a block's edge.
+        #[test]
+        fn blocks_read_as_bytes_do(pieces in proptest::collection::vec(
+            proptest::prop_oneof![
+                "[a-zA-Z0-9]{1,12}",
+                "[ .,;:'\"()\n\t-]{1,3}",
+                "[a-z]{0,70}",
+                proptest::sample::select(vec![
+                    "é", "Café", "e\u{301}", "国家", "ß", "\u{ad}", "\u{a0}", "—", "Ελλάδα", "\0", "\u{1f}", "@[`{",
+                ]).prop_map(str::to_owned),
+            ],
+            0..80,
+        )) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(scanned(&text, true), scanned(&text, false));
+        }
+    }
+
+    #[test]
+    fn classify_marks_ascii_letters_and_digits_only() {
+        for b in 0..=255u8 {
+            let (alnum, high) = classify(u64::from(b) << 24);
+            assert_eq!(alnum, u64::from(b.is_ascii_alphanumeric()) << 3, "{b:#x}");
+            assert_eq!(high, u64::from(!b.is_ascii()) << 3, "{b:#x}");
         }
     }
 

@@ -1,5 +1,6 @@
-//! Building a segment: each speech's words grouped by word through a table of its own, the
-//! positions encoded into per-word buffers, parts merged in order and written out.
+//! Building a segment: every word met gets a slot in one table that stays in the processor's
+//! caches, each speech's positions are grouped by word and encoded into per-word buffers, and
+//! parts built apart are merged in order and written out.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -7,7 +8,7 @@ use std::io::Write;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::codec::{put_str, put_varint, split_varint, varint_into};
+use super::codec::{put_str, put_varint, split_varint, varint_len};
 use super::{DocInfo, MAGIC};
 use crate::search::fold;
 
@@ -27,39 +28,6 @@ impl Hasher for WordHasher {
 
 type WordMap<V> = HashMap<Box<str>, V, BuildHasherDefault<WordHasher>>;
 
-/// Hashes short words packed into integers: a few multiplications, no string compared.
-#[derive(Default)]
-struct PackedHasher(u64);
-
-impl Hasher for PackedHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = xxh3_64(bytes);
-    }
-
-    fn write_u64(&mut self, v: u64) {
-        self.0 = mix(v);
-    }
-
-    fn write_u128(&mut self, v: u128) {
-        self.0 = mix((v as u64) ^ ((v >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
-    }
-}
-
-/// Murmur3's finaliser: every input bit reaches every output bit.
-fn mix(mut h: u64) -> u64 {
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
-}
-
-type PackedMap<K> = HashMap<K, u32, BuildHasherDefault<PackedHasher>>;
-
 /// A folded word's bytes as one number, little-endian; words hold no NUL, so the zero
 /// padding keeps them apart. `None` past 16 bytes.
 fn pack(bytes: impl ExactSizeIterator<Item = u8>) -> Option<u128> {
@@ -70,39 +38,25 @@ fn pack(bytes: impl ExactSizeIterator<Item = u8>) -> Option<u128> {
     })
 }
 
-/// [`pack`] of ASCII letters and digits, lowercased: setting bit 5 of each byte lowercases a
-/// letter and leaves a digit as it is.
-fn pack_ascii(raw: &[u8]) -> Option<u128> {
-    let n = raw.len();
-    let key = if n <= 8 {
-        u128::from(load_le(raw))
-    } else if n <= 16 {
-        let (lo, hi) = raw.split_at(8);
-        u128::from(load_le(lo)) | u128::from(load_le(hi)) << 64
-    } else {
+/// [`pack`] of `word`, ASCII letters and digits found in `text`, lowercased: setting bit 5 of
+/// each byte lowercases a letter and leaves a digit as it is. The word is read in one load
+/// of sixteen bytes and the bytes past it masked off, so its length costs no branch.
+fn pack_ascii(text: &[u8], word: &[u8]) -> Option<u128> {
+    let n = word.len();
+    if n > 16 || n == 0 {
         return None;
-    };
-    let lower = if n == 16 {
-        u128::MAX
-    } else {
-        (1u128 << (8 * n)) - 1
-    };
-    Some(key | (0x2020_2020_2020_2020_2020_2020_2020_2020 & lower))
-}
-
-/// Up to eight bytes as a little-endian number, read in at most two loads (overlapping
-/// loads read the same bytes twice, which OR leaves unchanged).
-fn load_le(b: &[u8]) -> u64 {
-    let n = b.len();
-    let u32_at = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
-    let u16_at = |i: usize| u64::from(u16::from_le_bytes([b[i], b[i + 1]]));
-    match n {
-        8.. => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
-        4..=7 => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
-        2..=3 => u16_at(0) | u16_at(n - 2) << (8 * (n - 2)),
-        1 => u64::from(b[0]),
-        0 => 0,
     }
+    let mask = u128::MAX >> (128 - 8 * n);
+    let at = word.as_ptr() as usize - text.as_ptr() as usize;
+    let bytes = match text.get(at..at + 16) {
+        Some(sixteen) => u128::from_le_bytes(sixteen.try_into().unwrap_or_default()),
+        // Near the end of the text: a byte at a time.
+        None => word
+            .iter()
+            .rev()
+            .fold(0u128, |key, &b| key << 8 | u128::from(b)),
+    };
+    Some((bytes | 0x2020_2020_2020_2020_2020_2020_2020_2020) & mask)
 }
 
 /// The word packed by [`pack`].
@@ -121,93 +75,80 @@ struct TermBuf {
     docs: u32,
 }
 
-/// A speech's own small table of the words met in it: most words of a speech come again
-/// and again, and a table this size stays in the processor's near caches, where the
-/// archive-wide map would not. Keys are packed words ([`pack`]); longer words are kept by
-/// their archive-wide id, marked by [`LONG`].
-struct LocalWords {
-    /// Slots: the packed word and its number in this speech (`u32::MAX` when free).
-    keys: Vec<u128>,
-    locals: Vec<u32>,
-    /// Slots in use, to clear them for the next speech.
-    used: Vec<u32>,
-    bits: u32,
-    /// Per local number: the packed word (or `LONG | id`).
-    words: Vec<u128>,
-}
-
-/// Marks a local word kept by its archive-wide id (a word over 16 bytes). Packed words never
-/// have this bit: their 16th byte would have to be 0xFF, which UTF-8 never holds.
+/// Marks a key that is a word's id (a word over 16 bytes) rather than its packed bytes.
+/// Packed words never have this bit: their 16th byte would have to be 0xFF, which UTF-8
+/// never holds.
 const LONG: u128 =
     1 << 127 | 1 << 126 | 1 << 125 | 1 << 124 | 1 << 123 | 1 << 122 | 1 << 121 | 1 << 120;
 
-impl LocalWords {
+/// Where a word was last met: the speech (numbered from 1) and the word's number there.
+#[derive(Clone, Copy, Default)]
+struct Seen {
+    doc: u32,
+    local: u32,
+}
+
+const FREE: u32 = u32::MAX;
+
+/// Words looked up together by [`Builder::number`].
+const BATCH: usize = 64;
+
+/// Word ids by key, open-addressed: a slot holds only an id, and keys are kept by id, so the
+/// table is small and the words met most (which get the first ids) sit together in memory
+/// the processor has near.
+struct Slots {
+    ids: Vec<u32>,
+    bits: u32,
+    len: usize,
+}
+
+impl Slots {
     fn new() -> Self {
         let bits = 12;
         Self {
-            keys: vec![0; 1 << bits],
-            locals: vec![u32::MAX; 1 << bits],
-            used: Vec::new(),
+            ids: vec![FREE; 1 << bits],
             bits,
-            words: Vec::new(),
+            len: 0,
         }
     }
 
-    fn slot_of(&self, key: u128) -> usize {
+    fn home(&self, key: u128) -> usize {
         let h = ((key as u64) ^ ((key >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
             .wrapping_mul(0xbf58_476d_1ce4_e5b9);
         (h >> (64 - self.bits)) as usize
     }
 
-    /// The local number of `key`, given it if new.
-    fn local(&mut self, key: u128) -> u32 {
+    /// The id of `key` (`keys` holds each id's key), or the free slot where it goes.
+    fn find(&self, key: u128, keys: &[u128]) -> Result<u32, usize> {
         let mask = (1 << self.bits) - 1;
-        let mut slot = self.slot_of(key);
+        let mut at = self.home(key);
         loop {
-            let local = self.locals[slot];
-            if local == u32::MAX {
-                break;
+            let id = self.ids[at];
+            if id == FREE {
+                return Err(at);
             }
-            if self.keys[slot] == key {
-                return local;
+            if keys[id as usize] == key {
+                return Ok(id);
             }
-            slot = (slot + 1) & mask;
+            at = (at + 1) & mask;
         }
-        let local = self.words.len() as u32;
-        self.keys[slot] = key;
-        self.locals[slot] = local;
-        self.used.push(slot as u32);
-        self.words.push(key);
-        // Kept at most half full; a speech with many words gets a bigger table.
-        if self.used.len() * 2 > self.keys.len() {
-            self.grow();
-        }
-        local
     }
 
-    fn grow(&mut self) {
+    /// Puts `id` in the free slot `at`; `keys` holds each id's key, `id`'s included.
+    fn insert(&mut self, at: usize, id: u32, keys: &[u128]) {
+        self.ids[at] = id;
+        self.len += 1;
+        // Kept at most half full.
+        if self.len * 2 <= self.ids.len() {
+            return;
+        }
         self.bits += 1;
-        self.keys = vec![0; 1 << self.bits];
-        self.locals = vec![u32::MAX; 1 << self.bits];
-        self.used.clear();
-        let mask = (1 << self.bits) - 1;
-        for (local, &key) in self.words.iter().enumerate() {
-            let mut slot = self.slot_of(key);
-            while self.locals[slot] != u32::MAX {
-                slot = (slot + 1) & mask;
+        let old = std::mem::replace(&mut self.ids, vec![FREE; 1 << self.bits]);
+        for id in old.into_iter().filter(|&id| id != FREE) {
+            if let Err(to) = self.find(keys[id as usize], keys) {
+                self.ids[to] = id;
             }
-            self.keys[slot] = key;
-            self.locals[slot] = local as u32;
-            self.used.push(slot as u32);
         }
-    }
-
-    fn clear(&mut self) {
-        for &slot in &self.used {
-            self.locals[slot as usize] = u32::MAX;
-        }
-        self.used.clear();
-        self.words.clear();
     }
 }
 
@@ -215,23 +156,21 @@ impl LocalWords {
 /// put together with [`Builder::merge`].
 pub struct Builder {
     docs: Vec<DocInfo>,
-    /// Word ids: words of up to 8 and 16 bytes by their packed bytes, longer ones by text.
-    short: PackedMap<u64>,
-    medium: PackedMap<u128>,
+    /// Words met so far: by key, and words over 16 bytes by text.
+    slots: Slots,
     long: WordMap<u32>,
-    /// Word of each id.
+    /// Per id: the word, its key, where it was last met, and its postings.
     words: Vec<Box<str>>,
+    keys: Vec<u128>,
+    seen: Vec<Seen>,
     terms: Vec<TermBuf>,
-    local: LocalWords,
-    /// The speech being added: its words as local numbers, in order.
+    /// The speech being added: its words as numbers of its own, in order.
     sequence: Vec<u32>,
-    /// Per local number: how many times, then where its positions go.
+    /// Per number of the speech's own: the word's id.
+    ids: Vec<u32>,
+    /// Per number of the speech's own: how many times, then where its positions go.
     counts: Vec<u32>,
     positions: Vec<u32>,
-    /// Per local number: the archive-wide id.
-    ids: Vec<u32>,
-    /// One word's postings in one speech, being encoded.
-    record: Vec<u8>,
     scratch: String,
 }
 
@@ -245,58 +184,97 @@ impl Builder {
     pub fn new() -> Self {
         Self {
             docs: Vec::new(),
-            short: PackedMap::default(),
-            medium: PackedMap::default(),
+            slots: Slots::new(),
             long: WordMap::default(),
             words: Vec::new(),
+            keys: Vec::new(),
+            seen: Vec::new(),
             terms: Vec::new(),
-            local: LocalWords::new(),
             sequence: Vec::new(),
+            ids: Vec::new(),
             counts: Vec::new(),
             positions: Vec::new(),
-            ids: Vec::new(),
-            record: Vec::new(),
             scratch: String::new(),
         }
     }
 
-    /// The archive-wide id of a packed word, given it if new.
-    fn id_of_packed(&mut self, key: u128) -> u32 {
-        let next = self.words.len() as u32;
-        let id = if key >> 64 == 0 {
-            *self.short.entry(key as u64).or_insert(next)
-        } else {
-            *self.medium.entry(key).or_insert(next)
-        };
-        if id == next {
-            self.words.push(unpack(key));
-            self.terms.push(TermBuf::default());
-        }
+    /// Gives the next id to `word` with `key`.
+    fn new_id(&mut self, word: Box<str>, key: u128) -> u32 {
+        let id = self.words.len() as u32;
+        self.words.push(word);
+        self.keys.push(key);
+        self.seen.push(Seen::default());
+        self.terms.push(TermBuf::default());
         id
     }
 
-    /// The archive-wide id of a word over 16 bytes, given it if new.
+    /// The id of a word over 16 bytes, given it if new.
     fn id_of_long(&mut self, word: &str) -> u32 {
         if let Some(&id) = self.long.get(word) {
             return id;
         }
         let id = self.words.len() as u32;
         self.long.insert(word.into(), id);
-        self.words.push(word.into());
-        self.terms.push(TermBuf::default());
-        id
+        self.new_id(word.into(), LONG | u128::from(id))
+    }
+
+    /// The id of `key`, given it if new.
+    fn id(&mut self, key: u128) -> u32 {
+        match self.slots.find(key, &self.keys) {
+            Ok(id) => id,
+            Err(at) => {
+                let id = if key & LONG == LONG {
+                    (key & u128::from(u32::MAX)) as u32
+                } else {
+                    self.new_id(unpack(key), key)
+                };
+                self.slots.insert(at, id, &self.keys);
+                id
+            }
+        }
+    }
+
+    /// Appends to `sequence` the number within the speech `stamp` of each word of `keys`,
+    /// numbering words new to the speech in `ids`. The slots of a whole batch are read before
+    /// any is looked at, so the processor fetches them all at once rather than one after
+    /// another.
+    fn number(&mut self, keys: &[u128], stamp: u32, ids: &mut Vec<u32>, sequence: &mut Vec<u32>) {
+        let mut found = [FREE; BATCH];
+        for (f, &key) in found.iter_mut().zip(keys) {
+            *f = self.slots.ids[self.slots.home(key)];
+        }
+        for (&f, &key) in found.iter().zip(keys) {
+            // A slot read above may have moved since (a new word grew the table); a miss is
+            // looked up again.
+            let id = match self.keys.get(f as usize) {
+                Some(&k) if k == key => f,
+                _ => self.id(key),
+            };
+            let seen = &mut self.seen[id as usize];
+            if seen.doc != stamp {
+                seen.doc = stamp;
+                seen.local = ids.len() as u32;
+                ids.push(id);
+            }
+            sequence.push(seen.local);
+        }
     }
 
     /// Adds the next speech; `text` is its canonical text. Sets `info.words`.
     pub fn add(&mut self, mut info: DocInfo, text: &str) {
         let doc = self.docs.len() as u32;
+        let stamp = doc + 1;
         let mut scratch = std::mem::take(&mut self.scratch);
         let mut sequence = std::mem::take(&mut self.sequence);
+        let mut ids = std::mem::take(&mut self.ids);
         sequence.clear();
-        self.local.clear();
+        ids.clear();
+        let bytes = text.as_bytes();
+        let mut batch = [0u128; BATCH];
+        let mut batched = 0;
         fold::scan_words(text, &mut scratch, |word, _, _| {
             let key = match &word {
-                fold::Raw::Ascii(raw) => pack_ascii(raw),
+                fold::Raw::Ascii(raw) => pack_ascii(bytes, raw),
                 fold::Raw::Folded(folded) => pack(folded.bytes()),
             };
             let key = key.unwrap_or_else(|| {
@@ -308,10 +286,16 @@ impl Builder {
                 };
                 LONG | u128::from(long)
             });
-            sequence.push(self.local.local(key));
+            batch[batched] = key;
+            batched += 1;
+            if batched == BATCH {
+                self.number(&batch, stamp, &mut ids, &mut sequence);
+                batched = 0;
+            }
         });
+        self.number(&batch[..batched], stamp, &mut ids, &mut sequence);
         // Group the positions by word: count, then place (a counting sort).
-        let distinct = self.local.words.len();
+        let distinct = ids.len();
         self.counts.clear();
         self.counts.resize(distinct, 0);
         for &local in &sequence {
@@ -330,26 +314,15 @@ impl Builder {
             self.positions[*at as usize] = position as u32;
             *at += 1;
         }
-        // The archive-wide ids first, then one pass that only reads each word's postings
-        // buffer (its end): those reads do not wait on one another, so the processor fetches
-        // them all at once, and the writes after find them in its cache.
-        let mut ids = std::mem::take(&mut self.ids);
-        ids.clear();
-        for local in 0..distinct {
-            let key = self.local.words[local];
-            ids.push(if key & LONG == LONG {
-                (key & u128::from(u32::MAX)) as u32
-            } else {
-                self.id_of_packed(key)
-            });
-        }
+        // One pass that only reads each word's postings buffer (its end): those reads do not
+        // wait on one another, so the processor fetches them all at once, and the writes
+        // after find them in its cache.
         let mut warm = 0u32;
         for &id in &ids {
             let term = &self.terms[id as usize];
             warm = warm.wrapping_add(u32::from(term.bytes.last().copied().unwrap_or(0)));
         }
         std::hint::black_box(warm);
-        let mut record = std::mem::take(&mut self.record);
         let mut from = 0;
         for (local, &id) in ids.iter().enumerate() {
             let to = self.counts[local] as usize;
@@ -361,26 +334,31 @@ impl Builder {
             } else {
                 doc - term.last_doc
             };
-            // Encoded where the cache is warm, then copied to the word's buffer at once.
-            record.clear();
+            // The record's length first, so the positions go straight to the word's buffer.
+            let mut len = 0;
             let mut last = 0;
             for &p in positions {
-                put_varint(&mut record, u64::from(p - last));
+                len += varint_len(p - last);
                 last = p;
             }
-            let mut head = [0u8; 15];
-            let mut n = varint_into(&mut head, 0, u64::from(delta));
-            n = varint_into(&mut head, n, positions.len() as u64);
-            n = varint_into(&mut head, n, record.len() as u64);
-            term.bytes.reserve(n + record.len());
-            term.bytes.extend_from_slice(&head[..n]);
-            term.bytes.extend_from_slice(&record);
+            // Buffers start at a size most words' postings fill, rather than grow to it.
+            if term.bytes.capacity() == 0 {
+                term.bytes.reserve(256.max(15 + len));
+            }
+            term.bytes.reserve(15 + len);
+            put_varint(&mut term.bytes, u64::from(delta));
+            put_varint(&mut term.bytes, positions.len() as u64);
+            put_varint(&mut term.bytes, len as u64);
+            let mut last = 0;
+            for &p in positions {
+                put_varint(&mut term.bytes, u64::from(p - last));
+                last = p;
+            }
             term.last_doc = doc;
             term.docs += 1;
         }
         info.words = sequence.len() as u32;
         self.ids = ids;
-        self.record = record;
         self.scratch = scratch;
         self.sequence = sequence;
         self.docs.push(info);

@@ -3,15 +3,12 @@
 
 use super::{IndexError, corrupt};
 
-/// Writes `v` (at most 32 bits) as a varint into `buf` at `at`; returns where it ends.
-pub(super) fn varint_into(buf: &mut [u8; 15], mut at: usize, mut v: u64) -> usize {
-    while v >= 0x80 {
-        buf[at] = (v as u8) | 0x80;
-        v >>= 7;
-        at += 1;
-    }
-    buf[at] = v as u8;
-    at + 1
+/// How many bytes [`put_varint`] writes for `v`.
+pub(super) fn varint_len(v: u32) -> usize {
+    1 + usize::from(v >= 1 << 7)
+        + usize::from(v >= 1 << 14)
+        + usize::from(v >= 1 << 21)
+        + usize::from(v >= 1 << 28)
 }
 
 pub(super) fn put_varint(out: &mut Vec<u8>, mut v: u64) {

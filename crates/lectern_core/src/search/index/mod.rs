@@ -164,6 +164,78 @@ mod tests {
         }
     }
 
+    /// Words of every length around the packed sizes (8, 16, 17 bytes), in any case, at the
+    /// very end of a text, and more of them than the builder's first table holds: each is in
+    /// the dictionary as folded, found where it is and nowhere else.
+    #[test]
+    fn every_word_is_kept_whole_and_found_where_it_is() {
+        let letters = "abcdefghijklmnopqrstuvwxyz0123456789";
+        let word = |n: usize| -> String {
+            let len = 1 + n % 20;
+            (0..len)
+                .map(|k| letters.as_bytes()[(n * 7 + k * 13) % letters.len()] as char)
+                .collect::<String>()
+                + &format!("{n}")
+        };
+        let texts: Vec<String> = (0..4)
+            .map(|t| {
+                (0..1500)
+                    .map(|k| {
+                        let w = word((t * 1100 + k) % 5000);
+                        if k % 3 == 0 { w.to_uppercase() } else { w }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(if t % 2 == 0 { " " } else { ", " })
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        for parts in [1, 3] {
+            let seg = segment(&refs, parts);
+            let mut expected: std::collections::BTreeMap<String, Vec<(u32, u32)>> =
+                std::collections::BTreeMap::new();
+            for (d, text) in refs.iter().enumerate() {
+                for (p, w) in crate::search::fold::words(text).into_iter().enumerate() {
+                    expected.entry(w).or_default().push((d as u32, p as u32));
+                }
+            }
+            let dictionary: Vec<String> = (0..seg.word_count())
+                .map(|i| seg.word(i).to_owned())
+                .collect();
+            assert_eq!(
+                dictionary,
+                expected.keys().cloned().collect::<Vec<_>>(),
+                "{parts} parts"
+            );
+            for (w, places) in &expected {
+                let got: Vec<(u32, u32)> = found(&seg, w)
+                    .into_iter()
+                    .flat_map(|(d, hits)| hits.into_iter().map(move |(p, _)| (d, p)))
+                    .collect();
+                assert_eq!(&got, places, "{w}");
+            }
+        }
+    }
+
+    #[test]
+    fn varint_lengths_match_what_is_written() {
+        for v in [
+            0u32,
+            1,
+            127,
+            128,
+            16_383,
+            16_384,
+            2_097_151,
+            2_097_152,
+            1 << 28,
+            u32::MAX,
+        ] {
+            let mut out = Vec::new();
+            codec::put_varint(&mut out, u64::from(v));
+            assert_eq!(codec::varint_len(v), out.len(), "{v}");
+        }
+    }
+
     #[test]
     fn damage_is_detected_not_trusted() {
         let mut bytes = Vec::new();
