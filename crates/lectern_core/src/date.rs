@@ -176,6 +176,11 @@ pub fn month_from_name(word: &str) -> Option<u8> {
 /// `08 Oct 2024`, `le 8 octobre 2024`, `8. Oktober 2024`, `2024年10月8日`, or ISO `2024-10-08`.
 /// Returns the date and the byte range it was found at.
 pub fn find_date_in_text(text: &str) -> Option<(PartialDate, std::ops::Range<usize>)> {
+    // Every form below has a year of three or four ASCII digits: most text has none, and
+    // is passed over without splitting it into words.
+    if text.bytes().filter(u8::is_ascii_digit).count() < 3 {
+        return None;
+    }
     let words = word_spans(text);
     for (i, &(start, end)) in words.iter().enumerate() {
         let word = &text[start..end];

@@ -55,8 +55,8 @@ pub(crate) fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candi
             && (p.kind == RawKind::Paragraph
                 || (p.kind == RawKind::ListItem && is_numbered(&p.text)))
             && !p.text.contains('\n')
-            && heading_shape(&p.text)
             && is_capitals(&p.text)
+            && heading_shape(&p.text)
     };
     let mut stacked = Vec::new();
     let mut start = 0;
@@ -162,31 +162,32 @@ const MINOR: &[&str] = &[
 
 fn heading_shape(text: &str) -> bool {
     let t = text.trim();
-    if t.len() > MAX_HEADING_BYTES || ends_sentence(t) || t.ends_with(',') || is_formula(t) {
+    // The cheapest tests first: most lines of a speech fail one of them.
+    let Some(first) = t.chars().next() else {
+        return false;
+    };
+    if t.len() > MAX_HEADING_BYTES
+        || !(first.is_uppercase() || first.is_ascii_digit())
+        || ends_sentence(t)
+        || t.ends_with(',')
+    {
         return false;
     }
     let word_count = t.split_whitespace().count();
     if word_count == 0 || word_count > 10 || t.chars().count() > 80 {
         return false;
     }
-    let Some(first) = t.chars().next() else {
-        return false;
-    };
-    if !(first.is_uppercase() || first.is_ascii_digit())
-        || starts_turn(t)
-        || t.starts_with(['[', '('])
-    {
+    if is_formula(t) || starts_turn(t) || t.starts_with(['[', '(']) {
         return false;
     }
-    if word_count <= 4 && find_date_in_text(t).is_some() {
-        return false;
-    }
-    is_capitals(t)
+    let titled = is_capitals(t)
         || t.split_whitespace().all(|w| {
             let first = w.chars().next();
             first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_alphabetic())
                 || MINOR.iter().any(|minor| minor.eq_ignore_ascii_case(w))
-        })
+        });
+    // A dateline ("January 8, 1790") is shaped like a title but is not one.
+    titled && !(word_count <= 4 && find_date_in_text(t).is_some())
 }
 
 /// Greetings and closings that speeches open and end with: speech, never a title or a
@@ -212,12 +213,22 @@ fn is_formula(text: &str) -> bool {
         "long live",
         "vive la",
     ];
-    let lower = text.trim().to_lowercase();
+    let text = text.trim();
+    // Every formula is ASCII and shorter than this: an ASCII start is compared as it is.
+    let head = &text.as_bytes()[..text.len().min(32)];
+    if head.is_ascii() {
+        return FORMULAS.iter().any(|f| {
+            head.get(..f.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(f.as_bytes()))
+        });
+    }
+    let lower = text.to_lowercase();
     FORMULAS.iter().any(|f| lower.starts_with(f))
 }
 
 fn is_capitals(text: &str) -> bool {
-    text.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !text.chars().any(char::is_lowercase)
+    // A lowercase letter, met early in most lines, settles it before any counting.
+    !text.chars().any(char::is_lowercase) && text.chars().filter(|c| c.is_alphabetic()).count() >= 3
 }
 
 fn is_numbered(text: &str) -> bool {
