@@ -32,7 +32,7 @@ use crate::load::{READ_BUFFER, load_file_with, read_catalogue};
 use crate::scan::{EntryKind, ScanEntry, scan};
 
 /// Version of the manifest and of what the index holds; another version is rebuilt.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const MANIFEST: &str = "manifest.json";
 
 /// Lectern's cache folder: `$LECTERN_CACHE_DIR`, else `$XDG_CACHE_HOME/lectern`, else
@@ -97,6 +97,9 @@ struct Manifest {
     root: String,
     catalogues: Vec<Fingerprint>,
     segments: Vec<SegmentEntry>,
+    /// How many of the segments the last full build wrote; three more and the index is
+    /// built again.
+    built: usize,
     /// Files seen but not indexed (not speeches, or unreadable): not read again until they
     /// change.
     unindexed: Vec<Fingerprint>,
@@ -337,7 +340,9 @@ impl SearchIndex {
             let index = Self::assemble(dir, parts);
             return Ok((index, Freshness::Reused));
         }
-        if parts.len() >= 4 || (to_index.len() + removed.len()) * 4 > live_count.max(16) {
+        if parts.len() >= manifest.built + 3
+            || (to_index.len() + removed.len()) * 4 > live_count.max(16)
+        {
             let reason = format!(
                 "{} speeches changed, were added or deleted",
                 to_index.len() + removed.len() - to_index.len().min(removed.len())
@@ -354,7 +359,7 @@ impl SearchIndex {
                 .filter(|&d| part.deleted[d as usize])
                 .collect();
         }
-        let (file, unindexed_now) = write_segment(dir, &to_index, texts)?;
+        let (files, unindexed_now) = write_segments(dir, &to_index, texts)?;
         let still_unindexed: Vec<Fingerprint> = manifest
             .unindexed
             .iter()
@@ -365,17 +370,14 @@ impl SearchIndex {
             .chain(unindexed_now)
             .collect();
         manifest.unindexed = still_unindexed;
-        manifest.segments.push(SegmentEntry {
-            file: file.clone(),
-            deleted: Vec::new(),
-        });
+        manifest
+            .segments
+            .extend(files.iter().map(|file| SegmentEntry {
+                file: file.clone(),
+                deleted: Vec::new(),
+            }));
         write_manifest(dir, &manifest)?;
-        parts.push(
-            open_part(dir, &file, &[]).map_err(|reason| SearchError::Write {
-                path: dir.join(&file),
-                reason,
-            })?,
-        );
+        parts.extend(open_new(dir, &files)?);
         let indexed = to_index.len();
         let removed = removed.len();
         Ok((
@@ -396,15 +398,19 @@ impl SearchIndex {
             path: dir.to_path_buf(),
             reason: e.to_string(),
         })?;
-        let (file, unindexed) = write_segment(dir, now, texts)?;
+        let (files, unindexed) = write_segments(dir, now, texts)?;
         let manifest = Manifest {
             version: VERSION,
             root,
             catalogues,
-            segments: vec![SegmentEntry {
-                file: file.clone(),
-                deleted: Vec::new(),
-            }],
+            built: files.len(),
+            segments: files
+                .iter()
+                .map(|file| SegmentEntry {
+                    file: file.clone(),
+                    deleted: Vec::new(),
+                })
+                .collect(),
             unindexed,
         };
         write_manifest(dir, &manifest)?;
@@ -412,11 +418,8 @@ impl SearchIndex {
         if let Some(all) = dir.parent() {
             remove_orphans(all);
         }
-        let part = open_part(dir, &file, &[]).map_err(|reason| SearchError::Write {
-            path: dir.join(&file),
-            reason,
-        })?;
-        Ok((Self::assemble(dir, vec![part]), Freshness::Built { reason }))
+        let parts = open_new(dir, &files)?;
+        Ok((Self::assemble(dir, parts), Freshness::Built { reason }))
     }
 
     fn assemble(dir: &Path, parts: Vec<Part>) -> Self {
@@ -563,24 +566,79 @@ fn open_part(dir: &Path, file: &str, deleted: &[u32]) -> Result<Part, String> {
     })
 }
 
-/// Indexes the speeches of `fingerprints` (in parallel, in order) into a new segment file;
-/// returns its name and the files that could not be indexed.
-fn write_segment(
+/// Opens segments just written.
+fn open_new(dir: &Path, files: &[String]) -> Result<Vec<Part>, SearchError> {
+    files
+        .iter()
+        .map(|file| {
+            open_part(dir, file, &[]).map_err(|reason| SearchError::Write {
+                path: dir.join(file),
+                reason,
+            })
+        })
+        .collect()
+}
+
+/// Speeches at least this many are indexed by several threads, each writing a segment of its
+/// own.
+const SPLIT_FROM: usize = 1000;
+
+/// Indexes the speeches of `fingerprints` (in parallel, in order) into new segment files;
+/// returns their names, in order, and the files that could not be indexed.
+///
+/// A large set is split into one group of consecutive speeches per thread, and each group is
+/// merged and written as a segment of its own as soon as it is built: the writing is shared
+/// between the threads rather than left to one at the end. Each group is built in two parts
+/// a thread can take, so a thread held up does not hold the other back.
+fn write_segments(
     dir: &Path,
     fingerprints: &[Fingerprint],
+    texts: &Texts<'_>,
+) -> Result<(Vec<String>, Vec<Fingerprint>), SearchError> {
+    fs::create_dir_all(dir).map_err(|e| SearchError::Write {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let threads = rayon::current_num_threads();
+    let groups = if fingerprints.len() >= SPLIT_FROM {
+        threads
+    } else {
+        1
+    };
+    let per_group = fingerprints.len().div_ceil(groups).max(1);
+    let written: Vec<Result<(String, Vec<Fingerprint>), SearchError>> = fingerprints
+        .par_chunks(per_group)
+        .enumerate()
+        .map(|(group, chunk)| {
+            let parts = if groups == 1 { threads * 2 } else { 2 };
+            write_segment(dir, group, chunk, parts, texts)
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut unindexed = Vec::new();
+    for w in written {
+        let (file, u) = w?;
+        files.push(file);
+        unindexed.extend(u);
+    }
+    Ok((files, unindexed))
+}
+
+/// Builds the speeches of `fingerprints` in `parts` parts (in parallel) and writes them as one
+/// segment file; returns its name and the files that could not be indexed.
+fn write_segment(
+    dir: &Path,
+    group: usize,
+    fingerprints: &[Fingerprint],
+    parts: usize,
     texts: &Texts<'_>,
 ) -> Result<(String, Vec<Fingerprint>), SearchError> {
     let write_error = |path: &Path, e: &dyn std::fmt::Display| SearchError::Write {
         path: path.to_path_buf(),
         reason: e.to_string(),
     };
-    fs::create_dir_all(dir).map_err(|e| write_error(dir, &e))?;
-    // Enough parts that both cores stay busy to the end, few enough to merge quickly.
-    let per_part = fingerprints
-        .len()
-        .div_ceil(rayon::current_num_threads() * 2)
-        .max(1);
-    let parts: Vec<(Builder, Vec<Fingerprint>)> = fingerprints
+    let per_part = fingerprints.len().div_ceil(parts).max(1);
+    let built: Vec<(Builder, Vec<Fingerprint>)> = fingerprints
         .par_chunks(per_part)
         .map(|chunk| {
             let mut builder = Builder::new();
@@ -593,13 +651,13 @@ fn write_segment(
             (builder, unindexed)
         })
         .collect();
-    let (builders, unindexed): (Vec<Builder>, Vec<Vec<Fingerprint>>) = parts.into_iter().unzip();
+    let (builders, unindexed): (Vec<Builder>, Vec<Vec<Fingerprint>>) = built.into_iter().unzip();
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     let name = format!(
         "{:016x}.seg",
-        xxhash_rust::xxh3::xxh3_64(format!("{nanos}-{}", std::process::id()).as_bytes())
+        xxhash_rust::xxh3::xxh3_64(format!("{nanos}-{}-{group}", std::process::id()).as_bytes())
     );
     let tmp = dir.join(format!("{name}.tmp"));
     let file = File::create(&tmp).map_err(|e| write_error(&tmp, &e))?;

@@ -721,3 +721,70 @@ fn the_index_of_a_deleted_archive_is_cleared_from_the_cache() {
     );
     assert!(index.dir().join("manifest.json").is_file());
 }
+
+#[test]
+fn a_large_archive_is_built_by_threads_in_segments_that_answer_as_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("archive");
+    fs::create_dir_all(root.join("speeches")).expect("folders");
+    let speeches = 1200;
+    for i in 0..speeches {
+        fs::write(
+            root.join(format!("speeches/{i:04}.txt")),
+            format!(
+                "Speech number {i} of many.\n\nThe zebracorn{} met the quokka, and the quokka stayed.\n",
+                i % 7
+            ),
+        )
+        .expect("write a speech");
+    }
+    let cache = tempfile::tempdir().expect("cache dir");
+    let (index, freshness) = SearchIndex::open(&root, cache.path()).expect("the index opens");
+    assert_built(&freshness);
+    assert_eq!(index.len(), speeches);
+    let manifest: Value = serde_json::from_slice(
+        &fs::read(index_dir(cache.path(), &root).join("manifest.json")).expect("a manifest"),
+    )
+    .expect("JSON");
+    let built = manifest["built"].as_u64().expect("built");
+    let segments = manifest["segments"].as_array().expect("segments").len() as u64;
+    assert_eq!(built, segments);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if threads > 1 && std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        assert!(segments > 1, "one thread wrote it all");
+    }
+    let expected = |k: usize| -> Vec<String> {
+        (0..speeches)
+            .filter(|i| i % 7 == k)
+            .map(|i| format!("speeches/{i:04}.txt"))
+            .collect()
+    };
+    assert_eq!(paths(&index, "zebracorn3"), expected(3));
+    assert_eq!(paths(&index, "\"number 517\""), ["speeches/0517.txt"]);
+    // Every speech once, with both places of the phrase, whichever segment holds it.
+    let quokka = found(&index, "\"the quokka\"");
+    assert_eq!(quokka.len(), speeches);
+    assert!(quokka.values().all(|hits| hits.len() == 2), "{quokka:?}");
+    // One change goes into one more segment; the others stay.
+    fs::write(
+        root.join("speeches/0003.txt"),
+        "Speech number 3, rewritten for the zebracorn9.\n",
+    )
+    .expect("rewrite");
+    let file = fs::File::options()
+        .write(true)
+        .open(root.join("speeches/0003.txt"))
+        .expect("open");
+    file.set_modified(UNIX_EPOCH + Duration::from_secs(1_000_000_000))
+        .expect("set the time");
+    let (index, freshness) = SearchIndex::open(&root, cache.path()).expect("the index opens");
+    assert_eq!(
+        freshness,
+        Freshness::Updated {
+            indexed: 1,
+            removed: 1
+        }
+    );
+    assert_eq!(paths(&index, "zebracorn9"), ["speeches/0003.txt"]);
+    assert_eq!(paths(&index, "zebracorn3").len(), expected(3).len() - 1);
+}

@@ -81,9 +81,11 @@ struct TermBuf {
 const LONG: u128 =
     1 << 127 | 1 << 126 | 1 << 125 | 1 << 124 | 1 << 123 | 1 << 122 | 1 << 121 | 1 << 120;
 
-/// Where a word was last met: the speech (numbered from 1) and the word's number there.
-#[derive(Clone, Copy, Default)]
-struct Seen {
+/// A word's key and where it was last met: the speech (numbered from 1) and the word's
+/// number there. Kept together, so a word met again costs one read of memory.
+#[derive(Clone, Copy)]
+struct Known {
+    key: u128,
     doc: u32,
     local: u32,
 }
@@ -118,8 +120,8 @@ impl Slots {
         (h >> (64 - self.bits)) as usize
     }
 
-    /// The id of `key` (`keys` holds each id's key), or the free slot where it goes.
-    fn find(&self, key: u128, keys: &[u128]) -> Result<u32, usize> {
+    /// The id of `key` (`known` holds each id's key), or the free slot where it goes.
+    fn find(&self, key: u128, known: &[Known]) -> Result<u32, usize> {
         let mask = (1 << self.bits) - 1;
         let mut at = self.home(key);
         loop {
@@ -127,15 +129,15 @@ impl Slots {
             if id == FREE {
                 return Err(at);
             }
-            if keys[id as usize] == key {
+            if known[id as usize].key == key {
                 return Ok(id);
             }
             at = (at + 1) & mask;
         }
     }
 
-    /// Puts `id` in the free slot `at`; `keys` holds each id's key, `id`'s included.
-    fn insert(&mut self, at: usize, id: u32, keys: &[u128]) {
+    /// Puts `id` in the free slot `at`; `known` holds each id's key, `id`'s included.
+    fn insert(&mut self, at: usize, id: u32, known: &[Known]) {
         self.ids[at] = id;
         self.len += 1;
         // Kept at most half full.
@@ -145,7 +147,7 @@ impl Slots {
         self.bits += 1;
         let old = std::mem::replace(&mut self.ids, vec![FREE; 1 << self.bits]);
         for id in old.into_iter().filter(|&id| id != FREE) {
-            if let Err(to) = self.find(keys[id as usize], keys) {
+            if let Err(to) = self.find(known[id as usize].key, known) {
                 self.ids[to] = id;
             }
         }
@@ -161,8 +163,7 @@ pub struct Builder {
     long: WordMap<u32>,
     /// Per id: the word, its key, where it was last met, and its postings.
     words: Vec<Box<str>>,
-    keys: Vec<u128>,
-    seen: Vec<Seen>,
+    known: Vec<Known>,
     terms: Vec<TermBuf>,
     /// The speech being added: its words as numbers of its own, in order.
     sequence: Vec<u32>,
@@ -187,8 +188,7 @@ impl Builder {
             slots: Slots::new(),
             long: WordMap::default(),
             words: Vec::new(),
-            keys: Vec::new(),
-            seen: Vec::new(),
+            known: Vec::new(),
             terms: Vec::new(),
             sequence: Vec::new(),
             ids: Vec::new(),
@@ -202,8 +202,11 @@ impl Builder {
     fn new_id(&mut self, word: Box<str>, key: u128) -> u32 {
         let id = self.words.len() as u32;
         self.words.push(word);
-        self.keys.push(key);
-        self.seen.push(Seen::default());
+        self.known.push(Known {
+            key,
+            doc: 0,
+            local: 0,
+        });
         self.terms.push(TermBuf::default());
         id
     }
@@ -220,7 +223,7 @@ impl Builder {
 
     /// The id of `key`, given it if new.
     fn id(&mut self, key: u128) -> u32 {
-        match self.slots.find(key, &self.keys) {
+        match self.slots.find(key, &self.known) {
             Ok(id) => id,
             Err(at) => {
                 let id = if key & LONG == LONG {
@@ -228,7 +231,7 @@ impl Builder {
                 } else {
                     self.new_id(unpack(key), key)
                 };
-                self.slots.insert(at, id, &self.keys);
+                self.slots.insert(at, id, &self.known);
                 id
             }
         }
@@ -246,11 +249,11 @@ impl Builder {
         for (&f, &key) in found.iter().zip(keys) {
             // A slot read above may have moved since (a new word grew the table); a miss is
             // looked up again.
-            let id = match self.keys.get(f as usize) {
-                Some(&k) if k == key => f,
+            let id = match self.known.get(f as usize) {
+                Some(k) if k.key == key => f,
                 _ => self.id(key),
             };
-            let seen = &mut self.seen[id as usize];
+            let seen = &mut self.known[id as usize];
             if seen.doc != stamp {
                 seen.doc = stamp;
                 seen.local = ids.len() as u32;
@@ -314,15 +317,6 @@ impl Builder {
             self.positions[*at as usize] = position as u32;
             *at += 1;
         }
-        // One pass that only reads each word's postings buffer (its end): those reads do not
-        // wait on one another, so the processor fetches them all at once, and the writes
-        // after find them in its cache.
-        let mut warm = 0u32;
-        for &id in &ids {
-            let term = &self.terms[id as usize];
-            warm = warm.wrapping_add(u32::from(term.bytes.last().copied().unwrap_or(0)));
-        }
-        std::hint::black_box(warm);
         let mut from = 0;
         for (local, &id) in ids.iter().enumerate() {
             let to = self.counts[local] as usize;
