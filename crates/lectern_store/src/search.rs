@@ -23,7 +23,7 @@ use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use lectern_core::search::Expr;
-use lectern_core::search::index::{Blob, Builder, DocInfo, IndexError, Segment};
+use lectern_core::search::index::{Blob, Builder, DocInfo, Found, IndexError, Segment, Stats};
 use lectern_core::{Catalogue, Document};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -465,10 +465,20 @@ impl SearchIndex {
 
     /// Every speech matching `expr`, with its hits, in no particular order.
     pub fn search(&self, expr: &Expr) -> Result<Vec<IndexMatch>, IndexError> {
+        // Every segment's matches first, then scored with the figures of all of them.
+        let found = self
+            .parts
+            .iter()
+            .map(|part| {
+                let live = |d: u32| !part.deleted.get(d as usize).copied().unwrap_or(true);
+                part.segment.evaluate(expr, &live)
+            })
+            .collect::<Result<Vec<Found>, IndexError>>()?;
+        let segments: Vec<&Segment<FileBlob>> = self.parts.iter().map(|p| &p.segment).collect();
+        let stats = Stats::of(&segments, &found.iter().collect::<Vec<_>>());
         let mut out = Vec::new();
-        for (s, part) in self.parts.iter().enumerate() {
-            let live = |d: u32| !part.deleted.get(d as usize).copied().unwrap_or(true);
-            for m in part.segment.search(expr, &live)? {
+        for (s, (part, found)) in self.parts.iter().zip(found).enumerate() {
+            for m in part.segment.score(found, &stats) {
                 out.push(IndexMatch {
                     doc: DocRef {
                         segment: s as u32,

@@ -26,7 +26,7 @@ mod codec;
 mod read;
 
 pub use build::Builder;
-pub use read::{DocMatch, Segment};
+pub use read::{DocMatch, Found, Segment, Stats};
 
 /// The last eight bytes of every segment file; the last byte is the format version.
 pub const MAGIC: &[u8; 8] = b"LECTIDX\x01";
@@ -213,6 +213,58 @@ mod tests {
                     .collect();
                 assert_eq!(&got, places, "{w}");
             }
+        }
+    }
+
+    /// Split into segments, the speeches score as they do in one: the figures BM25 weighs by
+    /// are summed over the segments.
+    #[test]
+    fn segments_score_as_one() {
+        let texts = [
+            "National security is the first duty of the nation.",
+            "The security of the nation; national pride and national security.",
+            "Nothing here at all, nothing.",
+            "NATIONAL SECURITY, national security! Security first.",
+            "A long speech about the economy, the budget, and the security of jobs at home.",
+        ];
+        let whole = segment(&texts, 1);
+        let (a, b) = (segment(&texts[..2], 1), segment(&texts[2..], 1));
+        for query in [
+            "security",
+            "\"national security\"",
+            "nation* OR economy",
+            "nothing",
+        ] {
+            let q = Query::parse(query).unwrap();
+            let expr = q.expr.as_ref().unwrap();
+            let expected: Vec<(u32, f32)> = whole
+                .search(expr, &|_| true)
+                .unwrap()
+                .into_iter()
+                .map(|m| (m.doc, m.score))
+                .collect();
+            let found = [
+                a.evaluate(expr, &|_| true).unwrap(),
+                b.evaluate(expr, &|_| true).unwrap(),
+            ];
+            let stats = Stats::of(&[&a, &b], &[&found[0], &found[1]]);
+            let [fa, fb] = found;
+            let got: Vec<(u32, f32)> = a
+                .score(fa, &stats)
+                .into_iter()
+                .map(|m| (m.doc, m.score))
+                .chain(
+                    b.score(fb, &stats)
+                        .into_iter()
+                        .map(|m| (m.doc + 2, m.score)),
+                )
+                .collect();
+            assert_eq!(got.len(), expected.len(), "{query}");
+            for ((d1, s1), (d2, s2)) in got.iter().zip(&expected) {
+                assert_eq!(d1, d2, "{query}");
+                assert!((s1 - s2).abs() < 1e-5, "{query}: {s1} against {s2}");
+            }
+            assert!(expected.iter().all(|&(_, s)| s > 0.0), "{query}");
         }
     }
 

@@ -24,8 +24,6 @@ pub struct Segment<B> {
     pub docs: Vec<DocInfo>,
     words: String,
     terms: Vec<TermEntry>,
-    /// Mean words per speech, for ranking.
-    mean_words: f32,
 }
 
 /// The hits of one speech: `(first word, number of words)` pairs, sorted.
@@ -38,6 +36,53 @@ pub struct DocMatch {
 
 /// Per speech, its hits tagged with the pattern that found them.
 type Matches = Vec<(u32, Vec<Hit>)>;
+
+/// What a segment found for an expression, not yet scored.
+pub struct Found {
+    matches: Matches,
+    /// Per pattern of the expression, in order: how many speeches it was found in.
+    patterns: Vec<u32>,
+}
+
+/// The figures BM25 weighs a match by, over every segment searched: how many speeches, their
+/// mean length in words, and per pattern how many speeches it was found in.
+pub struct Stats {
+    docs: f32,
+    mean_words: f32,
+    patterns: Vec<u32>,
+}
+
+#[allow(clippy::cast_precision_loss)] // Ranking is approximate by nature.
+impl Stats {
+    /// The figures of `segments`, given what each found for the same expression.
+    pub fn of<B>(segments: &[&Segment<B>], found: &[&Found]) -> Self {
+        let docs: usize = segments.iter().map(|s| s.docs.len()).sum();
+        let words: f64 = segments
+            .iter()
+            .flat_map(|s| &s.docs)
+            .map(|d| f64::from(d.words))
+            .sum();
+        let mean_words = if docs == 0 {
+            1.0
+        } else {
+            (words / docs as f64) as f32
+        };
+        let mut patterns: Vec<u32> = Vec::new();
+        for f in found {
+            if patterns.len() < f.patterns.len() {
+                patterns.resize(f.patterns.len(), 0);
+            }
+            for (sum, &df) in patterns.iter_mut().zip(&f.patterns) {
+                *sum += df;
+            }
+        }
+        Self {
+            docs: docs as f32,
+            mean_words: mean_words.max(1.0),
+            patterns,
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Hit {
@@ -121,17 +166,11 @@ impl<B: Blob> Segment<B> {
         if !c.is_done() || offset != meta_offset {
             return Err(corrupt("the dictionary does not match the postings"));
         }
-        let mean_words = if docs.is_empty() {
-            1.0
-        } else {
-            docs.iter().map(|d| f64::from(d.words)).sum::<f64>() as f32 / docs.len() as f32
-        };
         Ok(Self {
             blob,
             docs,
             words,
             terms,
-            mean_words: mean_words.max(1.0),
         })
     }
 
@@ -213,29 +252,49 @@ impl<B: Blob> Segment<B> {
     }
 
     /// The speeches matching `expr` among those `live` keeps, by speech, with their hits
-    /// and a relevance score (BM25).
+    /// and a relevance score (BM25) weighed by this segment's own figures.
     pub fn search(
         &self,
         expr: &Expr,
         live: &dyn Fn(u32) -> bool,
     ) -> Result<Vec<DocMatch>, IndexError> {
+        let found = self.evaluate(expr, live)?;
+        let stats = Stats::of(&[self], &[&found]);
+        Ok(self.score(found, &stats))
+    }
+
+    /// The speeches matching `expr` among those `live` keeps, with their hits, before they
+    /// are scored: an index of several segments sums their [`Stats`] first, so a speech
+    /// ranks the same whichever segment holds it.
+    pub fn evaluate(&self, expr: &Expr, live: &dyn Fn(u32) -> bool) -> Result<Found, IndexError> {
         let mut patterns = Vec::new();
-        let matches = self.eval(expr, live, &mut patterns)?;
-        let n = self.docs.len() as f32;
-        let idf: Vec<f32> = patterns
-            .iter()
-            .map(|&df| (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln())
-            .collect();
-        Ok(matches
+        let matches = self
+            .eval(expr, live, &mut patterns)?
             .into_iter()
             .filter(|(doc, _)| live(*doc))
+            .collect();
+        Ok(Found { matches, patterns })
+    }
+
+    /// Scores what [`Segment::evaluate`] found (BM25) with `stats`.
+    pub fn score(&self, found: Found, stats: &Stats) -> Vec<DocMatch> {
+        let idf: Vec<f32> = stats
+            .patterns
+            .iter()
+            .map(|&df| (1.0 + (stats.docs - df as f32 + 0.5) / (df as f32 + 0.5)).ln())
+            .collect();
+        found
+            .matches
+            .into_iter()
             .map(|(doc, hits)| {
                 let words = self.docs[doc as usize].words as f32;
-                let norm = 1.2 * (0.25 + 0.75 * words / self.mean_words);
+                let norm = 1.2 * (0.25 + 0.75 * words / stats.mean_words);
                 let mut score = 0.0;
-                let mut counts = vec![0u32; patterns.len()];
+                let mut counts = vec![0u32; idf.len()];
                 for h in &hits {
-                    counts[h.pattern as usize] += 1;
+                    if let Some(c) = counts.get_mut(h.pattern as usize) {
+                        *c += 1;
+                    }
                 }
                 for (p, &tf) in counts.iter().enumerate() {
                     let tf = tf as f32;
@@ -250,7 +309,7 @@ impl<B: Blob> Segment<B> {
                     score,
                 }
             })
-            .collect())
+            .collect()
     }
 
     /// `patterns` collects, per pattern met, how many speeches it was found in.
