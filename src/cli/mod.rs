@@ -116,7 +116,7 @@ pub enum Command {
         statuses: Vec<export::Status>,
     },
     /// Find passages by words, "phrases", prefix*, AND/OR/NOT and /regular expressions/,
-    /// with filters (speaker:, from:, to:, tag:, section:, status:, in:notes)
+    /// with filters (speaker:, from:, to:, tag:, section:, status:, in:notes, case:sensitive)
     Search {
         /// The archive folder
         archive: PathBuf,
@@ -134,6 +134,10 @@ pub enum Command {
         /// Only hits in passages (or speeches) with this tag or a sub-tag (repeat: any of them)
         #[arg(long = "tag")]
         tags: Vec<String>,
+        /// Match each word letter for letter as typed ("US", not "us"), and regular
+        /// expressions with case; as `case:sensitive` in the query
+        #[arg(long)]
+        case_sensitive: bool,
         /// Print at most this many hits (0: all); the total counts them all
         #[arg(long, default_value_t = 50)]
         limit: usize,
@@ -241,6 +245,7 @@ pub fn run(cli: Cli) -> ExitCode {
             from,
             to,
             tags,
+            case_sensitive,
             limit,
             sort,
             json,
@@ -252,6 +257,7 @@ pub fn run(cli: Cli) -> ExitCode {
             from: from.as_deref(),
             to: to.as_deref(),
             tags: &tags,
+            case_sensitive,
             limit,
             sort,
             json,

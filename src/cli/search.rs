@@ -1,10 +1,10 @@
 //! `lectern search ARCHIVE QUERY [--speaker S] [--from DATE] [--to DATE] [--tag T]...
-//! [--limit N] [--sort date|relevance] [--json]`: passages by words, phrases, speaker, date
-//! and tag.
+//! [--case-sensitive] [--limit N] [--sort date|relevance] [--json]`: passages by words,
+//! phrases, speaker, date and tag.
 //!
 //! Words, phrases and prefixes are answered from the archive's search index (kept in the
-//! user's cache folder, brought up to date first); regular expressions and searches in notes
-//! read the speeches. Only the speeches whose hits are printed are read again, to place each
+//! user's cache folder, brought up to date first); regular expressions, words whose case
+//! matters and searches in notes read the speeches. Only the speeches whose hits are printed are read again, to place each
 //! hit (section, ¶, code points) and cut its snippet.
 
 use std::collections::{BTreeMap, HashMap};
@@ -43,6 +43,7 @@ pub(super) struct Request<'a> {
     pub from: Option<&'a str>,
     pub to: Option<&'a str>,
     pub tags: &'a [String],
+    pub case_sensitive: bool,
     /// 0 for every hit.
     pub limit: usize,
     pub sort: Sort,
@@ -99,6 +100,9 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
         bail!("not a folder: {}", request.archive.display());
     }
     let mut query = Query::parse(request.query).map_err(|e| anyhow!("the query: {e}"))?;
+    if request.case_sensitive {
+        query = query.match_case();
+    }
     let filters = &mut query.filters;
     if let Some(speaker) = request.speaker {
         filters
@@ -237,9 +241,15 @@ fn write_human(out: &mut impl std::io::Write, output: &Output) -> std::io::Resul
     } else {
         String::new()
     };
+    let hits = if output.total == 1 { "hit" } else { "hits" };
+    let speeches = if output.speeches == 1 {
+        "speech"
+    } else {
+        "speeches"
+    };
     writeln!(
         out,
-        "{} hits in {} speeches{more}",
+        "{} {hits} in {} {speeches}{more}",
         output.total, output.speeches
     )
 }

@@ -156,3 +156,44 @@ fn filters_and_errors_in_the_query() {
     harness.run();
     harness.get_by_label_contains("the phrase has no closing quote");
 }
+
+#[test]
+fn match_case_keeps_only_the_words_as_typed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    copy_sample(
+        root,
+        &[
+            "mi5/000_dd9ed34a99eb1f64.txt",
+            "sotu/1946-Truman-1.txt",
+            "sotu/2000-Clinton-1.txt",
+            "metadata.csv",
+        ],
+    );
+    let mut harness = harness(root);
+    harness.state_mut().search_for("US");
+    let (hits, speeches) = answered(&mut harness);
+    assert_eq!(speeches, 3, "\"us\" is in every speech");
+    assert!(hits > 1);
+    // Ticked, the box keeps the one "US" (McCallum's "in the US") and drops every "us".
+    harness.get_by_label("Match case").click();
+    harness.run();
+    assert_eq!(answered(&mut harness), (1, 1));
+    harness.get_by_label("1 hit in 1 speech");
+    harness
+        .get_by_label("Director General Ken McCallum gives latest threat update")
+        .click();
+    harness.run();
+    let (_, doc) = harness
+        .state()
+        .selected()
+        .expect("a speech is open")
+        .clone();
+    let (spans, _) = harness.state().reader_hits();
+    assert_eq!(spans.len(), 1);
+    assert_eq!(doc.slice(spans[0]), "US");
+    // Unticked, every "us" is back.
+    harness.get_by_label("Match case").click();
+    harness.run();
+    assert_eq!(answered(&mut harness), (hits, speeches));
+}

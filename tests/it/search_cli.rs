@@ -387,6 +387,71 @@ fn a_regular_expression_finds_what_the_phrase_finds_and_more() {
 }
 
 #[test]
+fn with_case_heeded_only_the_words_as_typed_are_found() {
+    let cache = tempfile::tempdir().expect("cache dir");
+    let archive = Path::new(SAMPLE);
+    let mut texts = Texts::new(archive);
+    let any = search(cache.path(), archive, "US", &["--limit", "0"]);
+    let exact = search(
+        cache.path(),
+        archive,
+        "US",
+        &["--limit", "0", "--case-sensitive"],
+    );
+    let filter = search(
+        cache.path(),
+        archive,
+        "case:sensitive US",
+        &["--limit", "0"],
+    );
+    assert_eq!(
+        places(&exact),
+        places(&filter),
+        "the flag and the filter agree"
+    );
+    assert!(total(&exact) >= 1 && total(&exact) < total(&any));
+    // Every hit heeding case is written "US", and every "US" among all hits is one.
+    let written = |result: &Value, texts: &mut Texts| -> BTreeSet<(String, usize, usize)> {
+        places(result)
+            .into_iter()
+            .filter(|(path, start, end)| texts.slice(path, *start, *end) == "US")
+            .collect()
+    };
+    let all_us = written(&any, &mut texts);
+    assert_eq!(written(&exact, &mut texts), all_us);
+    assert_eq!(places(&exact).len(), all_us.len());
+    // A phrase and a prefix heed case word by word; a regular expression heeds it too.
+    let phrase = search(
+        cache.path(),
+        archive,
+        "\"State of the Union\"",
+        &["--limit", "0", "--case-sensitive"],
+    );
+    for (path, start, end) in places(&phrase) {
+        assert_eq!(texts.slice(&path, start, end), "State of the Union");
+    }
+    let lower = search(
+        cache.path(),
+        archive,
+        "/state of the union/",
+        &["--limit", "0", "--case-sensitive"],
+    );
+    for (path, start, end) in places(&lower) {
+        assert_eq!(texts.slice(&path, start, end), "state of the union");
+    }
+    let prefix = search(
+        cache.path(),
+        archive,
+        "Terror*",
+        &["--limit", "0", "--case-sensitive"],
+    );
+    assert!(total(&prefix) >= 1);
+    for (path, start, end) in places(&prefix) {
+        assert!(texts.slice(&path, start, end).starts_with("Terror"));
+    }
+}
+
+#[test]
 fn a_bad_query_fails_with_a_message() {
     let cache = tempfile::tempdir().expect("cache dir");
     for (query, more, message) in [

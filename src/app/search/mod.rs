@@ -45,6 +45,7 @@ struct Asked {
     text: String,
     scope: Scope,
     sort: Sort,
+    match_case: bool,
     range: Option<(String, String)>,
     /// The speeches' identity: a file changed on disk replaces them.
     speeches: usize,
@@ -62,6 +63,9 @@ enum Row {
     More(usize, usize),
 }
 
+// Shown, focus, the date range and case are independent switches, not one state spelled
+// in bools.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Default)]
 pub struct SearchState {
     pub shown: bool,
@@ -70,6 +74,8 @@ pub struct SearchState {
     pub sort: Sort,
     /// Keep to the library's date range (brushed on the timeline).
     pub within_range: bool,
+    /// Words letter for letter as typed (as `case:sensitive`).
+    pub match_case: bool,
     /// Put the keyboard in the query box on the next frame.
     pub focus: bool,
     worker: Option<Worker>,
@@ -188,6 +194,7 @@ impl SearchState {
             text: self.text.clone(),
             scope: self.scope,
             sort: self.sort,
+            match_case: self.match_case,
             range: range.clone(),
             speeches: Arc::as_ptr(&archive.speeches) as usize,
             notes: None,
@@ -233,6 +240,9 @@ impl SearchState {
         }
         if self.scope != Scope::Text {
             query.filters.scope = self.scope;
+        }
+        if self.match_case {
+            query = query.match_case();
         }
         if let Some((from, to)) = &range {
             query.filters.from = query.filters.from.or(from.parse::<PartialDate>().ok());

@@ -59,8 +59,8 @@ pub fn show(
     response.on_hover_text(
         "Words (all of them), \"exact phrases\", prefix*, AND / OR / NOT (or -word), ( ), \
          /regular expression/.\nFilters: speaker:NAME from:1900 to:1950-06 tag:TAG \
-         section:WORDS status:annotated|unannotated|review in:notes|all.\n\
-         Case and accents are ignored.",
+         section:WORDS status:annotated|unannotated|review in:notes|all case:sensitive.\n\
+         Case and accents are ignored unless Match case is ticked.",
     );
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(RichText::new("In").weak());
@@ -85,6 +85,11 @@ pub fn show(
             })
             .response
             .labelled_by(label.id);
+        ui.checkbox(&mut state.match_case, "Match case")
+            .on_hover_text(
+                "Each word letter for letter as typed: \"US\" and not \"us\"; accents count too. \
+             Read from the speeches rather than the index, so slower on a large archive",
+            );
         if let Some((from, to)) = has_range {
             let text = format!(
                 "{}–{}",
@@ -302,7 +307,11 @@ fn auto_coding(
         let all = ui
             .add_enabled(
                 ready && total > 0,
-                egui::Button::new(format!("all {} hits", thousands(total))),
+                egui::Button::new(if total == 1 {
+                    "the 1 hit".to_owned()
+                } else {
+                    format!("all {} hits", thousands(total))
+                }),
             )
             .on_hover_text("Tag every hit in the text as a new annotation, in one undoable step");
         let chosen = state.chosen_count();

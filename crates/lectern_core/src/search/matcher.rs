@@ -102,12 +102,21 @@ fn find(pattern: &Pattern, text: &str, words: &Words, hits: &mut Vec<CharSpan>) 
             if n == 0 || words.len() < n {
                 return;
             }
+            // Where case matters, each word as the text writes it is compared too.
+            let chars = phrase
+                .iter()
+                .any(|w| w.exact)
+                .then(|| crate::text::CharIndex::new(text));
+            let written = |i: usize| {
+                let (start, end) = words.spans[i];
+                chars.as_ref().map_or("", |c| {
+                    c.slice(text, CharSpan::new(start as usize, end as usize))
+                })
+            };
             for first in 0..=words.len() - n {
-                if phrase
-                    .iter()
-                    .enumerate()
-                    .all(|(k, w)| w.matches(words.get(first + k)))
-                {
+                if phrase.iter().enumerate().all(|(k, w)| {
+                    w.matches(words.get(first + k)) && w.matches_written(written(first + k))
+                }) {
                     hits.push(words.span(first, n));
                 }
             }
@@ -149,6 +158,19 @@ mod tests {
             ("/nation'?s/", Some(&["Nation's"])),
             ("\"nation's security\"", Some(&["Nation's security"])),
             ("internation", None),
+            ("case:sensitive SECURITY", Some(&["SECURITY"])),
+            (
+                "case:sensitive \"national SECURITY\"",
+                Some(&["national SECURITY"]),
+            ),
+            ("case:sensitive \"national security\"", None),
+            ("case:sensitive Nation*", Some(&["Nation"])),
+            ("case:sensitive Café", Some(&["Café"])),
+            ("case:sensitive cafe", None),
+            ("case:sensitive /NATION/", None),
+            ("case:sensitive /Nation/", Some(&["Nation"])),
+            ("case:sensitive security NOT SECURITY", None),
+            ("case:insensitive SECURITY", Some(&["security", "SECURITY"])),
         ];
         for (query, expected) in cases {
             let q = Query::parse(query).unwrap();

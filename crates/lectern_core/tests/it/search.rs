@@ -326,6 +326,7 @@ fn errors_point_at_the_offending_code_point() {
         ("ééé /abc", 4),
         ("a OR é speaker:x", 7),
         ("é from:someday", 2),
+        ("é case:maybe", 2),
     ];
     for (input, at) in cases {
         let e = Query::parse(input).expect_err(input);
@@ -334,7 +335,7 @@ fn errors_point_at_the_offending_code_point() {
 }
 
 #[test]
-fn needs_text_scan_only_for_regular_expressions() {
+fn needs_text_scan_for_regular_expressions_and_case() {
     let cases: &[(&str, bool)] = &[
         ("national security", false),
         ("\"national security\" terror*", false),
@@ -342,6 +343,8 @@ fn needs_text_scan_only_for_regular_expressions() {
         ("a OR /b/", true),
         ("a -/b/", true),
         ("speaker:x", false),
+        ("case:sensitive US", true),
+        ("case:insensitive US", false),
     ];
     for (input, expected) in cases {
         let q = Query::parse(input).expect(input);

@@ -7,10 +7,13 @@
 //! iran OR iraq               either; AND, OR and NOT are upper case, NOT binds tightest,
 //! terror NOT iran            then AND, then OR; parentheses group; `-iran` is NOT iran
 //! /weapons? of mass/         a regular expression over the text (case-insensitive)
-//! speaker:lincoln            filters: speaker:, from:, to:, tag:, section:, status:, in:
+//! speaker:lincoln            filters: speaker:, from:, to:, tag:, section:, status:, in:,
+//! case:sensitive             and case:
 //! ```
 //!
-//! Matching is case- and diacritic-insensitive ([`super::fold`]). A speech matches when the
+//! Matching is case- and diacritic-insensitive ([`super::fold`]) unless `case:sensitive`
+//! (or [`Query::match_case`]) asks for each word letter for letter as typed: `US` then
+//! finds "US" and not "us", and a regular expression heeds case. A speech matches when the
 //! whole expression holds for it; its hits are the places where the words, phrases and
 //! expressions that are not negated were found. Filters apply to the whole query, so they may
 //! not stand under OR or NOT. `status:` is `annotated`, `unannotated` or `review`; `in:` is
@@ -54,6 +57,10 @@ pub enum Pattern {
 pub struct Word {
     pub text: String,
     pub prefix: bool,
+    /// The word as typed, before folding.
+    pub typed: String,
+    /// Whether the text's word must be `typed` letter for letter (`case:sensitive`).
+    pub exact: bool,
 }
 
 impl Word {
@@ -63,6 +70,18 @@ impl Word {
             term.starts_with(&self.text)
         } else {
             term == self.text
+        }
+    }
+
+    /// Whether `written`, a word as the text has it, is this word as typed, when case
+    /// matters; always true when it does not.
+    pub fn matches_written(&self, written: &str) -> bool {
+        if !self.exact {
+            true
+        } else if self.prefix {
+            written.starts_with(&self.typed)
+        } else {
+            written == self.typed
         }
     }
 }
@@ -81,6 +100,8 @@ pub struct Filters {
     pub sections: Vec<String>,
     pub status: Option<StatusFilter>,
     pub scope: Scope,
+    /// Words must match letter for letter as typed (`case:sensitive`).
+    pub match_case: bool,
 }
 
 impl Filters {
@@ -143,15 +164,51 @@ impl Query {
                 message: "NOT needs something to search for beside it".to_owned(),
             });
         }
-        Ok(Self { expr, filters })
+        let query = Self { expr, filters };
+        Ok(if query.filters.match_case {
+            query.match_case()
+        } else {
+            query
+        })
     }
 
-    /// Whether answering needs the text itself (a regular expression), not only an index.
+    /// The query with case heeded: every word letter for letter as typed, and regular
+    /// expressions case-sensitive.
+    #[must_use]
+    pub fn match_case(mut self) -> Self {
+        fn heed(e: &mut Expr) {
+            match e {
+                Expr::Match(Pattern::Phrase(words)) => {
+                    for w in words {
+                        w.exact = true;
+                    }
+                }
+                Expr::Match(Pattern::Regex(r)) => {
+                    if let Ok(sensitive) = regex::RegexBuilder::new(r.as_str())
+                        .size_limit(1 << 22)
+                        .build()
+                    {
+                        *r = sensitive;
+                    }
+                }
+                Expr::And(v) | Expr::Or(v) => v.iter_mut().for_each(heed),
+                Expr::Not(e) => heed(e),
+            }
+        }
+        self.filters.match_case = true;
+        if let Some(e) = &mut self.expr {
+            heed(e);
+        }
+        self
+    }
+
+    /// Whether answering needs the text itself (a regular expression, or words whose case
+    /// matters), not only the index, which holds words folded.
     pub fn needs_text_scan(&self) -> bool {
         fn scan(e: &Expr) -> bool {
             match e {
                 Expr::Match(Pattern::Regex(_)) => true,
-                Expr::Match(Pattern::Phrase(_)) => false,
+                Expr::Match(Pattern::Phrase(words)) => words.iter().any(|w| w.exact),
                 Expr::And(v) | Expr::Or(v) => v.iter().any(scan),
                 Expr::Not(e) => scan(e),
             }

@@ -56,7 +56,9 @@ impl Token {
     }
 }
 
-const FIELDS: &[&str] = &["speaker", "from", "to", "tag", "section", "status", "in"];
+const FIELDS: &[&str] = &[
+    "speaker", "from", "to", "tag", "section", "status", "in", "case",
+];
 
 /// Splits the query into tokens, each with its code-point offset.
 fn lex(input: &str) -> Result<Vec<(usize, Token)>, ParseError> {
@@ -383,6 +385,17 @@ impl Parser {
                     _ => return Err(bad(format!("in: is text, notes or all, not {value:?}"))),
                 };
             }
+            "case" => {
+                f.match_case = match value.trim().to_lowercase().as_str() {
+                    "sensitive" | "yes" | "on" => true,
+                    "insensitive" | "no" | "off" => false,
+                    _ => {
+                        return Err(bad(format!(
+                            "case: is sensitive or insensitive, not {value:?}"
+                        )));
+                    }
+                };
+            }
             _ => unreachable!("lex only makes fields of FIELDS"),
         }
         Ok(())
@@ -405,12 +418,23 @@ fn phrase(text: &str, allow_prefix: bool) -> Option<Expr> {
             Some(stem) if allow_prefix => (stem, true),
             _ => (raw, false),
         };
-        let folded = fold::words(raw);
-        let n = folded.len();
-        for (i, w) in folded.into_iter().enumerate() {
+        let mut found: Vec<(String, String)> = Vec::new();
+        let mut scratch = String::new();
+        fold::for_each_word(raw, &mut scratch, |w, start, end| {
+            let typed = raw
+                .chars()
+                .skip(start as usize)
+                .take((end - start) as usize)
+                .collect();
+            found.push((w.to_owned(), typed));
+        });
+        let n = found.len();
+        for (i, (text, typed)) in found.into_iter().enumerate() {
             words.push(Word {
-                text: w,
+                text,
                 prefix: prefix && i + 1 == n,
+                typed,
+                exact: false,
             });
         }
     }
