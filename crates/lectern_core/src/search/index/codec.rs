@@ -79,11 +79,13 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Appends `count` positions decoded from their deltas in `bytes`; most deltas take one
-/// byte, so eight such bytes at a time are taken first.
+/// Appends `count` positions decoded from their deltas in `bytes`, or stops soon after one
+/// past `limit` (the rest is not wanted); most deltas take one byte, so eight such bytes at a
+/// time are taken first.
 pub(super) fn decode_positions(
     bytes: &[u8],
     count: u32,
+    limit: u32,
     out: &mut Vec<u32>,
 ) -> Result<(), IndexError> {
     let short = || corrupt("positions run past their end");
@@ -114,6 +116,9 @@ pub(super) fn decode_positions(
         out.extend_from_slice(&eight);
         i += 8;
         k += 8;
+        if p > u64::from(limit) {
+            return Ok(());
+        }
     }
     while k < count {
         let b = *bytes.get(i).ok_or_else(short)?;
@@ -140,6 +145,9 @@ pub(super) fn decode_positions(
         p += delta;
         out.push(p as u32);
         k += 1;
+        if p > u64::from(limit) && u32::try_from(p).is_ok() {
+            return Ok(());
+        }
     }
     if p > u64::from(u32::MAX) {
         return Err(corrupt("a position is out of range"));

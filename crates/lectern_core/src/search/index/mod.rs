@@ -268,6 +268,27 @@ mod tests {
         }
     }
 
+    /// Read up to a limit, a word's positions are those of the whole list as far as the
+    /// limit at least, in order, and never others.
+    #[test]
+    fn positions_read_up_to_a_limit_hold_every_one_up_to_it() {
+        // Deltas of one byte and of several, so both ways of reading are taken.
+        let positions: Vec<u32> = (0..300u32).map(|i| i * i / 7 + i).collect();
+        let mut bytes = Vec::new();
+        let mut last = 0;
+        for &p in &positions {
+            codec::put_varint(&mut bytes, u64::from(p - last));
+            last = p;
+        }
+        for limit in [0, 1, 5, 8, 100, 1000, 12_000, positions[299], u32::MAX] {
+            let mut out = Vec::new();
+            codec::decode_positions(&bytes, 300, limit, &mut out).unwrap();
+            let wanted = positions.iter().filter(|&&p| p <= limit).count();
+            assert!(out.len() >= wanted, "{limit}");
+            assert_eq!(out, positions[..out.len()], "{limit}");
+        }
+    }
+
     #[test]
     fn varint_lengths_match_what_is_written() {
         for v in [

@@ -400,37 +400,62 @@ impl<B: Blob> Segment<B> {
         }
         let n = words.len() as u32;
         let mut out = Vec::new();
-        let mut positions: Vec<Vec<u32>> = vec![Vec::new(); lists.len()];
+        // Per word and list: how far its speeches have been passed (candidates come in order),
+        // and the entry of the speech at hand, if the list has it.
+        let mut cursors: Vec<Vec<usize>> = lists.iter().map(|l| vec![0; l.len()]).collect();
+        let mut here: Vec<Vec<Option<usize>>> = lists.iter().map(|l| vec![None; l.len()]).collect();
+        let mut order: Vec<(u32, usize)> = Vec::with_capacity(lists.len());
+        let mut starts: Vec<u32> = Vec::new();
+        let mut positions: Vec<u32> = Vec::new();
         for doc in candidates.unwrap_or_default() {
+            order.clear();
             for (k, word_lists) in lists.iter().enumerate() {
-                positions[k].clear();
-                for list in word_lists {
-                    list.positions(doc, &mut positions[k])?;
+                let mut count = 0;
+                for (j, list) in word_lists.iter().enumerate() {
+                    let entry = list.seek(doc, &mut cursors[k][j]);
+                    count += entry.map_or(0, |e| list.slices[e].2);
+                    here[k][j] = entry;
                 }
-                if word_lists.len() > 1 {
-                    positions[k].sort_unstable();
+                order.push((count, k));
+            }
+            // The word with the fewest places here leads; the others are read only while
+            // some of its places remain, and only as far as the last of them.
+            order.sort_unstable();
+            starts.clear();
+            for (step, &(_, k)) in order.iter().enumerate() {
+                let offset = k as u32;
+                let limit = if step == 0 {
+                    u32::MAX
+                } else {
+                    match starts.last() {
+                        Some(&last) => last.saturating_add(offset),
+                        None => break,
+                    }
+                };
+                positions.clear();
+                for (list, entry) in lists[k].iter().zip(&here[k]) {
+                    if let Some(entry) = *entry {
+                        list.positions(entry, limit, &mut positions)?;
+                    }
+                }
+                if lists[k].len() > 1 {
+                    positions.sort_unstable();
+                }
+                if step == 0 {
+                    starts.extend(positions.iter().filter_map(|&p| p.checked_sub(offset)));
+                } else {
+                    starts.retain(|&first| positions.binary_search(&(first + offset)).is_ok());
                 }
             }
-            // The word with the fewest places here leads; the others are looked up.
-            let lead = (0..positions.len())
-                .min_by_key(|&k| positions[k].len())
-                .unwrap_or(0);
-            let lead_offset = lead as u32;
-            let hits: Vec<Hit> = positions[lead]
-                .iter()
-                .filter_map(|&p| p.checked_sub(lead_offset))
-                .filter(|&first| {
-                    (0..positions.len()).all(|k| {
-                        k == lead || positions[k].binary_search(&(first + k as u32)).is_ok()
+            if !starts.is_empty() {
+                let hits = starts
+                    .iter()
+                    .map(|&first| Hit {
+                        first,
+                        len: n,
+                        pattern,
                     })
-                })
-                .map(|first| Hit {
-                    first,
-                    len: n,
-                    pattern,
-                })
-                .collect();
-            if !hits.is_empty() {
+                    .collect();
                 out.push((doc, hits));
             }
         }
@@ -447,13 +472,20 @@ struct TermList {
 }
 
 impl TermList {
-    /// Appends the positions of the word in `doc`, if it occurs there.
-    fn positions(&self, doc: u32, out: &mut Vec<u32>) -> Result<(), IndexError> {
-        let Ok(i) = self.docs.binary_search(&doc) else {
-            return Ok(());
-        };
-        let (start, len, count) = self.slices[i];
-        decode_positions(&self.bytes[start..start + len], count, out)
+    /// The entry of `doc` in this list, if it has one, looked for from `*cursor` on and the
+    /// cursor moved past the speeches before it: speeches asked for in increasing order cost
+    /// one pass over the list in all.
+    fn seek(&self, doc: u32, cursor: &mut usize) -> Option<usize> {
+        while self.docs.get(*cursor).is_some_and(|&d| d < doc) {
+            *cursor += 1;
+        }
+        (self.docs.get(*cursor) == Some(&doc)).then_some(*cursor)
+    }
+
+    /// Appends the positions of entry `entry` (a speech), up to soon after `limit`.
+    fn positions(&self, entry: usize, limit: u32, out: &mut Vec<u32>) -> Result<(), IndexError> {
+        let (start, len, count) = self.slices[entry];
+        decode_positions(&self.bytes[start..start + len], count, limit, out)
     }
 }
 
