@@ -27,6 +27,14 @@ fn answered(harness: &mut Harness<'_, LecternApp>) -> (usize, usize) {
     }
 }
 
+/// The app open on a copy of `files` from the sample archive, and the folder holding it.
+fn open_copy(files: &[&str]) -> (tempfile::TempDir, Harness<'static, LecternApp>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_sample(dir.path(), files);
+    let harness = harness(dir.path());
+    (dir, harness)
+}
+
 fn press(harness: &mut Harness<'_, LecternApp>, modifiers: Modifiers, key: Key) {
     harness.key_press_modifiers(modifiers, key);
     harness.run();
@@ -34,19 +42,13 @@ fn press(harness: &mut Harness<'_, LecternApp>, modifiers: Modifiers, key: Key) 
 
 #[test]
 fn a_phrase_is_found_opened_stepped_through_and_tagged() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path();
-    copy_sample(
-        root,
-        &[
-            "mi5/000_dd9ed34a99eb1f64.txt",
-            "sotu/1946-Truman-1.txt",
-            "sotu/2000-Clinton-1.txt",
-            "sotu/1790-Washington-1.txt",
-            "metadata.csv",
-        ],
-    );
-    let mut harness = harness(root);
+    let (_dir, mut harness) = open_copy(&[
+        "mi5/000_dd9ed34a99eb1f64.txt",
+        "sotu/1946-Truman-1.txt",
+        "sotu/2000-Clinton-1.txt",
+        "sotu/1790-Washington-1.txt",
+        "metadata.csv",
+    ]);
     harness.state_mut().search_for("\"national security\"");
     let (hits, speeches) = answered(&mut harness);
     // Truman once, Clinton twice, McCallum's speech four times; Washington never.
@@ -116,18 +118,12 @@ fn a_phrase_is_found_opened_stepped_through_and_tagged() {
 
 #[test]
 fn filters_and_errors_in_the_query() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path();
-    copy_sample(
-        root,
-        &[
-            "sotu/1946-Truman-1.txt",
-            "sotu/2000-Clinton-1.txt",
-            "sotu/2002-Bush-1.txt",
-            "metadata.csv",
-        ],
-    );
-    let mut harness = harness(root);
+    let (_dir, mut harness) = open_copy(&[
+        "sotu/1946-Truman-1.txt",
+        "sotu/2000-Clinton-1.txt",
+        "sotu/2002-Bush-1.txt",
+        "metadata.csv",
+    ]);
     harness
         .state_mut()
         .search_for("security from:2000 speaker:clinton");
@@ -159,18 +155,12 @@ fn filters_and_errors_in_the_query() {
 
 #[test]
 fn match_case_keeps_only_the_words_as_typed() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path();
-    copy_sample(
-        root,
-        &[
-            "mi5/000_dd9ed34a99eb1f64.txt",
-            "sotu/1946-Truman-1.txt",
-            "sotu/2000-Clinton-1.txt",
-            "metadata.csv",
-        ],
-    );
-    let mut harness = harness(root);
+    let (_dir, mut harness) = open_copy(&[
+        "mi5/000_dd9ed34a99eb1f64.txt",
+        "sotu/1946-Truman-1.txt",
+        "sotu/2000-Clinton-1.txt",
+        "metadata.csv",
+    ]);
     harness.state_mut().search_for("US");
     let (hits, speeches) = answered(&mut harness);
     assert_eq!(speeches, 3, "\"us\" is in every speech");

@@ -421,34 +421,38 @@ fn with_case_heeded_only_the_words_as_typed_are_found() {
     assert_eq!(written(&exact, &mut texts), all_us);
     assert_eq!(places(&exact).len(), all_us.len());
     // A phrase and a prefix heed case word by word; a regular expression heeds it too.
-    let phrase = search(
-        cache.path(),
-        archive,
-        "\"State of the Union\"",
-        &["--limit", "0", "--case-sensitive"],
-    );
-    for (path, start, end) in places(&phrase) {
-        assert_eq!(texts.slice(&path, start, end), "State of the Union");
+    // (query, how every hit is written, whether only its start is)
+    let written_as: &[(&str, &str, bool)] = &[
+        ("\"State of the Union\"", "State of the Union", false),
+        ("/the Union/", "the Union", false),
+        ("Terror*", "Terror", true),
+    ];
+    for &(query, written, prefix) in written_as {
+        let found = search(
+            cache.path(),
+            archive,
+            query,
+            &["--limit", "0", "--case-sensitive"],
+        );
+        assert!(total(&found) >= 1, "{query}");
+        for (path, start, end) in places(&found) {
+            let text = texts.slice(&path, start, end);
+            let holds = if prefix {
+                text.starts_with(written)
+            } else {
+                text == written
+            };
+            assert!(holds, "{query}: {path} {start}..{end} reads {text:?}");
+        }
     }
+    // Written otherwise, it is not found at all.
     let lower = search(
         cache.path(),
         archive,
-        "/state of the union/",
+        "/the union/",
         &["--limit", "0", "--case-sensitive"],
     );
-    for (path, start, end) in places(&lower) {
-        assert_eq!(texts.slice(&path, start, end), "state of the union");
-    }
-    let prefix = search(
-        cache.path(),
-        archive,
-        "Terror*",
-        &["--limit", "0", "--case-sensitive"],
-    );
-    assert!(total(&prefix) >= 1);
-    for (path, start, end) in places(&prefix) {
-        assert!(texts.slice(&path, start, end).starts_with("Terror"));
-    }
+    assert_eq!(total(&lower), 0);
 }
 
 #[test]
