@@ -21,12 +21,14 @@
 //! never a wrong answer or a panic. Building takes documents in order, in parts that can be
 //! built apart and merged ([`Builder::merge`]), so the caller may build them in parallel.
 
+mod answer;
 mod build;
 mod codec;
 mod read;
 
+pub use answer::{DocMatch, Found, Stats};
 pub use build::Builder;
-pub use read::{DocMatch, Found, Segment, Stats};
+pub use read::Segment;
 
 /// The last eight bytes of every segment file; the last byte is the format version.
 pub const MAGIC: &[u8; 8] = b"LECTIDX\x01";
