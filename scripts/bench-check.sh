@@ -12,21 +12,13 @@
 set -euo pipefail
 export LC_ALL=C
 
-runs=5
-corpus="${TMPDIR:-/tmp}/lectern-bench-corpus"
-while [ $# -gt 0 ]; do
-  case $1 in
-    --runs) runs=$2; shift 2 ;;
-    -h|--help) sed -n '2,/^set/s/^# \{0,1\}//p' "$0" | grep -v '^set'; exit 0 ;;
-    *) corpus=$1; shift ;;
-  esac
-done
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/bench-lib.sh
+. "$repo/scripts/bench-lib.sh"
+bench_args "$@"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# shellcheck source=scripts/bench-lib.sh
-. "$repo/scripts/bench-lib.sh"
 bench_setup bench-check
 
 echo "bench-check: warming the page cache and checking the corpus once"

@@ -1,6 +1,21 @@
+# shellcheck shell=bash disable=SC2034,SC2154 # sourced: its variables are the caller's
 # Shared by the benchmark scripts that time lectern beside ripgrep: sourced, not run.
-# Expects $repo (the repository), $corpus (the benchmark corpus folder) and $tmp (a scratch
-# folder) to be set; `bench_setup NAME` sets $lectern.
+# Expects $repo (the repository) and $tmp (a scratch folder) to be set; `bench_args "$@"`
+# sets $runs and $corpus (the benchmark corpus folder), `bench_setup NAME` sets $lectern.
+
+# Reads the scripts' common arguments: [--runs N] [CORPUS_DIR], and -h for the script's
+# own header.
+bench_args() {
+  runs=5
+  corpus="${TMPDIR:-/tmp}/lectern-bench-corpus"
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --runs) runs=$2; shift 2 ;;
+      -h|--help) sed -n '2,/^set/s/^# \{0,1\}//p' "$0" | grep -v '^set'; exit 0 ;;
+      *) corpus=$1; shift ;;
+    esac
+  done
+}
 
 # Installs ripgrep and GNU time when missing (as root), builds the release binary and the
 # corpus. NAME prefixes the messages.
