@@ -394,10 +394,6 @@ impl SearchIndex {
         texts: &Texts<'_>,
         reason: String,
     ) -> Result<(Self, Freshness), SearchError> {
-        fs::create_dir_all(dir).map_err(|e| SearchError::Write {
-            path: dir.to_path_buf(),
-            reason: e.to_string(),
-        })?;
         let (files, unindexed) = write_segments(dir, now, texts)?;
         let manifest = Manifest {
             version: VERSION,
