@@ -48,25 +48,36 @@ pub(crate) fn flatten_headings(paragraphs: &mut [Para]) {
 /// Accepted only when the document has several, or the line is in capitals or numbered. A
 /// title-like first line is the document's title instead.
 pub(crate) fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candidates) {
+    // Whether each paragraph is shaped like a heading, asked once: both tests below need it,
+    // and nearly every paragraph of a speech fails it at once.
+    let mut shaped: Vec<bool> = paragraphs
+        .iter()
+        .map(|p| {
+            p.text.len() <= MAX_HEADING_BYTES
+                && heading_shape(&p.text)
+                && (matches!(p.text, Cow::Borrowed(_)) || !p.text.contains('\n'))
+        })
+        .collect();
+    if !shaped.contains(&true) {
+        return;
+    }
     // A stack of headings ("II. THE FEDERAL PROGRAM", "INTERNATIONAL AFFAIRS", "I. FOREIGN
     // POLICY") between a closed paragraph and prose: each line in capitals or numbered.
-    let stackable = |p: &Para| {
-        p.text.len() <= MAX_HEADING_BYTES
+    let stackable = |shaped: &[bool], i: usize, p: &Para| {
+        shaped[i]
             && (p.kind == RawKind::Paragraph
                 || (p.kind == RawKind::ListItem && is_numbered(&p.text)))
-            && !p.text.contains('\n')
             && is_capitals(&p.text)
-            && heading_shape(&p.text)
     };
     let mut stacked = Vec::new();
     let mut start = 0;
     while start < paragraphs.len() {
-        if !stackable(&paragraphs[start]) {
+        if !stackable(&shaped, start, &paragraphs[start]) {
             start += 1;
             continue;
         }
         let end = (start..paragraphs.len())
-            .find(|&i| !stackable(&paragraphs[i]))
+            .find(|&i| !stackable(&shaped, i, &paragraphs[i]))
             .unwrap_or(paragraphs.len());
         let closed_before = start == 0 || ends_sentence(&paragraphs[start - 1].text);
         let prose_after = paragraphs.get(end).is_some_and(|n| {
@@ -88,8 +99,10 @@ pub(crate) fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candi
                     && (minor(first_word) || minor(last_word) || prev.ends_with('-'));
                 if continues {
                     let joined = format!("{prev} {cur}");
+                    shaped[k - 1] = heading_shape(&joined);
                     paragraphs[k - 1].text = Cow::Owned(joined);
                     paragraphs.remove(k);
+                    shaped.remove(k);
                     end -= 1;
                 } else {
                     k += 1;
@@ -99,17 +112,13 @@ pub(crate) fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candi
         }
         start = end;
     }
-    // Cheap tests first: most paragraphs are far too long to be headings.
     let is_candidate = |i: usize, p: &Para| -> bool {
         // "2. FOREIGN ECONOMIC POLICY" reads as a list item but is a numbered heading.
         let kind_fits = || {
             p.kind == RawKind::Paragraph
                 || (p.kind == RawKind::ListItem && is_numbered(&p.text) && is_capitals(&p.text))
         };
-        let shaped = p.text.len() <= MAX_HEADING_BYTES
-            && kind_fits()
-            && (matches!(p.text, Cow::Borrowed(_)) || !p.text.contains('\n'))
-            && heading_shape(&p.text);
+        let shaped = shaped[i] && kind_fits();
         let next_is_prose = || {
             paragraphs.get(i + 1).is_some_and(|n| {
                 n.kind == RawKind::Paragraph
