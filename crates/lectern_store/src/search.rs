@@ -735,9 +735,10 @@ fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), SearchError> {
         })
 }
 
-/// Removes the indexes of archives that no longer exist (their folder is gone), so the cache
-/// does not keep growing with archives long deleted. Indexes whose manifest cannot be read
-/// are left to the archive that owns them, which rebuilds them.
+/// Removes the indexes of archives that are gone, so the cache does not keep growing with
+/// archives moved, renamed or deleted long ago (an index of 10,000 speeches is nearly 200 MB).
+/// Indexes whose manifest cannot be read are left to the archive that owns them, which
+/// rebuilds them.
 fn remove_orphans(all: &Path) {
     let Ok(entries) = fs::read_dir(all) else {
         return;
@@ -746,10 +747,36 @@ fn remove_orphans(all: &Path) {
         let Ok(manifest) = read_manifest(&entry.path()) else {
             continue;
         };
-        if !manifest.root.is_empty() && !Path::new(&manifest.root).exists() {
+        let built = fs::metadata(entry.path().join(MANIFEST))
+            .and_then(|m| m.modified())
+            .ok();
+        if !manifest.root.is_empty() && is_gone(Path::new(&manifest.root), built, SystemTime::now())
+        {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
+}
+
+/// How long the index of an archive on a drive that is away is kept.
+const AWAY_FOR: std::time::Duration = std::time::Duration::from_hours(30 * 24);
+
+/// Whether the archive at `root`, whose index was last written at `built`, is gone for good:
+/// its folder is missing while the folder that held it is there (moved, renamed or deleted).
+/// When both are missing the archive may be on a drive that is unplugged or not mounted, so
+/// it counts as gone only once its index has gone unwritten for [`AWAY_FOR`].
+fn is_gone(root: &Path, built: Option<SystemTime>, now: SystemTime) -> bool {
+    if !matches!(root.try_exists(), Ok(false)) {
+        return false;
+    }
+    if root
+        .parent()
+        .is_some_and(|parent| matches!(parent.try_exists(), Ok(true)))
+    {
+        return true;
+    }
+    built
+        .and_then(|built| now.duration_since(built).ok())
+        .is_some_and(|age| age > AWAY_FOR)
 }
 
 /// Removes segment files the manifest no longer names (leaving files younger than a minute:
@@ -794,4 +821,34 @@ pub fn anchored_notes(
     }
     notes.sort();
     Ok(Some(notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_archive_is_gone_when_its_folder_is_missing_but_not_its_parent_or_for_long() {
+        let tmp = tempfile::tempdir().expect("temporary folder");
+        let now = SystemTime::now();
+        let here = tmp.path().join("archive");
+        fs::create_dir(&here).expect("archive folder");
+        assert!(!is_gone(&here, Some(now), now), "an archive still there");
+        let deleted = tmp.path().join("deleted");
+        assert!(
+            is_gone(&deleted, Some(now), now),
+            "moved, renamed or deleted"
+        );
+        let away = tmp.path().join("drive").join("archive");
+        assert!(!is_gone(&away, Some(now), now), "a drive away since today");
+        let long_ago = now - AWAY_FOR - std::time::Duration::from_mins(1);
+        assert!(
+            is_gone(&away, Some(long_ago), now),
+            "a drive away for months"
+        );
+        assert!(
+            !is_gone(&away, None, now),
+            "a drive away, for how long unknown"
+        );
+    }
 }

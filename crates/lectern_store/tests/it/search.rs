@@ -699,25 +699,38 @@ fn sync_sees_a_changed_document() {
 #[test]
 fn the_index_of_a_deleted_archive_is_cleared_from_the_cache() {
     let archive = Archive::new();
-    // A second archive indexed into the same cache folder, then deleted.
-    let gone = tempfile::tempdir().expect("temp dir");
-    let other = gone.path().join("other");
-    fs::create_dir_all(&other).expect("folder");
-    fs::copy(
-        Path::new(SAMPLE).join("sotu/1790-Washington-1.txt"),
-        other.join("1790-Washington-1.txt"),
-    )
-    .expect("copy");
-    SearchIndex::open(&other, archive.cache.path()).expect("indexes");
-    let other_index = index_dir(archive.cache.path(), &other);
-    assert!(other_index.join("manifest.json").is_file());
-    drop(gone);
-    // The next build in that cache folder clears the orphan and keeps its own.
+    // Two more archives indexed into the same cache folder: one then deleted from a folder
+    // that stays, one on a "drive" that goes away with the folder holding it.
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let index_of = |folder: &Path| {
+        fs::create_dir_all(folder).expect("folder");
+        fs::copy(
+            Path::new(SAMPLE).join("sotu/1790-Washington-1.txt"),
+            folder.join("1790-Washington-1.txt"),
+        )
+        .expect("copy");
+        SearchIndex::open(folder, archive.cache.path()).expect("indexes");
+        let index = index_dir(archive.cache.path(), folder);
+        assert!(index.join("manifest.json").is_file());
+        index
+    };
+    let deleted = elsewhere.path().join("deleted");
+    let deleted_index = index_of(&deleted);
+    let drive = elsewhere.path().join("drive");
+    let away_index = index_of(&drive.join("speeches"));
+    fs::remove_dir_all(&deleted).expect("delete the archive");
+    fs::remove_dir_all(&drive).expect("unplug the drive");
+    // The next build in that cache folder clears the deleted archive's index, keeps the one
+    // of the archive that may come back, and keeps its own.
     let (index, freshness) = archive.open();
     assert_built(&freshness);
     assert!(
-        !other_index.exists(),
+        !deleted_index.exists(),
         "the deleted archive's index is removed"
+    );
+    assert!(
+        away_index.join("manifest.json").is_file(),
+        "the index of an archive on a drive that is away is kept"
     );
     assert!(index.dir().join("manifest.json").is_file());
 }
