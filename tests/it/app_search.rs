@@ -70,8 +70,10 @@ fn a_phrase_is_found_opened_stepped_through_and_tagged() {
     for span in spans {
         assert_eq!(doc.slice(*span).to_lowercase(), "national security");
     }
+    harness.get_by_label("In the open speech: hit 1 of 2 (N / P, F3)");
     press(&mut harness, Modifiers::NONE, Key::F3);
     assert_eq!(harness.state().reader_hits().1, Some(1));
+    harness.get_by_label("In the open speech: hit 2 of 2 (N / P, F3)");
     press(&mut harness, Modifiers::NONE, Key::N);
     assert_eq!(
         harness.state().reader_hits().1,

@@ -144,14 +144,19 @@ pub fn show(
     });
     if around.open_hits > 0 {
         let (open_hits, current) = (around.open_hits, around.current);
-        let at = current.map_or_else(|| "—".to_owned(), |c| (c + 1).to_string());
-        ui.label(
-            RichText::new(format!(
-                "In the open speech: hit {at} of {open_hits} (N / P, F3)"
-            ))
-            .weak()
-            .small(),
-        );
+        let text = match current {
+            Some(c) => format!(
+                "In the open speech: hit {} of {} (N / P, F3)",
+                thousands(c + 1),
+                thousands(open_hits)
+            ),
+            None if open_hits == 1 => "In the open speech: 1 hit (N or F3 to go to it)".to_owned(),
+            None => format!(
+                "In the open speech: {} hits (N or F3 for the first)",
+                thousands(open_hits)
+            ),
+        };
+        ui.label(RichText::new(text).weak().small());
     }
     per_year_chart(ui, results);
     ui.separator();
