@@ -35,25 +35,38 @@ impl LoadError {
 
 fn read_source(path: &Path) -> Result<Vec<u8>, LoadError> {
     let mut bytes = Vec::new();
-    read_source_into(path, &mut bytes)?;
+    let len = read_source_into(path, &mut bytes)?;
+    bytes.truncate(len);
     Ok(bytes)
 }
 
-/// Reads the file at `path` into `bytes` (cleared first), refusing files over the size limit
-/// before reading them. Reusing one buffer across files spares an allocation per file.
-fn read_source_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), LoadError> {
+/// Reads the file at `path` into the start of `bytes` and returns how many bytes it held,
+/// refusing files over the size limit before reading them. Reusing one buffer across files
+/// spares an allocation per file; the buffer only grows, so a file costs no zeroing of it.
+fn read_source_into(path: &Path, bytes: &mut Vec<u8>) -> Result<usize, LoadError> {
     let io = |e: std::io::Error| LoadError::Io(io_reason(&e));
-    bytes.clear();
-    let file = File::open(path).map_err(io)?;
+    let mut file = File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
     if len > MAX_FILE_BYTES {
         return Err(ImportError::TooLarge { bytes: len }.into());
     }
-    bytes.reserve(len as usize);
-    // Read what the file held when it was opened: stopping at that length spares a read
-    // call per file, and a file growing meanwhile is never read without bound.
-    file.take(len).read_to_end(bytes).map_err(io)?;
-    Ok(())
+    let len = len as usize;
+    if bytes.len() < len {
+        bytes.resize(len, 0);
+    }
+    // Read what the file held when it was opened, asking for all of it at once (one call
+    // for most files, where reading to the end asks for 8 KB, then 16, then 32): a file
+    // growing meanwhile is never read without bound, and one shrinking reads short.
+    let mut filled = 0;
+    while filled < len {
+        match file.read(&mut bytes[filled..len]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io(e)),
+        }
+    }
+    Ok(filled)
 }
 
 /// Loads one file. `relative` is its path relative to the archive root (for the catalogue
@@ -73,8 +86,8 @@ pub(crate) fn load_file_with(
     catalogue: &Catalogue,
     buffer: &mut Vec<u8>,
 ) -> Result<Document, LoadError> {
-    read_source_into(path, buffer)?;
-    let bytes = buffer.as_slice();
+    let len = read_source_into(path, buffer)?;
+    let bytes = &buffer[..len];
     let options = ImportOptions {
         path: relative,
         catalogue: catalogue.lookup(relative),
