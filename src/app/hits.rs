@@ -7,7 +7,7 @@ use lectern_core::annotation::{AnchorStatus, Annotation, TagName};
 use super::LecternApp;
 
 /// More passages than this in one auto-coding is almost surely a search too wide.
-const MAX_CODED: usize = 10_000;
+pub(super) const MAX_CODED: usize = 10_000;
 
 impl LecternApp {
     /// Works out the search's hits in the open speech when the search, the speech or the

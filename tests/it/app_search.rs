@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use lectern::app::LecternApp;
 
 use crate::app::{copy_sample, harness};
@@ -188,4 +188,41 @@ fn match_case_keeps_only_the_words_as_typed() {
     harness.get_by_label("Match case").click();
     harness.run();
     assert_eq!(answered(&mut harness), (hits, speeches));
+}
+
+#[test]
+fn a_search_too_wide_to_tag_is_refused_before_its_hits_are_placed() {
+    let (_dir, mut harness) = open_copy(&[
+        "sotu/1946-Truman-1.txt",
+        "sotu/1901-Roosevelt-1.txt",
+        "sotu/1862-Lincoln-1.txt",
+        "sotu/2000-Clinton-1.txt",
+        "sotu/1918-Wilson-1.txt",
+        "metadata.csv",
+    ]);
+    harness.state_mut().search_for("the OR of OR and OR to");
+    let (hits, _) = answered(&mut harness);
+    assert!(hits > 10_000, "{hits} hits");
+    let tag_box = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Tag");
+    tag_box.click();
+    tag_box.type_text("everything");
+    harness.run();
+    let label = format!("all {} hits", group_thousands(hits));
+    assert!(
+        harness.get_by_label(&label).accesskit_node().is_disabled(),
+        "tagging every hit is refused"
+    );
+}
+
+/// `n` with a comma between each group of three digits, as the panel shows counts.
+fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -9,6 +9,7 @@ use lectern_core::search::results::Snippet;
 
 use super::worker::{Results, Sort};
 use super::{CONTEXT, IndexStatus, Row, SearchState};
+use crate::app::hits::MAX_CODED;
 use crate::app::{Archive, Command};
 
 /// What the panel shows of the rest of the window.
@@ -309,16 +310,29 @@ fn auto_coding(
         let tag = TagName::new(&state.tag);
         let ready = !tag.0.is_empty();
         let total = state.results.as_ref().map_or(0, |r| r.total);
+        // A search this wide is almost surely a mistake, and its hits are not all placed:
+        // refused before any is worked out, so the window never stalls on it.
+        let too_many = total > MAX_CODED;
         let all = ui
             .add_enabled(
-                ready && total > 0,
+                ready && total > 0 && !too_many,
                 egui::Button::new(if total == 1 {
                     "the 1 hit".to_owned()
                 } else {
                     format!("all {} hits", thousands(total))
                 }),
             )
-            .on_hover_text("Tag every hit in the text as a new annotation, in one undoable step");
+            .on_hover_text("Tag every hit in the text as a new annotation, in one undoable step")
+            .on_disabled_hover_text(if too_many {
+                format!(
+                    "More than {} hits: narrow the search to tag them all",
+                    thousands(MAX_CODED)
+                )
+            } else if ready {
+                "Nothing found to tag".to_owned()
+            } else {
+                "Type a tag name first".to_owned()
+            });
         let chosen = state.chosen_count();
         let some = ui
             .add_enabled(
