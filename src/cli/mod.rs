@@ -20,9 +20,14 @@ use clap::{Parser, Subcommand};
 /// Lectern: a desktop archive for offline speech collections.
 #[derive(Debug, Parser)]
 #[command(name = "lectern", version, about, long_about = None)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// An archive folder to open in the desktop app, as `lectern open FOLDER` does (how a
+    /// file manager's "Open with" starts it)
+    #[arg(value_name = "FOLDER")]
+    pub archive: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -185,6 +190,13 @@ pub enum Command {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
+    let open = |archive: PathBuf| {
+        if archive.is_dir() {
+            crate::app::run(Some(archive)).map(|()| true)
+        } else {
+            Err(anyhow::anyhow!("not a folder: {}", archive.display()))
+        }
+    };
     let result = match cli.command {
         Some(Command::Inspect { paths, json, text }) => inspect::run(&paths, json, text),
         Some(Command::Check {
@@ -278,14 +290,11 @@ pub fn run(cli: Cli) -> ExitCode {
             from: from.as_deref(),
             to: to.as_deref(),
         }),
-        Some(Command::Open { archive }) => {
-            if archive.is_dir() {
-                crate::app::run(Some(archive)).map(|()| true)
-            } else {
-                Err(anyhow::anyhow!("not a folder: {}", archive.display()))
-            }
-        }
-        None => crate::app::run(None).map(|()| true),
+        Some(Command::Open { archive }) => open(archive),
+        None => match cli.archive {
+            Some(archive) => open(archive),
+            None => crate::app::run(None).map(|()| true),
+        },
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -169,6 +169,22 @@ fn check_refuses_a_missing_folder() {
 }
 
 #[test]
+fn a_folder_alone_opens_the_app_and_a_missing_one_is_refused() {
+    // `lectern FOLDER` is `lectern open FOLDER`, as a file manager starts it; the window
+    // cannot open here, so only the refusal is run.
+    for args in [&["no/such/folder"][..], &["open", "no/such/folder"]] {
+        let output = lectern(args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("not a folder: no/such/folder"),
+            "{args:?}"
+        );
+    }
+    let help = lectern(&["--help"]);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("lectern [FOLDER]"));
+}
+
+#[test]
 fn timeline_draws_the_archive_and_a_tags_passages_as_svg() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("archive");
