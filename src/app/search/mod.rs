@@ -21,10 +21,16 @@ use worker::{Event, Request, Results, Worker};
 use super::Archive;
 use lectern_store::Freshness;
 
-/// Hits shown under a speech before "more".
+/// A row's snippet, and where its hits lie in the snippet's middle part, in code points.
+type RowSnippet = (Snippet, Vec<std::ops::Range<usize>>);
+
+/// Rows of hits shown under a speech before "more".
 const FIRST_HITS: usize = 3;
 /// Code points of context on each side of a hit in a snippet.
 const CONTEXT: usize = 70;
+/// Hits of one paragraph starting within this many code points of a row's first hit share
+/// its row and snippet, so common words ("the OR of") do not list one sentence many times.
+const ROW_SPAN: usize = 2 * CONTEXT;
 
 /// Where the index stands.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -58,7 +64,8 @@ struct Asked {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Row {
     Speech(usize),
-    Hit(usize, usize),
+    /// Hits `first..=last` of a speech, close together in one paragraph.
+    Hits(usize, usize, usize),
     /// "N more hits" under a speech.
     More(usize, usize),
 }
@@ -100,7 +107,8 @@ pub struct SearchState {
     /// The tag auto-coding applies, and to how much text around each hit.
     pub tag: String,
     pub extent: super::reader::Extent,
-    snippets: HashMap<(usize, usize), Snippet>,
+    /// By (speech, first hit): the row's snippet.
+    snippets: HashMap<(usize, usize), RowSnippet>,
     /// What the last auto-coding did.
     pub message: Option<String>,
     /// Where the index is kept; the user's cache folder when not set.
@@ -180,7 +188,7 @@ impl SearchState {
                         self.chosen.clear();
                         self.expanded.clear();
                         self.results = Some(*results);
-                        self.rebuild_rows();
+                        self.rebuild_rows(archive);
                     }
                     Event::Results(_) => {}
                 }
@@ -271,21 +279,30 @@ impl SearchState {
         }
     }
 
-    fn rebuild_rows(&mut self) {
+    fn rebuild_rows(&mut self, archive: &Archive) {
         self.rows.clear();
         let Some(results) = &self.results else {
             return;
         };
         for (g, group) in results.groups.iter().enumerate() {
             self.rows.push(Row::Speech(g));
+            let doc = archive.speeches.get(group.speech).map(|(_, doc)| doc);
+            let rows = hit_rows(&group.hits, doc);
             let shown = if self.expanded.contains(&g) {
-                group.hits.len()
+                rows.len()
             } else {
-                group.hits.len().min(FIRST_HITS)
+                rows.len().min(FIRST_HITS)
             };
-            self.rows.extend((0..shown).map(|h| Row::Hit(g, h)));
-            if shown < group.hits.len() {
-                self.rows.push(Row::More(g, group.hits.len() - shown));
+            self.rows.extend(
+                rows[..shown]
+                    .iter()
+                    .map(|&(first, last)| Row::Hits(g, first, last)),
+            );
+            let hidden = rows
+                .get(shown)
+                .map_or(0, |&(first, _)| group.hits.len() - first);
+            if hidden > 0 {
+                self.rows.push(Row::More(g, hidden));
             }
         }
     }
@@ -357,4 +374,28 @@ impl SearchState {
     pub fn chosen_count(&self) -> usize {
         self.chosen.len()
     }
+}
+
+/// The rows of a speech's hits, as (first, last) hit: text hits in one paragraph starting
+/// within [`ROW_SPAN`] of the row's first share a row; hits in notes and memos have one each.
+fn hit_rows(hits: &[collect::Hit], doc: Option<&lectern_core::Document>) -> Vec<(usize, usize)> {
+    let block = |hit: &collect::Hit| doc.and_then(|d| d.block_at(hit.span.start)).map(|b| b.span);
+    let mut rows: Vec<(usize, usize)> = Vec::new();
+    for (h, hit) in hits.iter().enumerate() {
+        if let Some(row) = rows.last_mut() {
+            let first = &hits[row.0];
+            let joins = hit.place == Place::Text
+                && first.place == Place::Text
+                && hit.span.start <= first.span.start + ROW_SPAN
+                && hit.span.start >= hits[row.1].span.end
+                && block(hit).is_some()
+                && block(hit) == block(first);
+            if joins {
+                row.1 = h;
+                continue;
+            }
+        }
+        rows.push((h, h));
+    }
+    rows
 }

@@ -1,14 +1,17 @@
 //! Drawing the search panel: the query and its options, the answer's counts and hits per
 //! year, auto-coding, and the list of speeches and hits (only the rows in view).
 
+use std::ops::Range;
+
 use egui::{Color32, RichText, text::LayoutJob};
+use lectern_core::CharSpan;
 use lectern_core::annotation::TagName;
 use lectern_core::search::Scope;
 use lectern_core::search::collect::{self, Place};
-use lectern_core::search::results::Snippet;
+use lectern_core::search::results::{self, Snippet};
 
 use super::worker::{Results, Sort};
-use super::{CONTEXT, IndexStatus, Row, SearchState};
+use super::{CONTEXT, IndexStatus, Row, RowSnippet, SearchState};
 use crate::app::hits::MAX_CODED;
 use crate::app::{Archive, Command};
 
@@ -374,7 +377,9 @@ fn result_list(
                 let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect));
                 match row {
                     Row::Speech(g) => speech_row(&mut child, archive, state, g, commands),
-                    Row::Hit(g, h) => hit_row(&mut child, archive, state, g, h, commands),
+                    Row::Hits(g, first, last) => {
+                        hit_row(&mut child, archive, state, (g, first, last), commands);
+                    }
                     Row::More(g, n) => {
                         child.add_space(4.0);
                         if child.link(format!("{n} more in this speech")).clicked() {
@@ -387,7 +392,7 @@ fn result_list(
     state.rows = rows;
     if let Some(g) = expand {
         state.expanded.insert(g);
-        state.rebuild_rows();
+        state.rebuild_rows(archive);
     }
 }
 
@@ -445,45 +450,48 @@ fn hit_row(
     ui: &mut egui::Ui,
     archive: &Archive,
     state: &mut SearchState,
-    g: usize,
-    h: usize,
+    (g, first, last): (usize, usize, usize),
     commands: &mut Vec<Command>,
 ) {
     let Some(group) = state.results.as_ref().and_then(|r| r.groups.get(g)) else {
         return;
     };
-    let Some(hit) = group.hits.get(h).cloned() else {
+    let Some(hits) = group.hits.get(first..=last).map(<[_]>::to_vec) else {
         return;
     };
+    let hit = hits[0].clone();
     let speech = group.speech;
     let Some((path, doc)) = archive.speeches.get(speech) else {
         return;
     };
     let notes = archive.notes_of(path);
-    let snippet = state
+    let (snippet, marks) = state
         .snippets
-        .entry((g, h))
-        .or_insert_with(|| collect::snippet(doc, notes, &hit, CONTEXT).unwrap_or_default())
+        .entry((g, first))
+        .or_insert_with(|| row_snippet(doc, notes, &hits))
         .clone();
+    let members = || (first..=last).map(|h| (g, h));
     ui.horizontal_top(|ui| {
-        let mut chosen = state.chosen.contains(&(g, h));
+        let mut chosen = members().all(|m| state.chosen.contains(&m));
+        let what = if hits.len() == 1 {
+            "Choose this hit for tagging".to_owned()
+        } else {
+            format!("Choose these {} hits for tagging", hits.len())
+        };
         let tick = (hit.place == Place::Text).then(|| {
             let response = ui.checkbox(&mut chosen, "");
             response.widget_info(|| {
-                egui::WidgetInfo::selected(
-                    egui::accesskit::Role::CheckBox,
-                    true,
-                    chosen,
-                    "Choose this hit for tagging",
-                )
+                egui::WidgetInfo::selected(egui::accesskit::Role::CheckBox, true, chosen, &what)
             });
-            response.on_hover_text("Choose this hit for tagging")
+            response.on_hover_text(&what)
         });
         if tick.is_some_and(|r| r.changed()) {
-            if chosen {
-                state.chosen.insert((g, h));
-            } else {
-                state.chosen.remove(&(g, h));
+            for m in members() {
+                if chosen {
+                    state.chosen.insert(m);
+                } else {
+                    state.chosen.remove(&m);
+                }
             }
         }
         let margin = match (
@@ -500,7 +508,7 @@ fn hit_row(
             egui::vec2(44.0, 14.0),
             egui::Label::new(RichText::new(margin).weak().small()),
         );
-        let job = snippet_job(ui, &snippet);
+        let job = snippet_job(ui, &snippet, &marks);
         let response = ui
             .add(egui::Label::new(job).wrap().sense(egui::Sense::click()))
             .on_hover_cursor(egui::CursorIcon::PointingHand);
@@ -511,8 +519,34 @@ fn hit_row(
     });
 }
 
-/// A snippet on at most two lines, the hit marked like a hit in the reader.
-fn snippet_job(ui: &egui::Ui, snippet: &Snippet) -> LayoutJob {
+/// The snippet of a row of hits and where each hit lies in its middle part, in code points:
+/// one hit's own snippet, or the stretch from the first hit to the last of several in one
+/// paragraph.
+fn row_snippet(
+    doc: &lectern_core::Document,
+    notes: Option<&lectern_core::annotation::SpeechNotes>,
+    hits: &[collect::Hit],
+) -> RowSnippet {
+    let [first, .., last] = hits else {
+        let snippet = hits
+            .first()
+            .and_then(|hit| collect::snippet(doc, notes, hit, CONTEXT))
+            .unwrap_or_default();
+        let marked = 0..snippet.hit.chars().count();
+        return (snippet, vec![marked]);
+    };
+    let start = first.span.start;
+    let snippet = results::snippet(doc, CharSpan::new(start, last.span.end), CONTEXT);
+    let marks = hits
+        .iter()
+        .map(|h| h.span.start - start..h.span.end - start)
+        .collect();
+    (snippet, marks)
+}
+
+/// A snippet on at most two lines, its hits (`marks`, code points into its middle part)
+/// marked like hits in the reader.
+fn snippet_job(ui: &egui::Ui, snippet: &Snippet, marks: &[Range<usize>]) -> LayoutJob {
     let font = egui::TextStyle::Body.resolve(ui.style());
     let text = ui.visuals().text_color();
     let strong = ui.visuals().strong_text_color();
@@ -524,7 +558,25 @@ fn snippet_job(ui: &egui::Ui, snippet: &Snippet) -> LayoutJob {
     job.append(&snippet.before, 0.0, plain.clone());
     let mut marked = egui::TextFormat::simple(font, strong);
     marked.background = hit_colour(ui.visuals().dark_mode, false);
-    job.append(&snippet.hit, 0.0, marked);
+    // Code points of the middle part to bytes, with its end.
+    let bytes: Vec<usize> = snippet
+        .hit
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(snippet.hit.len()))
+        .collect();
+    let byte = |c: usize| bytes[c.min(bytes.len() - 1)];
+    let mut at = 0;
+    for mark in marks {
+        let (start, end) = (byte(mark.start).max(at), byte(mark.end));
+        if start >= end {
+            continue;
+        }
+        job.append(&snippet.hit[at..start], 0.0, plain.clone());
+        job.append(&snippet.hit[start..end], 0.0, marked.clone());
+        at = end;
+    }
+    job.append(&snippet.hit[at..], 0.0, plain.clone());
     job.append(&snippet.after, 0.0, plain);
     job
 }
