@@ -329,8 +329,19 @@ pub fn show(
                     }
                 }
             }
-            // The axis.
-            let axis_y = lanes_top + f32::from(lanes) * LANE + 2.0;
+            // The axis, under the lanes, or kept at the bottom of the view when the lanes
+            // go on below it, so the years are always in sight.
+            let lanes_bottom = lanes_top + f32::from(lanes) * LANE + 2.0;
+            let axis_y = lanes_bottom
+                .min(ui.clip_rect().bottom() - 20.0)
+                .max(lanes_top);
+            if axis_y < lanes_bottom {
+                painter.rect_filled(
+                    egui::Rect::from_x_y_ranges(rect.x_range(), axis_y - 1.0..=axis_y + 20.0),
+                    0.0,
+                    visuals.panel_fill,
+                );
+            }
             painter.hline(
                 plot.x_range(),
                 axis_y,
@@ -490,11 +501,15 @@ pub fn show(
                     let factor = f64::from((-scroll / 200.0).exp() / pinch);
                     let at = t_at(p.x);
                     let (a, b) = (at - (at - from) * factor, at + (to - at) * factor);
-                    // Never finer than a few days across, never wider than a millennium.
-                    if b - a > 0.02 && b - a < 1000.0 {
+                    // Never finer than a few days across (nor wider than the archive's
+                    // years: see `keep_in_view` below).
+                    if b - a > 0.02 {
                         state.view = Some((a, b));
                     }
                 }
+            }
+            if let Some((a, b)) = state.view {
+                state.view = timeline::keep_in_view(a, b, (first.floor(), last.ceil()));
             }
             if let Some(item) = hovered {
                 let (path, doc) = &archive.speeches[item];

@@ -167,6 +167,24 @@ impl Step {
     }
 }
 
+/// A view of `from..to` (years) kept on the archive's own years `whole`: no wider than
+/// them (`None`, the whole archive, when it would be) and moved back inside them when it
+/// strays past either end, so zooming out or panning never leaves the speeches behind.
+pub fn keep_in_view(from: f64, to: f64, whole: (f64, f64)) -> Option<(f64, f64)> {
+    let span = to - from;
+    if span.is_nan() || span <= 0.0 || span >= whole.1 - whole.0 {
+        return None;
+    }
+    let shift = if from < whole.0 {
+        whole.0 - from
+    } else if to > whole.1 {
+        whole.1 - to
+    } else {
+        0.0
+    };
+    Some((from + shift, to + shift))
+}
+
 /// The finest step whose ticks stay at least `min_gap` pixels apart when `years` years take
 /// `pixels` pixels.
 pub fn choose_step(years: f64, pixels: f64, min_gap: f64) -> Step {
@@ -333,6 +351,37 @@ pub fn tag_counts<'a>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_view_stays_on_the_archives_years() {
+        let whole = (1790.0, 2026.0);
+        for (view, kept, why) in [
+            ((1900.0, 1950.0), Some((1900.0, 1950.0)), "inside: as it is"),
+            (
+                (1700.0, 1750.0),
+                Some((1790.0, 1840.0)),
+                "before the first: moved on",
+            ),
+            (
+                (2000.0, 2100.0),
+                Some((1926.0, 2026.0)),
+                "after the last: moved back",
+            ),
+            (
+                (1500.0, 2800.0),
+                None,
+                "wider than the archive: the whole archive",
+            ),
+            (
+                (1790.0, 2026.0),
+                None,
+                "the archive exactly: the whole archive",
+            ),
+            ((1950.0, 1950.0), None, "empty: the whole archive"),
+        ] {
+            assert_eq!(super::keep_in_view(view.0, view.1, whole), kept, "{why}");
+        }
+    }
+
     use super::*;
 
     fn d(s: &str) -> PartialDate {
