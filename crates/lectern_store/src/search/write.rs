@@ -1,0 +1,150 @@
+//! Building segments: speeches read and imported (or taken as loaded) in parallel parts,
+//! merged and written as one segment file per group of threads.
+
+use std::fs::{self, File};
+use std::io::BufWriter;
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use lectern_core::Document;
+use lectern_core::search::index::{Builder, DocInfo};
+use rayon::prelude::*;
+
+use super::files::Fingerprint;
+use super::{SearchError, Texts};
+use crate::load::{READ_BUFFER, load_file_with};
+
+/// Speeches at least this many are indexed by several threads, each writing a segment of its
+/// own.
+pub(super) const SPLIT_FROM: usize = 1000;
+
+/// Indexes the speeches of `fingerprints` (in parallel, in order) into new segment files;
+/// returns their names, in order, and the files that could not be indexed.
+///
+/// A large set is split into one group of consecutive speeches per thread, and each group is
+/// merged and written as a segment of its own as soon as it is built: the writing is shared
+/// between the threads rather than left to one at the end. Each group is built in two parts
+/// a thread can take, so a thread held up does not hold the other back.
+pub(super) fn write_segments(
+    dir: &Path,
+    fingerprints: &[Fingerprint],
+    texts: &Texts<'_>,
+) -> Result<(Vec<String>, Vec<Fingerprint>), SearchError> {
+    fs::create_dir_all(dir).map_err(|e| SearchError::Write {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let threads = rayon::current_num_threads();
+    let groups = if fingerprints.len() >= SPLIT_FROM {
+        threads
+    } else {
+        1
+    };
+    let per_group = fingerprints.len().div_ceil(groups).max(1);
+    let written: Vec<Result<(String, Vec<Fingerprint>), SearchError>> = fingerprints
+        .par_chunks(per_group)
+        .enumerate()
+        .map(|(group, chunk)| {
+            let parts = if groups == 1 { threads * 2 } else { 2 };
+            write_segment(dir, group, chunk, parts, texts)
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut unindexed = Vec::new();
+    for w in written {
+        let (file, u) = w?;
+        files.push(file);
+        unindexed.extend(u);
+    }
+    Ok((files, unindexed))
+}
+
+/// Builds the speeches of `fingerprints` in `parts` parts (in parallel) and writes them as one
+/// segment file; returns its name and the files that could not be indexed.
+pub(super) fn write_segment(
+    dir: &Path,
+    group: usize,
+    fingerprints: &[Fingerprint],
+    parts: usize,
+    texts: &Texts<'_>,
+) -> Result<(String, Vec<Fingerprint>), SearchError> {
+    let write_error = |path: &Path, e: &dyn std::fmt::Display| SearchError::Write {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let per_part = fingerprints.len().div_ceil(parts).max(1);
+    let built: Vec<(Builder, Vec<Fingerprint>)> = fingerprints
+        .par_chunks(per_part)
+        .map(|chunk| {
+            let mut builder = Builder::new();
+            let mut unindexed = Vec::new();
+            for fp in chunk {
+                if !index_one(&mut builder, fp, texts) {
+                    unindexed.push(fp.clone());
+                }
+            }
+            (builder, unindexed)
+        })
+        .collect();
+    let (builders, unindexed): (Vec<Builder>, Vec<Vec<Fingerprint>>) = built.into_iter().unzip();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let name = format!(
+        "{:016x}.seg",
+        xxhash_rust::xxh3::xxh3_64(format!("{nanos}-{}-{group}", std::process::id()).as_bytes())
+    );
+    let tmp = dir.join(format!("{name}.tmp"));
+    let file = File::create(&tmp).map_err(|e| write_error(&tmp, &e))?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    Builder::merge(&builders, &mut out).map_err(|e| write_error(&tmp, &e))?;
+    let file = out.into_inner().map_err(|e| write_error(&tmp, &e))?;
+    drop(file);
+    fs::rename(&tmp, dir.join(&name)).map_err(|e| write_error(&tmp, &e))?;
+    Ok((name, unindexed.into_iter().flatten().collect()))
+}
+
+/// Adds one speech to `builder`; false when it is not a speech or cannot be read.
+pub(super) fn index_one(builder: &mut Builder, fp: &Fingerprint, texts: &Texts<'_>) -> bool {
+    let index = |builder: &mut Builder, doc: &Document| {
+        let metadata = &doc.metadata;
+        let info = DocInfo {
+            path: fp.path.clone(),
+            size: fp.size,
+            modified: fp.modified,
+            hash: doc.content_hash().0,
+            title: metadata.title().unwrap_or_default().to_owned(),
+            date: metadata.date().map(|d| d.to_string()).unwrap_or_default(),
+            speakers: metadata.speakers().to_vec(),
+            words: 0,
+        };
+        builder.add(info, &doc.text);
+    };
+    match texts {
+        Texts::Loaded(docs) => match docs.get(fp.path.as_str()) {
+            Some(doc) => {
+                index(builder, doc);
+                true
+            }
+            None => false,
+        },
+        Texts::Files {
+            root,
+            catalogue,
+            entries,
+        } => {
+            let path = entries
+                .get(fp.path.as_str())
+                .map_or_else(|| root.join(&fp.path), |e| e.path.clone());
+            let loaded = READ_BUFFER
+                .with_borrow_mut(|buffer| load_file_with(&path, &fp.path, catalogue, buffer));
+            match loaded {
+                Ok(doc) => {
+                    index(builder, &doc);
+                    true
+                }
+                Err(_) => false,
+            }
+        }
+    }
+}
