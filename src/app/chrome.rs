@@ -297,12 +297,13 @@ impl LecternApp {
                     1 => "1 speech".to_owned(),
                     n => format!("{n} speeches"),
                 });
-                let count = archive.problem_count;
-                let label = match count {
-                    0 => egui::RichText::new("Import report"),
-                    1 => egui::RichText::new("1 problem").color(ui.visuals().warn_fg_color),
-                    n => egui::RichText::new(format!("{n} problems"))
-                        .color(ui.visuals().warn_fg_color),
+                let warn = ui.visuals().warn_fg_color;
+                let label = match (archive.problem_count, archive.note_count) {
+                    (0, 0) => egui::RichText::new("Import report"),
+                    (0, 1) => egui::RichText::new("1 import note"),
+                    (0, n) => egui::RichText::new(format!("{n} import notes")),
+                    (1, _) => egui::RichText::new("1 problem").color(warn),
+                    (n, _) => egui::RichText::new(format!("{n} problems")).color(warn),
                 };
                 if ui
                     .button(label)

@@ -112,6 +112,8 @@ pub struct Archive {
     pub problems: Vec<String>,
     /// Entries of the problems list, counted once at load rather than every frame.
     pub problem_count: usize,
+    /// Import notes that only say how a text was cleaned, listed with the problems.
+    pub note_count: usize,
     /// Changes made to the folder outside the app; `None` when it cannot be watched.
     watching: Option<watcher::Watching>,
 }
@@ -327,6 +329,7 @@ impl LecternApp {
                     notes,
                     problems: loaded.problems,
                     problem_count: 0,
+                    note_count: 0,
                     watching: None,
                 };
                 let wake = {
@@ -337,7 +340,7 @@ impl LecternApp {
                     Ok(watching) => archive.watching = Some(watching),
                     Err(err) => archive.problems.push(err),
                 }
-                archive.problem_count = problems::count(&archive);
+                (archive.problem_count, archive.note_count) = problems::count(&archive);
                 self.opener.opened(&archive.root);
                 self.archive = Some(archive);
                 self.selected = None;
@@ -395,7 +398,7 @@ impl LecternApp {
             && !failed.is_empty()
         {
             archive.problems.extend(failed);
-            archive.problem_count = problems::count(archive);
+            (archive.problem_count, archive.note_count) = problems::count(archive);
         }
         if ctx.input(|i| i.viewport().close_requested()) {
             self.close_requested(ctx);

@@ -14,16 +14,22 @@ fn has_problem(doc: &CheckEntry) -> bool {
         || !doc.conflict_copies.is_empty()
 }
 
-/// How many entries the list has above the skipped files. Skipped files, which are
-/// usually not speeches at all (a README, the catalogue), are listed but not counted.
-pub fn count(archive: &Archive) -> usize {
+/// How many entries the list has above the skipped files: the problems (files not read,
+/// notes not read, conflict copies, import notes that ask for a check such as a guessed
+/// encoding), and the import notes that only say how a text was cleaned (chrome removed,
+/// paragraphs re-joined). Skipped files, which are usually not speeches at all (a README,
+/// the catalogue), are listed but not counted.
+pub fn count(archive: &Archive) -> (usize, usize) {
     let per_file = |d: &CheckEntry| {
         usize::from(d.status == CheckStatus::Failed)
-            + d.warnings.len()
+            + (d.warnings.len() - d.cleaning_notes.min(d.warnings.len()))
             + usize::from(d.sidecar_error.is_some())
             + usize::from(!d.conflict_copies.is_empty())
     };
-    archive.report.documents.iter().map(per_file).sum::<usize>() + archive.problems.len()
+    let documents = &archive.report.documents;
+    let problems = documents.iter().map(per_file).sum::<usize>() + archive.problems.len();
+    let notes = documents.iter().map(|d| d.cleaning_notes).sum();
+    (problems, notes)
 }
 
 pub fn show(ui: &mut egui::Ui, archive: &Archive, commands: &mut Vec<Command>) {

@@ -133,7 +133,7 @@ impl LecternApp {
         };
         if let Some(problem) = problem {
             archive.problems.push(problem);
-            archive.problem_count = problems::count(archive);
+            (archive.problem_count, archive.note_count) = problems::count(archive);
         }
     }
 
@@ -165,6 +165,6 @@ impl LecternApp {
         if spawned.is_ok() {
             self.merges.push(receiver);
         }
-        archive.problem_count = problems::count(archive);
+        (archive.problem_count, archive.note_count) = problems::count(archive);
     }
 }

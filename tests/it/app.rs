@@ -200,7 +200,7 @@ fn the_keyboard_moves_through_speeches_and_opens_the_lists() {
     harness.get_by_label("0 of 26 speeches");
 
     // The seed's import notes are listed; files that are not speeches in their own section.
-    harness.get_by_label("2 problems").click();
+    harness.get_by_label("2 import notes").click();
     harness.run();
     harness.get_by_label("Problems");
     assert_eq!(harness.query_all_by_label("Import note").count(), 2);

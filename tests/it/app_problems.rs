@@ -186,3 +186,26 @@ fn notes_that_cannot_be_saved_go_to_a_folder_the_researcher_names() {
     );
     assert_eq!(loaded.notes[SPEECH].annotations.len(), 1);
 }
+
+#[test]
+fn notes_on_cleaning_are_not_counted_as_problems_but_a_guessed_encoding_is() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    // The seed: page chrome removed and a paragraph re-joined, two notes on its reading.
+    copy_sample(root, &["mi5/000_dd9ed34a99eb1f64.txt"]);
+    let cleaned = harness(root);
+    cleaned.get_by_role_and_label(egui::accesskit::Role::Button, "2 import notes");
+    drop(cleaned);
+    // A speech in Windows-1252 is read with a guessed encoding: a problem to check.
+    std::fs::write(
+        root.join("latin.txt"),
+        b"Mesdames et messieurs, l'\xe9t\xe9 dernier fut long.\n",
+    )
+    .expect("write");
+    let mut harness = harness(root);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "1 problem")
+        .click();
+    harness.run();
+    assert_eq!(harness.query_all_by_label("Import note").count(), 3);
+}

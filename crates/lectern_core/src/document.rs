@@ -391,6 +391,14 @@ pub enum WarningKind {
     Empty,
 }
 
+impl WarningKind {
+    /// Whether the warning only says how the text was cleaned (page chrome removed,
+    /// paragraphs re-joined): worth a look, but not a problem with the file.
+    pub fn is_cleaning(self) -> bool {
+        matches!(self, Self::ChromeRemoved | Self::Rejoined)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -83,6 +83,10 @@ pub struct CheckEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sections: Option<usize>,
     pub warnings: Vec<String>,
+    /// How many of `warnings` only say how the text was cleaned
+    /// ([`lectern_core::document::WarningKind::is_cleaning`]).
+    #[serde(skip)]
+    pub cleaning_notes: usize,
     /// `"ok"`, `"corrupt"` or `"unreadable"` for a speech with a sidecar; absent without one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sidecar: Option<&'static str>,
@@ -112,6 +116,7 @@ impl CheckEntry {
             paragraphs: None,
             sections: None,
             warnings: Vec::new(),
+            cleaning_notes: 0,
             sidecar: None,
             sidecar_error: None,
             annotations: None,
@@ -130,6 +135,7 @@ impl CheckEntry {
         entry.paragraphs = Some(doc.paragraphs().count());
         entry.sections = Some(doc.sections.len());
         entry.warnings = doc.warnings.iter().map(|w| w.message.clone()).collect();
+        entry.cleaning_notes = doc.warnings.iter().filter(|w| w.kind.is_cleaning()).count();
         entry
     }
 
