@@ -68,7 +68,7 @@ xdotool key F1; sleep 0.8
 shot shortcuts
 xdotool key Escape; sleep 0.3
 # The problems list (files skipped, import notes).
-click 675 12
+click 585 12
 shot problems
 xdotool key Escape; sleep 0.3
 # Annotating: back to the introduction, select words with the pointer (the Highlight

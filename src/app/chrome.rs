@@ -234,7 +234,7 @@ impl LecternApp {
                     self.tag_manager
                         .show(ui, &archive.notes.notebook, &mut self.commands);
                 });
-            egui::Window::new("Problems")
+            egui::Window::new("Import report")
                 .open(&mut self.open_windows.problems)
                 .pivot(egui::Align2::CENTER_CENTER)
                 .default_pos(ctx.content_rect().center())

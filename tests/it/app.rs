@@ -202,7 +202,7 @@ fn the_keyboard_moves_through_speeches_and_opens_the_lists() {
     // The seed's import notes are listed; files that are not speeches in their own section.
     harness.get_by_label("2 import notes").click();
     harness.run();
-    harness.get_by_label("Problems");
+    harness.get_by_label("Import report");
     assert_eq!(harness.query_all_by_label("Import note").count(), 2);
     harness
         .get_by_label("Files that are not speeches (3)")
