@@ -12,7 +12,7 @@ use crate::date::find_date_in_text;
 use crate::document::Provenance;
 use crate::import::builder::{BlockBuilder, RawKind};
 use crate::import::inline::push_inline;
-use crate::import::plain::{Para, ends_sentence, is_prose, starts_turn};
+use crate::import::para::{Para, ends_sentence, is_prose, starts_turn};
 use crate::metadata::Candidates;
 
 /// The first level-1 heading, before any prose, is the document's title.

@@ -13,6 +13,7 @@ mod headings;
 mod html;
 mod inline;
 mod markdown;
+mod para;
 mod plain;
 mod scrape;
 mod stage_directions;

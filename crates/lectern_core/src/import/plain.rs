@@ -15,9 +15,9 @@ use std::borrow::Cow;
 use smallvec::SmallVec;
 
 use crate::document::{Provenance, SourceFormat, Warning, WarningKind};
-use crate::import::builder::{BlockBuilder, RawBlock, RawKind};
+use crate::import::builder::{RawBlock, RawKind};
 use crate::import::headings::{detect_headings, flatten_headings, take_title};
-use crate::import::inline::push_inline;
+use crate::import::para::{Para, Screen, ends_sentence, heading_marker, starts_turn};
 use crate::import::scrape::{lines, looks_scraped, remove_chrome};
 use crate::metadata::Candidates;
 
@@ -135,52 +135,6 @@ fn is_blank(line: &str) -> bool {
     line.bytes().all(|b| b.is_ascii_whitespace())
 }
 
-pub(crate) fn heading_marker(line: &str) -> Option<(u8, &str)> {
-    let trimmed = line.trim_start();
-    let hashes = trimmed.bytes().take_while(|&b| b == b'#').count();
-    if !(1..=6).contains(&hashes) {
-        return None;
-    }
-    let rest = &trimmed[hashes..];
-    if !rest.starts_with([' ', '\t']) || rest.trim().is_empty() {
-        return None;
-    }
-    let title = rest.trim().trim_end_matches('#').trim();
-    Some((hashes as u8, title))
-}
-
-pub(crate) fn is_prose(text: &str) -> bool {
-    ends_sentence(text) && text.split_whitespace().nth(7).is_some()
-}
-
-/// Ends with punctuation that closes a sentence, a clause or a quotation.
-pub(crate) fn ends_sentence(text: &str) -> bool {
-    let last = text
-        .trim_end()
-        .trim_end_matches(['*', '_'])
-        .chars()
-        .next_back();
-    matches!(
-        last,
-        Some(
-            '.' | '!'
-                | '?'
-                | ':'
-                | ';'
-                | '…'
-                | '"'
-                | '”'
-                | '’'
-                | '\''
-                | ')'
-                | ']'
-                | '—'
-                | '–'
-                | '-'
-        )
-    )
-}
-
 /// "Published date: 08 Oct 2024" or a dateline such as "December 8, 1863" near the top
 /// becomes the date and leaves the text, so ¶ numbers count the speech alone.
 fn take_date_lines(paragraphs: &mut Vec<Para<'_>>, candidates: &mut Candidates) {
@@ -237,119 +191,6 @@ fn take_date_lines(paragraphs: &mut Vec<Para<'_>>, candidates: &mut Candidates) 
     }
 }
 
-/// What a whole document holds, found with one search each, so that paragraphs of a
-/// document without them skip the per-paragraph searches.
-#[derive(Clone, Copy, Debug)]
-// Independent yes/no facts about one text, each answered by the same searches.
-#[allow(clippy::struct_excessive_bools)]
-pub(crate) struct Screen {
-    /// `<` or `&`: inline HTML or character references may be present.
-    pub markup: bool,
-    /// Tabs, carriage returns or double spaces: white space needs folding.
-    pub irregular_space: bool,
-    /// `(/…`, `(http…` or `(#…`: lines of navigation links may be present.
-    pub link_target: bool,
-    /// `<a `: an HTML link, the mark of a page saved as text.
-    pub anchor: bool,
-    /// `#`: a Markdown-like heading may be present.
-    pub hash: bool,
-}
-
-impl Screen {
-    /// One search for `(`, `<` and `#` and one for `&`, tab and carriage return (plus one for
-    /// a double space when needed) answer every question asked of the whole text.
-    pub(crate) fn of(text: &str) -> Self {
-        let bytes = text.as_bytes();
-        let mut screen = Self {
-            markup: false,
-            irregular_space: false,
-            link_target: false,
-            anchor: false,
-            hash: false,
-        };
-        for i in memchr::memchr3_iter(b'(', b'<', b'#', bytes) {
-            let rest = &bytes[i + 1..];
-            match bytes[i] {
-                b'(' => {
-                    screen.link_target |= rest.starts_with(b"/")
-                        || rest.starts_with(b"http")
-                        || rest.starts_with(b"#");
-                }
-                b'<' => {
-                    screen.markup = true;
-                    screen.anchor |= rest.get(..2).is_some_and(|b| b.eq_ignore_ascii_case(b"a "));
-                }
-                _ => screen.hash = true,
-            }
-            if screen.link_target && screen.anchor && screen.hash {
-                break;
-            }
-        }
-        for i in memchr::memchr3_iter(b'&', b'\t', b'\r', bytes) {
-            if bytes[i] == b'&' {
-                screen.markup = true;
-            } else {
-                screen.irregular_space = true;
-            }
-            if screen.markup && screen.irregular_space {
-                break;
-            }
-        }
-        screen.irregular_space |= memchr::memmem::find(bytes, b"  ").is_some();
-        screen
-    }
-}
-
-/// A paragraph (or heading) on its way to becoming a block.
-#[derive(Debug)]
-pub(crate) struct Para<'a> {
-    pub kind: RawKind,
-    /// Borrowed from the source when the paragraph is one line, as most are.
-    pub text: Cow<'a, str>,
-    pub blank_before: usize,
-    /// Which run of lines between blank lines the paragraph came from.
-    pub chunk: usize,
-    /// Whether that run was this one line.
-    pub one_line: bool,
-}
-
-impl<'a> Para<'a> {
-    fn into_block(self, markdown: bool, screen: Screen) -> Option<RawBlock<'a>> {
-        let has_markup = (screen.markup
-            && memchr::memchr2(b'<', b'&', self.text.as_bytes()).is_some())
-            || (markdown && self.text.bytes().any(|b| matches!(b, b'*' | b'_' | b'[')));
-        // A borrowed paragraph is one source line, so it holds no line break.
-        let one_line = matches!(self.text, Cow::Borrowed(_)) || !self.text.contains('\n');
-        let trimmed = !self.text.starts_with(char::is_whitespace)
-            && !self.text.ends_with(char::is_whitespace);
-        if !has_markup && !screen.irregular_space && one_line && trimmed {
-            // A trimmed line of a document without tabs or double spaces is already folded.
-            let text = self.text;
-            return (!text.is_empty()).then_some(RawBlock {
-                kind: self.kind,
-                text,
-                marks: Vec::new(),
-            });
-        }
-        let mut builder = BlockBuilder::with_capacity(self.text.len());
-        if has_markup {
-            push_inline(&mut builder, &self.text, markdown);
-        } else {
-            // Plain text was cleaned as a whole before it was split into paragraphs.
-            builder.push_clean_str(&self.text);
-        }
-        let kind = self.kind;
-        let mut block = builder.finish(kind)?;
-        if block.is_heading() {
-            // Emphasis on a whole heading (`### **State Threats**`) is decoration.
-            block
-                .marks
-                .retain(|m| !(m.start == 0 && m.end == block.text.len()));
-        }
-        Some(block)
-    }
-}
-
 fn is_list_marker(line: &str) -> bool {
     let t = line.trim_start();
     if t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with("– ")
@@ -358,22 +199,6 @@ fn is_list_marker(line: &str) -> bool {
     }
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     (1..=3).contains(&digits) && (t[digits..].starts_with(". ") || t[digits..].starts_with(") "))
-}
-
-/// `THE PRESIDENT: …`, `Q: …` at the start of a line: a new turn even without a blank line.
-pub(crate) fn starts_turn(line: &str) -> bool {
-    let t = line.trim_start();
-    let head = &t.as_bytes()[..t.len().min(40)];
-    let Some(colon) = memchr::memchr(b':', head) else {
-        return false;
-    };
-    let label = &t[..colon];
-    matches!(label, "Q" | "A")
-        || (label.chars().any(char::is_alphabetic)
-            && !label.chars().any(char::is_lowercase)
-            && label
-                .chars()
-                .all(|c| c.is_alphabetic() || " .'-".contains(c)))
 }
 
 fn to_paragraphs<'a>(chunks: &[Chunk<'a>], scraped: bool) -> Vec<Para<'a>> {

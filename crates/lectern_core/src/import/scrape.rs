@@ -6,7 +6,8 @@
 //! marker ("Back to …", "Related …") once the speech has begun. Everything removed is counted
 //! so the importer can say so in a warning.
 
-use crate::import::plain::{Chunk, Screen, heading_marker, is_prose};
+use crate::import::para::{Screen, heading_marker, is_prose};
+use crate::import::plain::Chunk;
 
 /// Quick test for `(/`, `(http` or `(#` anywhere in the line.
 fn has_link_target(line: &str) -> bool {
