@@ -155,7 +155,9 @@ impl LecternApp {
                 });
             }
             None => {
-                egui::CentralPanel::default_margins().show(ui, Self::welcome);
+                egui::CentralPanel::default_margins().show(ui, |ui| {
+                    Self::welcome(ui, self.loading.as_ref().map(|j| &*j.archive));
+                });
             }
         }
     }
@@ -350,11 +352,18 @@ impl LecternApp {
         });
     }
 
-    fn welcome(ui: &mut egui::Ui) {
+    /// The window before an archive is open: the folder being read while a load is under
+    /// way (the bar below counts its files), else how to open one.
+    fn welcome(ui: &mut egui::Ui, loading: Option<&std::path::Path>) {
         ui.vertical_centered(|ui| {
             ui.add_space(80.0);
-            ui.heading("Open a folder of speeches");
-            ui.label("Type its path above and press Enter. Lectern never changes your files.");
+            if let Some(folder) = loading {
+                ui.heading(format!("Reading {}", folder.display()));
+                ui.label("Lectern never changes your files.");
+            } else {
+                ui.heading("Open a folder of speeches");
+                ui.label("Type its path above and press Enter. Lectern never changes your files.");
+            }
         });
     }
 }

@@ -49,6 +49,13 @@ fn loading_shows_progress_and_cancel_stops_it() {
         harness.step();
         std::thread::sleep(Duration::from_millis(5));
     }
+    // The window says what it is reading, not how to open a folder.
+    harness.get_by_label(&format!("Reading {}", dir.path().display()));
+    assert!(
+        harness
+            .query_by_label("Open a folder of speeches")
+            .is_none()
+    );
     harness.get_by_label("Cancel").click();
     // The click is seen in one frame and applied as the next begins.
     harness.step();
