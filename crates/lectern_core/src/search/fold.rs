@@ -246,7 +246,8 @@ pub fn words(text: &str) -> Vec<String> {
 pub fn word_spans(text: &str) -> Vec<(u32, u32)> {
     let mut out = Vec::with_capacity(text.len() / 6);
     let mut scratch = String::new();
-    for_each_word(text, &mut scratch, |_, s, e| out.push((s, e)));
+    // The spans alone: ASCII words are not lowercased on the way.
+    scan_words(text, &mut scratch, |_, s, e| out.push((s, e)));
     out
 }
 
