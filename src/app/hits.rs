@@ -5,6 +5,7 @@ use lectern_core::annotation::edit::Edit;
 use lectern_core::annotation::{AnchorStatus, Annotation, TagName};
 
 use super::LecternApp;
+use super::search::panel::thousands;
 
 /// More passages than this in one auto-coding is almost surely a search too wide.
 pub(super) const MAX_CODED: usize = 10_000;
@@ -55,8 +56,9 @@ impl LecternApp {
         };
         if targets.len() > MAX_CODED {
             self.search.message = Some(format!(
-                "{} passages is more than {MAX_CODED}: narrow the search first",
-                targets.len()
+                "{} passages is more than {}: narrow the search first",
+                thousands(targets.len()),
+                thousands(MAX_CODED)
             ));
             return;
         }
@@ -96,14 +98,19 @@ impl LecternApp {
         }
         let added = coded.len();
         let already = if skipped > 0 {
-            format!(" ({skipped} already were)")
+            format!(" ({} already were)", thousands(skipped))
         } else {
             String::new()
         };
         self.search.message = Some(if added == 0 {
             format!("Nothing to tag{already}")
         } else {
-            format!("Tagged {added} passages #{tag}{already}. Ctrl+Z undoes it.")
+            let passages = if added == 1 {
+                "1 passage".to_owned()
+            } else {
+                format!("{} passages", thousands(added))
+            };
+            format!("Tagged {passages} #{tag}{already}. Ctrl+Z undoes it.")
         });
         if added > 0 {
             let edit = super::reader::with_tag_defined(

@@ -191,7 +191,7 @@ fn match_case_keeps_only_the_words_as_typed() {
 }
 
 #[test]
-fn a_search_too_wide_to_tag_is_refused_before_its_hits_are_placed() {
+fn a_search_too_wide_to_tag_is_refused_and_a_narrower_one_is_tagged() {
     let (_dir, mut harness) = open_copy(&[
         "sotu/1946-Truman-1.txt",
         "sotu/1901-Roosevelt-1.txt",
@@ -220,6 +220,16 @@ fn a_search_too_wide_to_tag_is_refused_before_its_hits_are_placed() {
         all.accesskit_node().is_disabled(),
         "tagging every hit is refused"
     );
+
+    // Narrowed to one common word, its three thousand or so hits are tagged in one step,
+    // and the message counts them as the button does.
+    harness.state_mut().search_for("of");
+    let (hits, _) = answered(&mut harness);
+    assert!((1_000..10_000).contains(&hits), "{hits} hits");
+    let grouped = format!("{},{:03}", hits / 1000, hits % 1000);
+    harness.get_by_label(&format!("all {grouped} hits")).click();
+    harness.run();
+    harness.get_by_label_contains(&format!("Tagged {grouped} passages #everything"));
 }
 
 #[test]

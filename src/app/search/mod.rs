@@ -3,7 +3,7 @@
 //! chosen, in one undoable step). The index and the searching live on the `lectern-search`
 //! thread ([`worker`]); the panel only sends requests and draws answers.
 
-mod panel;
+pub(super) mod panel;
 mod worker;
 
 use std::collections::{HashMap, HashSet};

@@ -202,7 +202,8 @@ fn index_status(ui: &mut egui::Ui, status: &IndexStatus) {
     }
 }
 
-fn thousands(n: usize) -> String {
+/// `n` with its digits grouped by thousands: 13,573.
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
