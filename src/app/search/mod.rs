@@ -21,7 +21,7 @@ use worker::{Event, Request, Results, Worker};
 use super::Archive;
 use lectern_store::Freshness;
 
-/// A row's snippet, and where its hits lie in the snippet's middle part, in code points.
+/// A row's snippet, and where its hits lie in the snippet's middle part, as byte ranges.
 type RowSnippet = (Snippet, Vec<std::ops::Range<usize>>);
 
 /// Rows of hits shown under a speech before "more".
@@ -381,6 +381,8 @@ impl SearchState {
 fn hit_rows(hits: &[collect::Hit], doc: Option<&lectern_core::Document>) -> Vec<(usize, usize)> {
     let block = |hit: &collect::Hit| doc.and_then(|d| d.block_at(hit.span.start)).map(|b| b.span);
     let mut rows: Vec<(usize, usize)> = Vec::new();
+    // The paragraph of the row being filled, found once per row.
+    let mut row_block = None;
     for (h, hit) in hits.iter().enumerate() {
         if let Some(row) = rows.last_mut() {
             let first = &hits[row.0];
@@ -388,14 +390,19 @@ fn hit_rows(hits: &[collect::Hit], doc: Option<&lectern_core::Document>) -> Vec<
                 && first.place == Place::Text
                 && hit.span.start <= first.span.start + ROW_SPAN
                 && hit.span.start >= hits[row.1].span.end
-                && block(hit).is_some()
-                && block(hit) == block(first);
+                && row_block.is_some()
+                && block(hit) == row_block;
             if joins {
                 row.1 = h;
                 continue;
             }
         }
         rows.push((h, h));
+        row_block = if hit.place == Place::Text {
+            block(hit)
+        } else {
+            None
+        };
     }
     rows
 }

@@ -533,19 +533,28 @@ fn row_snippet(
             .first()
             .and_then(|hit| collect::snippet(doc, notes, hit, CONTEXT))
             .unwrap_or_default();
-        let marked = 0..snippet.hit.chars().count();
+        let marked = 0..snippet.hit.len();
         return (snippet, vec![marked]);
     };
     let start = first.span.start;
     let snippet = results::snippet(doc, CharSpan::new(start, last.span.end), CONTEXT);
+    // Code points of the middle part to bytes, with its end: worked out once per row here,
+    // not on every frame the row is drawn.
+    let bytes: Vec<usize> = snippet
+        .hit
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(snippet.hit.len()))
+        .collect();
+    let byte = |c: usize| bytes[c.min(bytes.len() - 1)];
     let marks = hits
         .iter()
-        .map(|h| h.span.start - start..h.span.end - start)
+        .map(|h| byte(h.span.start - start)..byte(h.span.end - start))
         .collect();
     (snippet, marks)
 }
 
-/// A snippet on at most two lines, its hits (`marks`, code points into its middle part)
+/// A snippet on at most two lines, its hits (`marks`, byte ranges of its middle part)
 /// marked like hits in the reader.
 fn snippet_job(ui: &egui::Ui, snippet: &Snippet, marks: &[Range<usize>]) -> LayoutJob {
     let font = egui::TextStyle::Body.resolve(ui.style());
@@ -559,17 +568,9 @@ fn snippet_job(ui: &egui::Ui, snippet: &Snippet, marks: &[Range<usize>]) -> Layo
     job.append(&snippet.before, 0.0, plain.clone());
     let mut marked = egui::TextFormat::simple(font, strong);
     marked.background = hit_colour(ui.visuals().dark_mode, false);
-    // Code points of the middle part to bytes, with its end.
-    let bytes: Vec<usize> = snippet
-        .hit
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(snippet.hit.len()))
-        .collect();
-    let byte = |c: usize| bytes[c.min(bytes.len() - 1)];
     let mut at = 0;
     for mark in marks {
-        let (start, end) = (byte(mark.start).max(at), byte(mark.end));
+        let (start, end) = (mark.start.max(at), mark.end.min(snippet.hit.len()));
         if start >= end {
             continue;
         }
