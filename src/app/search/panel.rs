@@ -133,7 +133,16 @@ pub fn show(
             thousands(results.total),
             thousands(results.groups.len())
         ));
-        let how = if results.indexed { "index" } else { "read" };
+        let how = if results.indexed {
+            "index".to_owned()
+        } else {
+            let speeches = if results.read == 1 {
+                "speech"
+            } else {
+                "speeches"
+            };
+            format!("{} {speeches} read", thousands(results.read))
+        };
         ui.label(
             RichText::new(format!(
                 "{:.0} ms, {how}",

@@ -2,7 +2,7 @@
 //! reused from the cache after loading, updated when files change) and answers searches, the
 //! newest first, so typing never waits for the index or for a slow regular expression.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
@@ -71,6 +71,9 @@ pub struct Results {
     pub elapsed: Duration,
     /// Whether the index answered (else every speech was read).
     pub indexed: bool,
+    /// Speeches whose text was read to find the hits: those the index lacks or has in
+    /// another version, or, when the index cannot answer, those it narrowed the search to.
+    pub read: usize,
 }
 
 /// One speech's hits.
@@ -217,6 +220,23 @@ pub fn search(request: &Request, index: Option<&SearchIndex>) -> Results {
         for i in &read {
             from_index.remove(i);
         }
+    } else if let (Some(index), Some(wide)) = (index, query.index_superset())
+        && query.filters.scope == lectern_core::search::Scope::Text
+        && let Ok(matches) = index.search(&wide)
+    {
+        // Case matters, so the text is read, but only in the speeches the index finds (and
+        // those it lacks or has in another version).
+        let found: HashSet<&str> = matches
+            .iter()
+            .map(|m| index.doc(m.doc).path.as_str())
+            .collect();
+        read.retain(|&i| {
+            let (path, doc) = &speeches[i];
+            found.contains(path.as_str())
+                || index
+                    .find(path)
+                    .is_none_or(|r| index.doc(r).hash != doc.content_hash().0)
+        });
     }
     let keep = |i: usize| {
         let (path, doc) = &speeches[i];
@@ -248,6 +268,7 @@ pub fn search(request: &Request, index: Option<&SearchIndex>) -> Results {
     let must_place = results::needs_document(&query.filters);
     let mut groups = Vec::new();
     let mut placed = 0;
+    let mut read_count = 0;
     // Placed in the order shown, so the speeches beyond the budget are the last ones; by
     // relevance, the index's score orders them (speeches read have none yet and go first).
     if request.sort == Sort::Date || !indexed {
@@ -270,6 +291,7 @@ pub fn search(request: &Request, index: Option<&SearchIndex>) -> Results {
                 (hits, n, score)
             }
             None => {
+                read_count += 1;
                 let hits = collect::speech_hits(query, doc, notes, None, &lineage);
                 let score = results::scan_score(hits.len(), doc.word_count());
                 let n = hits.len();
@@ -306,6 +328,7 @@ pub fn search(request: &Request, index: Option<&SearchIndex>) -> Results {
         undated,
         elapsed: started.elapsed(),
         indexed,
+        read: read_count,
     }
 }
 
@@ -389,6 +412,30 @@ mod tests {
             assert!(indexed.total > 0, "{query} finds something");
             assert_eq!(summary(&indexed), summary(&read), "{query}");
             assert_eq!(indexed.per_year, read.per_year, "{query}");
+        }
+        // Where case matters the text is read, but only in the speeches the index finds for
+        // the words to find (a NOT of such words narrows nothing).
+        for (query, narrowed) in [
+            ("case:sensitive \"Soviet Union\"", true),
+            ("case:sensitive (Internet OR atomic*)", true),
+            ("case:sensitive Iraq NOT Soviet", true),
+            ("case:sensitive Congress NOT congress", true),
+            ("case:sensitive (Iraq OR (security NOT Congress))", false),
+            ("/secur[a-z]+/", false),
+        ] {
+            let indexed = answer(&speeches, Some(&index), query, Sort::Date);
+            let read = answer(&speeches, None, query, Sort::Date);
+            assert!(!indexed.indexed, "{query}");
+            assert!(indexed.total > 0, "{query} finds something");
+            assert_eq!(summary(&indexed), summary(&read), "{query}");
+            assert_eq!(read.read, speeches.len(), "{query}");
+            assert_eq!(
+                indexed.read < speeches.len(),
+                narrowed,
+                "{query}: {} of {} read",
+                indexed.read,
+                speeches.len()
+            );
         }
         // By relevance, the speeches come by score, the highest first.
         let ranked = answer(&speeches, Some(&index), "security", Sort::Relevance);

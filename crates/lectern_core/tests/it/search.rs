@@ -335,6 +335,37 @@ fn errors_point_at_the_offending_code_point() {
 }
 
 #[test]
+fn the_index_narrows_a_search_where_case_matters_to_a_wider_set() {
+    let show = |input: &str| {
+        let q = Query::parse(input).expect(input);
+        q.index_superset().map(|e| e.to_string())
+    };
+    // The index's expression shows its words folded, as the index looks them up.
+    let cases: &[(&str, Option<&str>)] = &[
+        ("case:sensitive US", Some("us")),
+        (
+            "case:sensitive \"Soviet Union\" terror*",
+            Some("AND(\"soviet union\", terror*)"),
+        ),
+        ("case:sensitive (Iraq OR Iran)", Some("OR(iraq, iran)")),
+        // A NOT of words whose case matters is left out.
+        ("case:sensitive Congress NOT congress", Some("congress")),
+        (
+            "case:sensitive (Iraq OR (security NOT Congress))",
+            Some("OR(iraq, security)"),
+        ),
+        // A regular expression is read everywhere; so is an OR with one.
+        ("/weapons?/", None),
+        ("case:sensitive (Iraq OR /Ira[nq]/)", None),
+        ("case:sensitive Iraq /Ira[nq]/", Some("iraq")),
+        ("speaker:x", None),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(show(input).as_deref(), *expected, "{input:?}");
+    }
+}
+
+#[test]
 fn needs_text_scan_for_regular_expressions_and_case() {
     let cases: &[(&str, bool)] = &[
         ("national security", false),

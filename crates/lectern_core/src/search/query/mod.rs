@@ -216,6 +216,61 @@ impl Query {
         self.expr.as_ref().is_some_and(scan)
     }
 
+    /// An expression the index can answer that finds every speech this query can match,
+    /// for a query the index cannot answer itself (words whose case matters): only the
+    /// speeches it finds then need reading. A word as typed is found only where its folded
+    /// form is, so the index's answer is wider; a NOT of such words is left out ("Congress
+    /// NOT congress" read folded would drop every speech). `None` when nothing narrows the
+    /// search: a regular expression, or a query left with no words to look up.
+    pub fn index_superset(&self) -> Option<Expr> {
+        fn exact(e: &Expr) -> bool {
+            match e {
+                Expr::Match(Pattern::Regex(_)) => false,
+                Expr::Match(Pattern::Phrase(words)) => words.iter().any(|w| w.exact),
+                Expr::And(v) | Expr::Or(v) => v.iter().any(exact),
+                Expr::Not(e) => exact(e),
+            }
+        }
+        fn regex(e: &Expr) -> bool {
+            match e {
+                Expr::Match(Pattern::Regex(_)) => true,
+                Expr::Match(Pattern::Phrase(_)) => false,
+                Expr::And(v) | Expr::Or(v) => v.iter().any(regex),
+                Expr::Not(e) => regex(e),
+            }
+        }
+        /// `None` stands for "every speech".
+        fn widen(e: &Expr) -> Option<Expr> {
+            match e {
+                Expr::Match(Pattern::Regex(_)) => None,
+                Expr::Not(inner) if exact(inner) || regex(inner) => None,
+                Expr::Match(Pattern::Phrase(_)) | Expr::Not(_) => Some(e.clone()),
+                Expr::And(v) => {
+                    let mut kept: Vec<Expr> = v.iter().filter_map(widen).collect();
+                    // A NOT alone narrows nothing the index can read.
+                    if kept.iter().all(|k| matches!(k, Expr::Not(_))) {
+                        return None;
+                    }
+                    if kept.len() == 1 {
+                        kept.pop()
+                    } else {
+                        Some(Expr::And(kept))
+                    }
+                }
+                Expr::Or(v) => v
+                    .iter()
+                    .map(widen)
+                    .collect::<Option<Vec<_>>>()
+                    .map(Expr::Or),
+            }
+        }
+        let expr = self.expr.as_ref()?;
+        match widen(expr)? {
+            Expr::Not(_) => None,
+            wide => Some(wide),
+        }
+    }
+
     /// Whether the query names passages: words to find, or — with no words — a tag or an
     /// annotation status, which name the annotated passages themselves (`tag:threat
     /// from:2000`).
