@@ -50,6 +50,7 @@ impl LecternApp {
                     ui.colored_label(ui.visuals().error_fg_color, error);
                     if ui.small_button("Dismiss").clicked() {
                         self.error = None;
+                        self.show_open_path();
                     }
                 });
             });
@@ -288,6 +289,10 @@ impl LecternApp {
                 self.focus = None;
             }
             let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                // Escape gives up the path being typed, as in a browser's address bar.
+                self.show_open_path();
+            }
             if ui.button("Open").clicked() || entered {
                 self.commands
                     .push(Command::Open(PathBuf::from(self.path_input.trim())));

@@ -477,6 +477,14 @@ impl LecternApp {
         }
     }
 
+    /// Puts the open archive's folder back in the path box, over a path given up or refused
+    /// (unless another archive is being opened).
+    fn show_open_path(&mut self) {
+        if let (Some(archive), None) = (&self.archive, &self.loading) {
+            self.path_input = archive.root.display().to_string();
+        }
+    }
+
     /// Opens the speech at `index` (a new reader), committing what was typed in the last.
     fn open_speech(&mut self, index: usize) {
         self.take_pending_edits();

@@ -99,6 +99,46 @@ fn about_this_speech_says_where_each_detail_comes_from() {
 }
 
 #[test]
+fn a_path_that_is_not_a_folder_is_refused_and_the_box_shows_the_archive_again() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    copy_sample(root, &["markdown/gettysburg-address.md"]);
+    let mut harness = harness(root);
+    let path_box = |harness: &Harness<'_, LecternApp>| {
+        harness
+            .query_all_by_role(egui::accesskit::Role::TextInput)
+            .next()
+            .expect("the archive path box")
+            .accesskit_node()
+            .value()
+            .unwrap_or_default()
+    };
+    assert_eq!(path_box(&harness), root.display().to_string());
+    for leave in [egui::Key::Enter, egui::Key::Escape] {
+        harness
+            .query_all_by_role(egui::accesskit::Role::TextInput)
+            .next()
+            .expect("the archive path box")
+            .click();
+        harness.run();
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        harness.event(egui::Event::Text("/no/such/folder".to_owned()));
+        harness.run();
+        harness.key_press(leave);
+        harness.run();
+        if leave == egui::Key::Enter {
+            // Refused, with the path kept to correct; dismissing the message puts it back.
+            harness.get_by_label("not a folder: /no/such/folder");
+            assert_eq!(path_box(&harness), "/no/such/folder");
+            harness.get_by_label("Dismiss").click();
+            harness.run();
+        }
+        assert_eq!(path_box(&harness), root.display().to_string(), "{leave:?}");
+        assert_eq!(harness.state().archive().expect("still open").root, root);
+    }
+}
+
+#[test]
 fn the_filter_narrows_the_library_and_the_outline_jumps() {
     let mut harness = harness(&sample());
     // The first text box is the archive path; the filter has its own hint.
