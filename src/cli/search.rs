@@ -3,9 +3,10 @@
 //! phrases, speaker, date and tag.
 //!
 //! Words, phrases and prefixes are answered from the archive's search index (kept in the
-//! user's cache folder, brought up to date first); regular expressions, words whose case
-//! matters and searches in notes read the speeches. Only the speeches whose hits are printed are read again, to place each
-//! hit (section, ¶, code points) and cut its snippet.
+//! user's cache folder, brought up to date first). Words whose case matters are read in the
+//! speeches the index finds for them folded; regular expressions and searches in notes read
+//! every speech. Only the speeches whose hits are printed are read again, to place each hit
+//! (section, ¶, code points) and cut its snippet.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -18,10 +19,11 @@ use lectern_core::annotation::{SpeechNotes, TagName};
 use lectern_core::search::index::{DocInfo, IndexError};
 use lectern_core::search::matcher::{Words, match_text};
 use lectern_core::search::results::{self, Snippet};
-use lectern_core::search::{Query, collect};
+use lectern_core::search::{Expr, Query, collect};
 use lectern_core::{CharSpan, Document, PartialDate};
 use lectern_store::notes::read_archive_file;
-use lectern_store::{Freshness, SearchIndex};
+use lectern_store::{Freshness, IndexMatch, SearchIndex};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// How many code points of context a snippet shows on each side.
@@ -131,12 +133,15 @@ pub(super) fn run(request: &Request<'_>) -> anyhow::Result<bool> {
         root: request.archive,
         catalogue: lectern_store::read_catalogue(request.archive).0,
     };
-    let mut groups =
-        if query.expr.is_none() || query.needs_text_scan() || query.filters.scope.notes() {
-            by_reading(request.archive, &query, &lineage)
-        } else {
-            from_index(&source, &query, &lineage)?
-        };
+    let mut groups = if query.expr.is_none() || query.filters.scope.notes() {
+        by_reading(request.archive, &query, &lineage)
+    } else if !query.needs_text_scan() {
+        from_index(&source, &query, &lineage)?
+    } else if let Some(wide) = query.index_superset() {
+        narrowed(&source, &query, &wide, &lineage)?
+    } else {
+        by_reading(request.archive, &query, &lineage)
+    };
     match request.sort {
         Sort::Date => groups.sort_by(|a, b| {
             (a.date.is_none(), a.date, &a.path).cmp(&(b.date.is_none(), b.date, &b.path))
@@ -260,24 +265,10 @@ fn from_index(
     query: &Query,
     lineage: &Lineage<'_>,
 ) -> anyhow::Result<Vec<Group>> {
-    let root = source.root;
     let Some(expr) = &query.expr else {
         return Ok(Vec::new());
     };
-    let cache = lectern_store::cache_root()
-        .ok_or_else(|| anyhow!("no cache folder for the search index: set LECTERN_CACHE_DIR"))?;
-    let (index, freshness) = SearchIndex::open(root, &cache)?;
-    report(&freshness, &index);
-    let (index, matches) = match index.search(expr) {
-        Ok(m) => (index, m),
-        Err(IndexError::Corrupt(reason)) => {
-            eprintln!("lectern: the search index is damaged ({reason}); building it again");
-            let (index, _) = SearchIndex::rebuild(root, &cache)?;
-            let matches = index.search(expr)?;
-            (index, matches)
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (index, matches) = search_index(source.root, expr)?;
     let sidecars: HashMap<&str, &PathBuf> = index
         .sidecars()
         .iter()
@@ -321,6 +312,48 @@ fn from_index(
         groups.push(group);
     }
     Ok(groups)
+}
+
+/// The archive's index, brought up to date (or built), and its answer to `expr`; a damaged
+/// index is built again.
+fn search_index(root: &Path, expr: &Expr) -> anyhow::Result<(SearchIndex, Vec<IndexMatch>)> {
+    let cache = lectern_store::cache_root()
+        .ok_or_else(|| anyhow!("no cache folder for the search index: set LECTERN_CACHE_DIR"))?;
+    let (index, freshness) = SearchIndex::open(root, &cache)?;
+    report(&freshness, &index);
+    match index.search(expr) {
+        Ok(matches) => Ok((index, matches)),
+        Err(IndexError::Corrupt(reason)) => {
+            eprintln!("lectern: the search index is damaged ({reason}); building it again");
+            let (index, _) = SearchIndex::rebuild(root, &cache)?;
+            let matches = index.search(expr)?;
+            Ok((index, matches))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Words whose case matters: the speeches the index finds for `wide` (the query folded)
+/// are read, in parallel, and matched as typed.
+fn narrowed(
+    source: &Source<'_>,
+    query: &Query,
+    wide: &Expr,
+    lineage: &Lineage<'_>,
+) -> anyhow::Result<Vec<Group>> {
+    let (index, matches) = search_index(source.root, wide)?;
+    let paths: Vec<&str> = matches
+        .iter()
+        .map(|m| index.doc(m.doc).path.as_str())
+        .collect();
+    let groups = paths
+        .par_iter()
+        .map(|path| {
+            let (doc, notes) = read_speech(source, path)?;
+            Ok(read_group(path, &doc, notes.as_ref(), query, lineage))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(groups.into_iter().flatten().collect())
 }
 
 fn report(freshness: &Freshness, index: &SearchIndex) {
@@ -382,7 +415,7 @@ fn place_words(
 }
 
 /// A tag and its ancestors, nearest first.
-type Lineage<'a> = dyn Fn(&TagName) -> Vec<TagName> + 'a;
+type Lineage<'a> = dyn Fn(&TagName) -> Vec<TagName> + Sync + 'a;
 
 /// The archive as hits are placed in it: its folder, and its catalogue read once.
 struct Source<'a> {
@@ -446,31 +479,41 @@ fn line(
 /// Regular expressions, and searches in notes and memos: every speech is read.
 fn by_reading(root: &Path, query: &Query, lineage: &Lineage<'_>) -> Vec<Group> {
     let loaded = lectern_store::load_archive(root, None, &|_| {}, &AtomicBool::new(false));
-    let mut groups = Vec::new();
-    for (path, doc) in &loaded.documents {
-        let notes = loaded.notes.get(path);
-        if !collect::keep_document(query, doc, notes) {
-            continue;
-        }
-        let hits = collect::speech_hits(query, doc, notes, None, lineage);
-        if hits.is_empty() {
-            continue;
-        }
-        let metadata = match notes {
-            Some(n) => doc.metadata.with_overrides(&n.overrides),
-            None => doc.metadata.clone(),
-        };
-        let mut group = Group {
-            path: path.clone(),
-            title: metadata.title().unwrap_or(path).to_owned(),
-            date: metadata.date(),
-            speakers: metadata.speakers().to_vec(),
-            score: results::scan_score(hits.len(), doc.word_count()),
-            count: hits.len(),
-            found: Found::Placed(Vec::new()),
-        };
-        group.found = Found::Placed(lines(&group, doc, notes, &hits));
-        groups.push(group);
+    loaded
+        .documents
+        .par_iter()
+        .filter_map(|(path, doc)| read_group(path, doc, loaded.notes.get(path), query, lineage))
+        .collect()
+}
+
+/// A speech read whole with its hits placed; `None` when it has none.
+fn read_group(
+    path: &str,
+    doc: &Document,
+    notes: Option<&SpeechNotes>,
+    query: &Query,
+    lineage: &Lineage<'_>,
+) -> Option<Group> {
+    if !collect::keep_document(query, doc, notes) {
+        return None;
     }
-    groups
+    let hits = collect::speech_hits(query, doc, notes, None, lineage);
+    if hits.is_empty() {
+        return None;
+    }
+    let metadata = match notes {
+        Some(n) => doc.metadata.with_overrides(&n.overrides),
+        None => doc.metadata.clone(),
+    };
+    let mut group = Group {
+        path: path.to_owned(),
+        title: metadata.title().unwrap_or(path).to_owned(),
+        date: metadata.date(),
+        speakers: metadata.speakers().to_vec(),
+        score: results::scan_score(hits.len(), doc.word_count()),
+        count: hits.len(),
+        found: Found::Placed(Vec::new()),
+    };
+    group.found = Found::Placed(lines(&group, doc, notes, &hits));
+    Some(group)
 }
