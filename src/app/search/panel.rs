@@ -92,7 +92,8 @@ pub fn show(
         ui.checkbox(&mut state.match_case, "Match case")
             .on_hover_text(
                 "Each word letter for letter as typed: \"US\" and not \"us\"; accents count too. \
-             Read from the speeches rather than the index, so slower on a large archive",
+             The index finds the speeches with the words; those are then read, so it is slower \
+             on a large archive",
             );
         if let Some((from, to)) = has_range {
             let text = format!(
