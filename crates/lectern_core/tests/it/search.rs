@@ -897,3 +897,43 @@ proptest! {
         check_index_agrees(&render_tree(&CORPUS, &tree));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Where case matters, the index's answer for the query's words folded
+    /// ([`Query::index_superset`]) holds every speech that reading finds, so only those need
+    /// reading.
+    #[test]
+    fn the_index_finds_every_speech_a_case_sensitive_query_matches(tree in tree()) {
+        let query = format!("case:sensitive {}", render_tree(&CORPUS, &as_written(&tree)));
+        let parsed = Query::parse(&query).unwrap_or_else(|e| panic!("{query:?}: {e}"));
+        let expr = parsed.expr.as_ref().expect("something to search for");
+        let read = matcher_found(&CORPUS, expr);
+        if let Some(wide) = parsed.index_superset() {
+            let found: Vec<usize> = index_found(&CORPUS.whole, &wide, &|_| true)
+                .into_iter()
+                .map(|(doc, _)| doc)
+                .collect();
+            for (doc, _) in &read {
+                prop_assert!(
+                    found.contains(doc),
+                    "{query:?}: speech {doc} matches, but the index's {wide} does not find it"
+                );
+            }
+        }
+    }
+}
+
+/// `tree` with each word either as the speech writes it or lower-cased: so a query heeding
+/// case finds speeches, and a NOT can name a word a speech has only capitalised.
+fn as_written(tree: &Tree) -> Tree {
+    match tree {
+        Tree::Leaf(leaf, style) => Tree::Leaf(leaf.clone(), if style % 2 == 0 { 0 } else { 3 }),
+        Tree::And(parts, not) => Tree::And(
+            parts.iter().map(as_written).collect(),
+            not.as_ref().map(|n| Box::new(as_written(n))),
+        ),
+        Tree::Or(parts) => Tree::Or(parts.iter().map(as_written).collect()),
+    }
+}
