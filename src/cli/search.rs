@@ -346,14 +346,18 @@ fn narrowed(
         .iter()
         .map(|m| index.doc(m.doc).path.as_str())
         .collect();
-    let groups = paths
+    Ok(paths
         .par_iter()
-        .map(|path| {
-            let (doc, notes) = read_speech(source, path)?;
-            Ok(read_group(path, &doc, notes.as_ref(), query, lineage))
+        .filter_map(|path| match read_speech(source, path) {
+            Ok((doc, notes)) => read_group(path, &doc, notes.as_ref(), query, lineage),
+            // Gone or changed into something unreadable since the index was brought up to
+            // date: the others are still searched.
+            Err(e) => {
+                eprintln!("lectern: {e} (skipped)");
+                None
+            }
         })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(groups.into_iter().flatten().collect())
+        .collect())
 }
 
 fn report(freshness: &Freshness, index: &SearchIndex) {
