@@ -205,15 +205,7 @@ impl Query {
     /// Whether answering needs the text itself (a regular expression, or words whose case
     /// matters), not only the index, which holds words folded.
     pub fn needs_text_scan(&self) -> bool {
-        fn scan(e: &Expr) -> bool {
-            match e {
-                Expr::Match(Pattern::Regex(_)) => true,
-                Expr::Match(Pattern::Phrase(words)) => words.iter().any(|w| w.exact),
-                Expr::And(v) | Expr::Or(v) => v.iter().any(scan),
-                Expr::Not(e) => scan(e),
-            }
-        }
-        self.expr.as_ref().is_some_and(scan)
+        self.expr.as_ref().is_some_and(|e| any_leaf(e, needs_text))
     }
 
     /// An expression the index can answer that finds every speech this query can match,
@@ -223,27 +215,11 @@ impl Query {
     /// NOT congress" read folded would drop every speech). `None` when nothing narrows the
     /// search: a regular expression, or a query left with no words to look up.
     pub fn index_superset(&self) -> Option<Expr> {
-        fn exact(e: &Expr) -> bool {
-            match e {
-                Expr::Match(Pattern::Regex(_)) => false,
-                Expr::Match(Pattern::Phrase(words)) => words.iter().any(|w| w.exact),
-                Expr::And(v) | Expr::Or(v) => v.iter().any(exact),
-                Expr::Not(e) => exact(e),
-            }
-        }
-        fn regex(e: &Expr) -> bool {
-            match e {
-                Expr::Match(Pattern::Regex(_)) => true,
-                Expr::Match(Pattern::Phrase(_)) => false,
-                Expr::And(v) | Expr::Or(v) => v.iter().any(regex),
-                Expr::Not(e) => regex(e),
-            }
-        }
         /// `None` stands for "every speech".
         fn widen(e: &Expr) -> Option<Expr> {
             match e {
                 Expr::Match(Pattern::Regex(_)) => None,
-                Expr::Not(inner) if exact(inner) || regex(inner) => None,
+                Expr::Not(inner) if any_leaf(inner, needs_text) => None,
                 Expr::Match(Pattern::Phrase(_)) | Expr::Not(_) => Some(e.clone()),
                 Expr::And(v) => {
                     let mut kept: Vec<Expr> = v.iter().filter_map(widen).collect();
@@ -286,6 +262,23 @@ impl Query {
     /// Whether there is nothing to look for and nothing to filter by.
     pub fn is_empty(&self) -> bool {
         self.expr.is_none() && self.filters.is_empty()
+    }
+}
+
+/// Whether a leaf of `e` passes `test`.
+fn any_leaf(e: &Expr, test: fn(&Pattern) -> bool) -> bool {
+    match e {
+        Expr::Match(p) => test(p),
+        Expr::And(v) | Expr::Or(v) => v.iter().any(|e| any_leaf(e, test)),
+        Expr::Not(e) => any_leaf(e, test),
+    }
+}
+
+/// A leaf the index cannot answer: a regular expression, or words whose case matters.
+fn needs_text(p: &Pattern) -> bool {
+    match p {
+        Pattern::Regex(_) => true,
+        Pattern::Phrase(words) => words.iter().any(|w| w.exact),
     }
 }
 
