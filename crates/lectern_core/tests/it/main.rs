@@ -9,5 +9,6 @@ mod props;
 mod reanchor_harness;
 mod sample;
 mod search;
+mod search_generated;
 mod sidecar;
 mod support;
