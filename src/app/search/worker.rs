@@ -194,6 +194,13 @@ pub fn search(request: &Request, index: Option<&SearchIndex>) -> Results {
     let mut from_index: HashMap<usize, Indexed> = HashMap::new();
     let mut read: Vec<usize> = (0..speeches.len()).collect();
     let mut indexed = false;
+    // Whether the index lacks speech `i` or holds another version of it: then it is read.
+    let stale = |index: &SearchIndex, i: usize| {
+        let (path, doc) = &speeches[i];
+        index
+            .find(path)
+            .is_none_or(|r| index.doc(r).hash != doc.content_hash().0)
+    };
     if let (Some(index), Some(expr)) = (index, &query.expr)
         && query.filters.scope == lectern_core::search::Scope::Text
         && !query.needs_text_scan()
@@ -210,13 +217,7 @@ pub fn search(request: &Request, index: Option<&SearchIndex>) -> Results {
                 from_index.insert(i, (m.hits, m.score));
             }
         }
-        // Speeches the index lacks or has in another version are read.
-        read.retain(|&i| {
-            let (path, doc) = &speeches[i];
-            index
-                .find(path)
-                .is_none_or(|r| index.doc(r).hash != doc.content_hash().0)
-        });
+        read.retain(|&i| stale(index, i));
         for i in &read {
             from_index.remove(i);
         }
@@ -230,13 +231,7 @@ pub fn search(request: &Request, index: Option<&SearchIndex>) -> Results {
             .iter()
             .map(|m| index.doc(m.doc).path.as_str())
             .collect();
-        read.retain(|&i| {
-            let (path, doc) = &speeches[i];
-            found.contains(path.as_str())
-                || index
-                    .find(path)
-                    .is_none_or(|r| index.doc(r).hash != doc.content_hash().0)
-        });
+        read.retain(|&i| found.contains(speeches[i].0.as_str()) || stale(index, i));
     }
     let keep = |i: usize| {
         let (path, doc) = &speeches[i];
