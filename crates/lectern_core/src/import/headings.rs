@@ -182,7 +182,8 @@ fn heading_shape(text: &str) -> bool {
     {
         return false;
     }
-    let word_count = t.split_whitespace().count();
+    // Counted no further than the limit.
+    let word_count = t.split_whitespace().take(11).count();
     if word_count == 0 || word_count > 10 || t.chars().count() > 80 {
         return false;
     }

@@ -322,7 +322,7 @@ fn rejoin_splits(paragraphs: &mut Vec<Para>) -> usize {
             && prev.kind == RawKind::Paragraph
             && p.kind == RawKind::Paragraph
             && !ends_sentence(&prev.text)
-            && prev.text.split_whitespace().count() >= 3
+            && prev.text.split_whitespace().nth(2).is_some()
             && continues(&p)
         {
             let text = prev.text.to_mut();
@@ -340,8 +340,9 @@ fn rejoin_splits(paragraphs: &mut Vec<Para>) -> usize {
 fn continues(next: &Para) -> bool {
     let first = next.text.trim_start().chars().next();
     let lower_start = first.is_some_and(char::is_lowercase);
-    let long = next.text.split_whitespace().count() >= 8;
-    lower_start || (next.blank_before >= 2 && long && first.is_some_and(char::is_alphabetic))
+    // Eight words or more: counted only when it matters, and no further than the eighth.
+    let long = || next.text.split_whitespace().nth(7).is_some();
+    lower_start || (next.blank_before >= 2 && first.is_some_and(char::is_alphabetic) && long())
 }
 
 #[cfg(test)]
