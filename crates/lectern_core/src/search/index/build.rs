@@ -8,7 +8,7 @@ use std::io::Write;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::codec::{put_str, put_varint, split_varint, varint_len};
+use super::codec::{put_str, put_varint, put_varint_at, split_varint};
 use super::{DocInfo, MAGIC};
 use crate::search::fold;
 
@@ -172,6 +172,8 @@ pub struct Builder {
     /// Per number of the speech's own: how many times, then where its positions go.
     counts: Vec<u32>,
     positions: Vec<u32>,
+    /// One record's encoded positions.
+    record: Vec<u8>,
     scratch: String,
 }
 
@@ -194,6 +196,7 @@ impl Builder {
             ids: Vec::new(),
             counts: Vec::new(),
             positions: Vec::new(),
+            record: Vec::new(),
             scratch: String::new(),
         }
     }
@@ -325,6 +328,7 @@ impl Builder {
             touched ^= self.terms[id as usize].bytes.last().copied().unwrap_or(0);
         }
         std::hint::black_box(touched);
+        let mut record = std::mem::take(&mut self.record);
         let mut from = 0;
         for (local, &id) in ids.iter().enumerate() {
             let to = self.counts[local] as usize;
@@ -336,29 +340,33 @@ impl Builder {
             } else {
                 doc - term.last_doc
             };
-            // The record's length first, so the positions go straight to the word's buffer.
-            let mut len = 0;
+            // The positions are encoded apart first (in a buffer that stays in cache), so the
+            // record's length can go before them and the word's buffer takes two copies.
+            record.clear();
             let mut last = 0;
             for &p in positions {
-                len += varint_len(p - last);
+                put_varint(&mut record, u64::from(p - last));
                 last = p;
+            }
+            let mut head = [0u8; 15];
+            let mut h = 0;
+            for v in [
+                u64::from(delta),
+                positions.len() as u64,
+                record.len() as u64,
+            ] {
+                h += put_varint_at(&mut head[h..], v);
             }
             // Buffers start at a size most words' postings fill, rather than grow to it.
             if term.bytes.capacity() == 0 {
-                term.bytes.reserve(256.max(15 + len));
+                term.bytes.reserve(256.max(h + record.len()));
             }
-            term.bytes.reserve(15 + len);
-            put_varint(&mut term.bytes, u64::from(delta));
-            put_varint(&mut term.bytes, positions.len() as u64);
-            put_varint(&mut term.bytes, len as u64);
-            let mut last = 0;
-            for &p in positions {
-                put_varint(&mut term.bytes, u64::from(p - last));
-                last = p;
-            }
+            term.bytes.extend_from_slice(&head[..h]);
+            term.bytes.extend_from_slice(&record);
             term.last_doc = doc;
             term.docs += 1;
         }
+        self.record = record;
         info.words = sequence.len() as u32;
         self.ids = ids;
         self.scratch = scratch;

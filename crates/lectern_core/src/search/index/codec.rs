@@ -3,20 +3,25 @@
 
 use super::{IndexError, corrupt};
 
-/// How many bytes [`put_varint`] writes for `v`.
-pub(super) fn varint_len(v: u32) -> usize {
-    1 + usize::from(v >= 1 << 7)
-        + usize::from(v >= 1 << 14)
-        + usize::from(v >= 1 << 21)
-        + usize::from(v >= 1 << 28)
-}
-
 pub(super) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
     }
     out.push(v as u8);
+}
+
+/// Writes `v` as [`put_varint`] does at the start of `out`, which has room for it (ten bytes
+/// hold any); returns how many bytes it took.
+pub(super) fn put_varint_at(out: &mut [u8], mut v: u64) -> usize {
+    let mut n = 0;
+    while v >= 0x80 {
+        out[n] = (v as u8) | 0x80;
+        v >>= 7;
+        n += 1;
+    }
+    out[n] = v as u8;
+    n + 1
 }
 
 /// The first varint of `bytes` (written by this module) and the bytes after it.

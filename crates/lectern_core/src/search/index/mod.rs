@@ -292,9 +292,9 @@ mod tests {
     }
 
     #[test]
-    fn varint_lengths_match_what_is_written() {
+    fn varints_written_in_place_match_those_pushed() {
         for v in [
-            0u32,
+            0u64,
             1,
             127,
             128,
@@ -303,11 +303,14 @@ mod tests {
             2_097_151,
             2_097_152,
             1 << 28,
-            u32::MAX,
+            u64::from(u32::MAX),
+            u64::MAX,
         ] {
-            let mut out = Vec::new();
-            codec::put_varint(&mut out, u64::from(v));
-            assert_eq!(codec::varint_len(v), out.len(), "{v}");
+            let mut pushed = Vec::new();
+            codec::put_varint(&mut pushed, v);
+            let mut in_place = [0u8; 10];
+            let n = codec::put_varint_at(&mut in_place, v);
+            assert_eq!(in_place[..n], pushed, "{v}");
         }
     }
 
