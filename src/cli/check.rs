@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use anyhow::bail;
 use lectern_store::{CheckReport, CheckStatus};
+use rayon::prelude::*;
 
 pub(super) fn run(
     archive: &Path,
@@ -22,7 +23,7 @@ pub(super) fn run(
     // Standard output flushes at every line end; reports are written in large blocks.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     if json {
-        serde_json::to_writer(&mut out, &report)?;
+        write_json(&mut out, &report)?;
         writeln!(out)?;
     } else {
         write_human(&mut out, &report, quiet)?;
@@ -40,7 +41,40 @@ pub(super) fn run(
         )?;
     }
     out.flush()?;
-    Ok(report.summary.failed == 0 && report.summary.bad_sidecars == 0)
+    let ok = report.summary.failed == 0 && report.summary.bad_sidecars == 0;
+    // The process ends now: freeing the report line by line would only delay it.
+    std::mem::forget(report);
+    Ok(ok)
+}
+
+/// Writes `report` as `serde_json` writes it, its lines serialised in parallel, a chunk per
+/// task, and put together in order.
+fn write_json(out: &mut impl std::io::Write, report: &CheckReport) -> anyhow::Result<()> {
+    let chunks: Vec<Vec<u8>> = report
+        .documents
+        .par_chunks(512)
+        .map(|chunk| -> serde_json::Result<Vec<u8>> {
+            let mut json = Vec::with_capacity(chunk.len() * 256);
+            for (i, entry) in chunk.iter().enumerate() {
+                if i > 0 {
+                    json.push(b',');
+                }
+                serde_json::to_writer(&mut json, entry)?;
+            }
+            Ok(json)
+        })
+        .collect::<serde_json::Result<_>>()?;
+    out.write_all(b"{\"documents\":[")?;
+    for (i, chunk) in chunks.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(chunk)?;
+    }
+    out.write_all(b"],\"summary\":")?;
+    serde_json::to_writer(&mut *out, &report.summary)?;
+    out.write_all(b"}")?;
+    Ok(())
 }
 
 fn write_human(
@@ -98,4 +132,26 @@ fn write_human(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_is_written_as_serde_json_writes_it() {
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_archive");
+        let report = lectern_store::check(&sample);
+        assert!(report.documents.len() > 20, "the sample archive is checked");
+        // Lines enough for several chunks, and a report with none.
+        let mut large = report.clone();
+        while large.documents.len() < 1500 {
+            large.documents.extend(report.documents.iter().cloned());
+        }
+        for report in [report, large, CheckReport::default()] {
+            let mut written = Vec::new();
+            write_json(&mut written, &report).unwrap();
+            assert!(written == serde_json::to_vec(&report).unwrap());
+        }
+    }
 }

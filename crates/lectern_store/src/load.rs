@@ -205,11 +205,14 @@ pub fn check_with_sidecars_in(root: &Path, mirror: Option<&Path>) -> CheckReport
         })
         .flatten()
         .collect();
+    // The lines go straight after the catalogue's: each is large, and moved no more than it
+    // must be.
     let mut sidecars = Sidecars::default();
-    let mut lines = Vec::with_capacity(found.len());
+    let first_line = entries.len();
+    entries.reserve(found.len());
     for f in found {
         match f {
-            Found::Line(line) => lines.push(line),
+            Found::Line(line) => entries.push(line),
             Found::Sidecar(source, path) => {
                 sidecars.present.insert(source, path);
             }
@@ -221,7 +224,7 @@ pub fn check_with_sidecars_in(root: &Path, mirror: Option<&Path>) -> CheckReport
     if let Some(mirror) = mirror {
         sidecars.present = find_sidecars(mirror).into_iter().collect();
     }
-    for line in lines
+    for line in entries[first_line..]
         .iter_mut()
         .filter(|l| l.status == CheckStatus::Imported)
     {
@@ -232,7 +235,7 @@ pub fn check_with_sidecars_in(root: &Path, mirror: Option<&Path>) -> CheckReport
             line.attach_sidecar(sidecar, &doc);
         }
     }
-    let imported: std::collections::HashSet<&str> = lines
+    let imported: std::collections::HashSet<&str> = entries[first_line..]
         .iter()
         .filter(|l| l.status == CheckStatus::Imported)
         .map(|l| l.path.as_str())
@@ -255,7 +258,6 @@ pub fn check_with_sidecars_in(root: &Path, mirror: Option<&Path>) -> CheckReport
         entry.conflict_copies.clone_from(copies);
         unattached.push(entry);
     }
-    entries.extend(lines);
     entries.extend(unattached);
     CheckReport::from_entries(entries)
 }
