@@ -14,11 +14,14 @@ use crate::import::{stage_directions, structure};
 use crate::text::{CharIndex, CharSpan, char_count};
 
 /// Lays the blocks out as a canonical text and derives the document's structure.
+/// `ascii_source`: the text the blocks were read from is ASCII, so a block borrowed from it
+/// has as many characters as bytes.
 pub(crate) fn assemble(
     raw_blocks: Vec<RawBlock<'_>>,
     metadata: Metadata,
     format: SourceFormat,
     warnings: Vec<Warning>,
+    ascii_source: bool,
 ) -> Document {
     let speaker_labels = structure::SpeakerLabels::collect(&raw_blocks);
     let total_len: usize = raw_blocks.iter().map(|b| b.text.len() + 2).sum();
@@ -36,7 +39,13 @@ pub(crate) fn assemble(
             char_pos += 2;
         }
         let block_start = char_pos;
-        let block_chars = char_count(&raw.text);
+        let block_chars = match &raw.text {
+            Cow::Borrowed(borrowed) if ascii_source => {
+                debug_assert!(borrowed.is_ascii(), "borrowed from the ASCII source");
+                borrowed.len()
+            }
+            _ => char_count(&raw.text),
+        };
         let mut kind = match raw.kind {
             RawKind::Heading(level) => BlockKind::Heading { level },
             RawKind::Paragraph => BlockKind::Paragraph,

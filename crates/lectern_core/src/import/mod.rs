@@ -96,7 +96,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
     }
     let decoded = decode(bytes)?;
     let mut warnings = decoded.warnings;
-    let text = clean_source(&decoded.text);
+    let (text, ascii) = clean(&decoded.text);
 
     let mut candidates = Candidates::default();
     let looks_like_html = {
@@ -150,6 +150,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
         crate::document::Metadata::default(),
         format,
         Vec::new(),
+        ascii,
     );
     if candidates.language.is_empty()
         && let Some(language) = metadata::guess_language(&document.text)
@@ -171,9 +172,15 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
 /// This runs over every byte of every file, so it scans bytes and only decodes characters
 /// outside ASCII; the common text with a few dashes and curly quotes is copied in runs.
 pub fn clean_source(text: &str) -> Cow<'_, str> {
+    clean(text).0
+}
+
+/// [`clean_source`], and whether the text is ASCII (printable, line feeds and tabs): then it
+/// needed no cleaning, and every character is one byte.
+fn clean(text: &str) -> (Cow<'_, str>, bool) {
     let bytes = text.as_bytes();
     let Some(first) = next_attention(bytes, 0) else {
-        return Cow::Borrowed(text);
+        return (Cow::Borrowed(text), true);
     };
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
@@ -221,13 +228,13 @@ pub fn clean_source(text: &str) -> Cow<'_, str> {
         copied_to = i;
     }
     if !changed && !maybe_denormal {
-        return Cow::Borrowed(text);
+        return (Cow::Borrowed(text), false);
     }
     out.push_str(&text[copied_to.min(text.len())..]);
     if maybe_denormal && is_nfc_quick(out.chars()) != unicode_normalization::IsNormalized::Yes {
-        return Cow::Owned(out.nfc().collect());
+        return (Cow::Owned(out.nfc().collect()), false);
     }
-    Cow::Owned(out)
+    (Cow::Owned(out), false)
 }
 
 /// Position of the next byte at or after `from` that needs attention. Whole 128-byte blocks
