@@ -165,6 +165,16 @@ fn the_filter_narrows_the_library_and_the_outline_jumps() {
         heading_top(&harness).is_none_or(|top| top > 820.0),
         "the section starts below the fold"
     );
+    // The outline marks the section being read; the lead comes before any section.
+    let marked = |harness: &Harness<'_, LecternApp>| -> Vec<String> {
+        harness
+            .query_all_by_role(egui::accesskit::Role::Button)
+            .filter(|n| n.accesskit_node().toggled() == Some(egui::accesskit::Toggled::True))
+            .filter_map(|n| n.accesskit_node().label())
+            .filter(|l| ["Introduction", "Counter Terrorism", "State Threats"].contains(&&**l))
+            .collect()
+    };
+    assert!(marked(&harness).is_empty(), "{:?}", marked(&harness));
     // The outline's entry, not the heading in the text.
     harness
         .get_by_role_and_label(egui::accesskit::Role::Button, "State Threats")
@@ -175,6 +185,7 @@ fn the_filter_narrows_the_library_and_the_outline_jumps() {
         (0.0..200.0).contains(&top),
         "the heading is brought to the top: {top}"
     );
+    assert_eq!(marked(&harness), ["State Threats"]);
 }
 
 #[test]

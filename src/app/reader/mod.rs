@@ -39,6 +39,8 @@ pub struct ReaderState {
     drawn: Vec<text::Drawn>,
     /// The first block whose top is in view: where the keyboard starts without a caret.
     first_visible: Option<usize>,
+    /// The section the outline marks as the one being read, by index.
+    outline_current: Option<usize>,
     /// The height of each block, spacing included: measured once drawn, estimated before.
     /// Only the blocks in view are laid out; the others are space of this height.
     heights: Vec<f32>,
@@ -427,7 +429,12 @@ pub fn show(
                         commands,
                     );
                     ui.add_space(8.0);
-                    side::outline(ui, doc, commands);
+                    let current = current_section(doc, state.first_visible);
+                    // Scrolled into the outline's view when reading moves on to it, and
+                    // otherwise left where the researcher scrolled the outline.
+                    let reveal = current != state.outline_current;
+                    state.outline_current = current;
+                    side::outline(ui, doc, (current, reveal), commands);
                 });
             side::annotation_list(ui, doc, annotations, vocabulary, state);
         });
@@ -493,6 +500,11 @@ pub fn show(
             });
     });
     state.hits = hits;
+    // The outline, drawn before the text, marks the section where the text was; when the
+    // text has moved on to another, one more frame marks it, even once scrolling stops.
+    if current_section(doc, state.first_visible) != state.outline_current {
+        ui.ctx().request_repaint();
+    }
 }
 
 /// The distinct characters of `doc` that neither the bundled fonts nor any system font
@@ -543,6 +555,12 @@ fn header(ui: &mut egui::Ui, path: &str, doc: &Document, meta: &lectern_core::Me
             }
         });
     }
+}
+
+/// The innermost section holding the block at `first_visible`: where the reader is.
+fn current_section(doc: &Document, first_visible: Option<usize>) -> Option<usize> {
+    let start = doc.blocks.get(first_visible?)?.span.start;
+    doc.sections.iter().rposition(|s| s.span.contains(start))
 }
 
 /// The block holding `offset` (the first block after it, past the end).

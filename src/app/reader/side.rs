@@ -7,14 +7,21 @@ use lectern_core::annotation::{AnchorStatus, Annotation, Vocabulary};
 use super::{ReaderState, block_index, excerpt, tag_colour};
 use crate::app::Command;
 
-pub fn outline(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
+/// The speech's sections, each a jump to its heading; `current` (the section being read) is
+/// marked, and scrolled into view when `reveal`.
+pub fn outline(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    (current, reveal): (Option<usize>, bool),
+    commands: &mut Vec<Command>,
+) {
     if doc.sections.is_empty() {
         return;
     }
     ui.add_space(8.0);
     ui.label(RichText::new("Outline").strong());
     ui.separator();
-    for section in &doc.sections {
+    for (i, section) in doc.sections.iter().enumerate() {
         ui.horizontal(|ui| {
             ui.add_space(f32::from(section.level.saturating_sub(1)) * 12.0);
             let title = if section.title.is_empty() {
@@ -22,10 +29,13 @@ pub fn outline(ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
             } else {
                 &section.title
             };
-            if ui
-                .add(egui::Button::new(title).frame(false).truncate())
-                .clicked()
-            {
+            let is_current = current == Some(i);
+            let button = egui::Button::selectable(is_current, title).truncate();
+            let response = ui.add(button);
+            if is_current && reveal {
+                response.scroll_to_me(None);
+            }
+            if response.clicked() {
                 commands.push(Command::JumpToBlock(block_index(
                     doc,
                     section.heading.start,
