@@ -12,7 +12,7 @@ use crate::date::find_date_in_text;
 use crate::document::Provenance;
 use crate::import::builder::{BlockBuilder, RawKind};
 use crate::import::inline::push_inline;
-use crate::import::para::{Para, ends_sentence, is_prose, starts_turn};
+use crate::import::para::{Para, ends_sentence, is_prose, more_words_than, starts_turn};
 use crate::metadata::Candidates;
 
 /// The first level-1 heading, before any prose, is the document's title.
@@ -81,9 +81,7 @@ pub(crate) fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candi
             .unwrap_or(paragraphs.len());
         let closed_before = start == 0 || ends_sentence(&paragraphs[start - 1].text);
         let prose_after = paragraphs.get(end).is_some_and(|n| {
-            n.kind == RawKind::Paragraph
-                && is_prose(&n.text)
-                && n.text.split_whitespace().nth(14).is_some()
+            n.kind == RawKind::Paragraph && is_prose(&n.text) && more_words_than(&n.text, 14)
         });
         let mut end = end;
         if (2..=5).contains(&(end - start)) && start > 0 && closed_before && prose_after {
@@ -121,9 +119,7 @@ pub(crate) fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candi
         let shaped = shaped[i] && kind_fits();
         let next_is_prose = || {
             paragraphs.get(i + 1).is_some_and(|n| {
-                n.kind == RawKind::Paragraph
-                    && is_prose(&n.text)
-                    && n.text.split_whitespace().nth(14).is_some()
+                n.kind == RawKind::Paragraph && is_prose(&n.text) && more_words_than(&n.text, 14)
             })
         };
         let prev_closed = || {
@@ -170,6 +166,15 @@ const MINOR: &[&str] = &[
 ];
 
 fn heading_shape(text: &str) -> bool {
+    // Most lines of a speech end a sentence: told by their last byte, before any work on
+    // characters. (A last byte outside this set, or outside ASCII, is for the tests below.)
+    let last = text.bytes().rev().find(|b| !b.is_ascii_whitespace());
+    if matches!(
+        last,
+        None | Some(b'.' | b'!' | b'?' | b':' | b';' | b',' | b'"' | b'\'' | b')' | b']' | b'-')
+    ) {
+        return false;
+    }
     let t = text.trim();
     // The cheapest tests first: most lines of a speech fail one of them.
     let Some(first) = t.chars().next() else {
@@ -183,7 +188,7 @@ fn heading_shape(text: &str) -> bool {
         return false;
     }
     // Counted no further than the limit.
-    let word_count = t.split_whitespace().take(11).count();
+    let word_count = t.split_ascii_whitespace().take(11).count();
     if word_count == 0 || word_count > 10 || t.chars().count() > 80 {
         return false;
     }
@@ -191,7 +196,7 @@ fn heading_shape(text: &str) -> bool {
         return false;
     }
     let titled = is_capitals(t)
-        || t.split_whitespace().all(|w| {
+        || t.split_ascii_whitespace().all(|w| {
             let first = w.chars().next();
             first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_alphabetic())
                 || MINOR.iter().any(|minor| minor.eq_ignore_ascii_case(w))
@@ -237,7 +242,13 @@ fn is_formula(text: &str) -> bool {
 }
 
 fn is_capitals(text: &str) -> bool {
-    // A lowercase letter, met early in most lines, settles it before any counting.
+    // A lowercase letter, met early in most lines, settles it before any counting. ASCII
+    // text (most) is read byte by byte.
+    if text.is_ascii() {
+        let bytes = text.as_bytes();
+        return !bytes.iter().any(u8::is_ascii_lowercase)
+            && bytes.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 3;
+    }
     !text.chars().any(char::is_lowercase) && text.chars().filter(|c| c.is_alphabetic()).count() >= 3
 }
 

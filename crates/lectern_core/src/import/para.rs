@@ -135,7 +135,14 @@ pub(crate) fn heading_marker(line: &str) -> Option<(u8, &str)> {
 }
 
 pub(crate) fn is_prose(text: &str) -> bool {
-    ends_sentence(text) && text.split_whitespace().nth(7).is_some()
+    ends_sentence(text) && more_words_than(text, 7)
+}
+
+/// Whether `text`, plain text as cleaned, has more than `n` words. Cleaning leaves no white
+/// space outside ASCII (every other kind became a space or a line feed), so words are
+/// split byte by byte; stops at the word that decides.
+pub(crate) fn more_words_than(text: &str, n: usize) -> bool {
+    text.split_ascii_whitespace().nth(n).is_some()
 }
 
 /// Ends with punctuation that closes a sentence, a clause or a quotation.

@@ -17,7 +17,9 @@ use smallvec::SmallVec;
 use crate::document::{Provenance, SourceFormat, Warning, WarningKind};
 use crate::import::builder::{RawBlock, RawKind};
 use crate::import::headings::{detect_headings, flatten_headings, take_title};
-use crate::import::para::{Para, Screen, ends_sentence, heading_marker, starts_turn};
+use crate::import::para::{
+    Para, Screen, ends_sentence, heading_marker, more_words_than, starts_turn,
+};
 use crate::import::scrape::{lines, looks_scraped, remove_chrome};
 use crate::metadata::Candidates;
 
@@ -322,7 +324,7 @@ fn rejoin_splits(paragraphs: &mut Vec<Para>) -> usize {
             && prev.kind == RawKind::Paragraph
             && p.kind == RawKind::Paragraph
             && !ends_sentence(&prev.text)
-            && prev.text.split_whitespace().nth(2).is_some()
+            && more_words_than(&prev.text, 2)
             && continues(&p)
         {
             let text = prev.text.to_mut();
@@ -341,7 +343,7 @@ fn continues(next: &Para) -> bool {
     let first = next.text.trim_start().chars().next();
     let lower_start = first.is_some_and(char::is_lowercase);
     // Eight words or more: counted only when it matters, and no further than the eighth.
-    let long = || next.text.split_whitespace().nth(7).is_some();
+    let long = || more_words_than(&next.text, 7);
     lower_start || (next.blank_before >= 2 && first.is_some_and(char::is_alphabetic) && long())
 }
 
