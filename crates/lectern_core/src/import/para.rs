@@ -90,8 +90,13 @@ impl<'a> Para<'a> {
             || (markdown && self.text.bytes().any(|b| matches!(b, b'*' | b'_' | b'[')));
         // A borrowed paragraph is one source line, so it holds no line break.
         let one_line = matches!(self.text, Cow::Borrowed(_)) || !self.text.contains('\n');
-        let trimmed = !self.text.starts_with(char::is_whitespace)
-            && !self.text.ends_with(char::is_whitespace);
+        let white = |c: Option<char>| c.is_some_and(char::is_whitespace);
+        let trimmed = match (self.text.as_bytes().first(), self.text.as_bytes().last()) {
+            (Some(&first), Some(&last)) if first.is_ascii() && last.is_ascii() => {
+                !is_white_byte(first) && !is_white_byte(last)
+            }
+            _ => !white(self.text.chars().next()) && !white(self.text.chars().next_back()),
+        };
         if !has_markup && !screen.irregular_space && one_line && trimmed {
             // A trimmed line of a document without tabs or double spaces is already folded.
             let text = self.text;
@@ -138,6 +143,12 @@ pub(crate) fn is_prose(text: &str) -> bool {
     ends_sentence(text) && more_words_than(text, 7)
 }
 
+/// An ASCII byte that [`char::is_whitespace`] holds to be white space (vertical tab
+/// included, unlike [`u8::is_ascii_whitespace`]).
+fn is_white_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
+}
+
 /// Whether `text`, plain text as cleaned, has more than `n` words. Cleaning leaves no white
 /// space outside ASCII (every other kind became a space or a line feed), so words are
 /// split byte by byte; stops at the word that decides.
@@ -147,6 +158,19 @@ pub(crate) fn more_words_than(text: &str, n: usize) -> bool {
 
 /// Ends with punctuation that closes a sentence, a clause or a quotation.
 pub(crate) fn ends_sentence(text: &str) -> bool {
+    // Most texts end in an ASCII character that is neither white space nor emphasis: it
+    // decides alone.
+    if let Some(&b) = text.as_bytes().last()
+        && b.is_ascii()
+        && !is_white_byte(b)
+        && b != b'*'
+        && b != b'_'
+    {
+        return matches!(
+            b,
+            b'.' | b'!' | b'?' | b':' | b';' | b'"' | b'\'' | b')' | b']' | b'-'
+        );
+    }
     let last = text
         .trim_end()
         .trim_end_matches(['*', '_'])

@@ -233,7 +233,8 @@ fn chunk_paragraphs<'a>(
     {
         out.push(Para {
             kind: RawKind::Paragraph,
-            text: Cow::Borrowed(line.trim()),
+            // Cleaned text has no white space outside ASCII.
+            text: Cow::Borrowed(line.trim_ascii()),
             blank_before,
             chunk,
             one_line: true,
