@@ -13,17 +13,43 @@ use crate::import::builder::{RawBlock, RawKind};
 use crate::import::{stage_directions, structure};
 use crate::text::{CharIndex, CharSpan, char_count};
 
+/// The text an importer read the blocks from, and what is known of it as a whole. Most
+/// blocks are slices of it, and what a search of the whole source found need not be looked
+/// for again in each of them.
+pub(crate) struct Source<'a> {
+    pub text: &'a str,
+    /// Printable ASCII, line feeds and tabs only: a slice has as many characters as bytes.
+    pub ascii: bool,
+}
+
+impl Source<'_> {
+    /// Where `block` lies in the source, if it is a slice of it (and not text of its own).
+    fn range_of(&self, block: &str) -> Option<std::ops::Range<usize>> {
+        let start = (block.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
+        let end = start.checked_add(block.len())?;
+        (end <= self.text.len()).then_some(start..end)
+    }
+}
+
 /// Lays the blocks out as a canonical text and derives the document's structure.
-/// `ascii_source`: the text the blocks were read from is ASCII, so a block borrowed from it
-/// has as many characters as bytes.
 pub(crate) fn assemble(
     raw_blocks: Vec<RawBlock<'_>>,
+    source: &Source<'_>,
     metadata: Metadata,
     format: SourceFormat,
     warnings: Vec<Warning>,
-    ascii_source: bool,
 ) -> Document {
     let speaker_labels = structure::SpeakerLabels::collect(&raw_blocks);
+    // Stage directions open with a bracket: one search of the source finds every bracket,
+    // and a block of the source without one is not searched again.
+    let brackets: Vec<usize> = memchr::memchr2_iter(b'[', b'(', source.text.as_bytes()).collect();
+    let may_hold_directions = |block: &str| match source.range_of(block) {
+        Some(range) => {
+            let next = brackets.partition_point(|&at| at < range.start);
+            brackets.get(next).is_some_and(|&at| at < range.end)
+        }
+        None => true,
+    };
     let total_len: usize = raw_blocks.iter().map(|b| b.text.len() + 2).sum();
     let mut text = String::with_capacity(total_len);
     let mut blocks = Vec::with_capacity(raw_blocks.len());
@@ -39,12 +65,10 @@ pub(crate) fn assemble(
             char_pos += 2;
         }
         let block_start = char_pos;
-        let block_chars = match &raw.text {
-            Cow::Borrowed(borrowed) if ascii_source => {
-                debug_assert!(borrowed.is_ascii(), "borrowed from the ASCII source");
-                borrowed.len()
-            }
-            _ => char_count(&raw.text),
+        let block_chars = if source.ascii && source.range_of(&raw.text).is_some() {
+            raw.text.len()
+        } else {
+            char_count(&raw.text)
         };
         let mut kind = match raw.kind {
             RawKind::Heading(level) => BlockKind::Heading { level },
@@ -55,7 +79,11 @@ pub(crate) fn assemble(
         let (directions, label) = if raw.is_heading() {
             (Vec::new(), None)
         } else {
-            let directions = stage_directions::stage_directions(&raw.text);
+            let directions = if may_hold_directions(&raw.text) {
+                stage_directions::stage_directions(&raw.text)
+            } else {
+                Vec::new()
+            };
             let whole = stage_directions::is_stage_direction_block(&raw.text, &directions);
             let label = (!whole && raw.kind == RawKind::Paragraph)
                 .then(|| speaker_labels.label_at_start(block_index, &raw))

@@ -145,12 +145,13 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
             candidates.add_speakers(vec![speaker], Provenance::Guessed);
         }
     }
+    let source = assemble::Source { text: &text, ascii };
     let mut document = assemble::assemble(
         blocks,
+        &source,
         crate::document::Metadata::default(),
         format,
         Vec::new(),
-        ascii,
     );
     if candidates.language.is_empty()
         && let Some(language) = metadata::guess_language(&document.text)
