@@ -80,9 +80,9 @@ pub(crate) fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candi
             .find(|&i| !stackable(&shaped, i, &paragraphs[i]))
             .unwrap_or(paragraphs.len());
         let closed_before = start == 0 || ends_sentence(&paragraphs[start - 1].text);
-        let prose_after = paragraphs.get(end).is_some_and(|n| {
-            n.kind == RawKind::Paragraph && is_prose(&n.text) && more_words_than(&n.text, 14)
-        });
+        let prose_after = paragraphs
+            .get(end)
+            .is_some_and(|n| n.kind == RawKind::Paragraph && is_long_prose(&n.text));
         let mut end = end;
         if (2..=5).contains(&(end - start)) && start > 0 && closed_before && prose_after {
             // A heading wrapped over two lines ("2. GENERAL POLICIES--IMMEDIATE AND" /
@@ -118,9 +118,9 @@ pub(crate) fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candi
         };
         let shaped = shaped[i] && kind_fits();
         let next_is_prose = || {
-            paragraphs.get(i + 1).is_some_and(|n| {
-                n.kind == RawKind::Paragraph && is_prose(&n.text) && more_words_than(&n.text, 14)
-            })
+            paragraphs
+                .get(i + 1)
+                .is_some_and(|n| n.kind == RawKind::Paragraph && is_long_prose(&n.text))
         };
         let prev_closed = || {
             i == 0
@@ -155,6 +155,12 @@ pub(crate) fn detect_headings(paragraphs: &mut Vec<Para>, candidates: &mut Candi
     if title_taken {
         paragraphs.remove(0);
     }
+}
+
+/// Prose of more than fourteen words, as follows a heading.
+fn is_long_prose(text: &str) -> bool {
+    // More than fourteen words is more than seven: `is_prose` with the longer count.
+    ends_sentence(text) && more_words_than(text, 14)
 }
 
 /// Longer lines are never headings (80 chars of up to four bytes).

@@ -153,7 +153,19 @@ fn is_white_byte(b: u8) -> bool {
 /// space outside ASCII (every other kind became a space or a line feed), so words are
 /// split byte by byte; stops at the word that decides.
 pub(crate) fn more_words_than(text: &str, n: usize) -> bool {
-    text.split_ascii_whitespace().nth(n).is_some()
+    let mut words = 0;
+    let mut after_space = true;
+    for &b in text.as_bytes() {
+        let space = b.is_ascii_whitespace();
+        if after_space && !space {
+            words += 1;
+            if words > n {
+                return true;
+            }
+        }
+        after_space = space;
+    }
+    false
 }
 
 /// Ends with punctuation that closes a sentence, a clause or a quotation.
@@ -211,4 +223,47 @@ pub(crate) fn starts_turn(line: &str) -> bool {
             && label
                 .chars()
                 .all(|c| c.is_alphabetic() || " .'-".contains(c)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_counted_as_split_at_white_space() {
+        let texts = [
+            "",
+            " ",
+            "one",
+            "  one  two\tthree\nfour ",
+            "a b c d e f g h",
+            "a b c d e f g h i",
+            "naïve café — déjà vu",
+        ];
+        for text in texts {
+            for n in 0..10 {
+                assert_eq!(
+                    more_words_than(text, n),
+                    text.split_whitespace().count() > n,
+                    "{text:?} {n}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sentence_ends_from_bytes_and_characters() {
+        for (text, ends) in [
+            ("It ended.", true),
+            ("It ended.**", true),
+            ("It ended. ", true),
+            ("Heading", false),
+            ("A clause —", true),
+            ("“Quoted.”", true),
+            ("a list,", false),
+            ("", false),
+        ] {
+            assert_eq!(ends_sentence(text), ends, "{text:?}");
+        }
+    }
 }
