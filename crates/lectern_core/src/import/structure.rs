@@ -210,6 +210,13 @@ fn period_label_candidate(text: &str) -> Option<Label> {
         return None;
     }
     let name = &text[..end];
+    // Most first sentences hold a character no name does (a comma, a digit, a line break):
+    // settled before the tests word by word. (`looks_like_name` refuses the same.)
+    if name.bytes().any(|b| {
+        b.is_ascii() && !b.is_ascii_alphabetic() && !matches!(b, b' ' | b'.' | b'\'' | b'-')
+    }) {
+        return None;
+    }
     let words = name.split_whitespace().count();
     let audience = name == "Audience members" || name == "Audience member";
     if !(1..=4).contains(&words) || !(audience || looks_like_name(name)) || !plausible_name(name) {
