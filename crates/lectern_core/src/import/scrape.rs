@@ -180,14 +180,26 @@ pub(crate) fn looks_scraped(text: &str, screen: Screen) -> bool {
 
 /// The lines of `text`, without their line feeds.
 pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
     let mut start = 0;
-    memchr::memchr_iter(b'\n', text.as_bytes())
-        .chain(std::iter::once(text.len()))
-        .map(move |end| {
-            let line = &text[start..end];
-            start = end + 1;
-            line
-        })
+    let mut finished = false;
+    std::iter::from_fn(move || {
+        if finished {
+            return None;
+        }
+        // An empty line, as every blank line between paragraphs is, needs no search.
+        let end = if bytes.get(start) == Some(&b'\n') {
+            start
+        } else if let Some(length) = memchr::memchr(b'\n', &bytes[start..]) {
+            start + length
+        } else {
+            finished = true;
+            bytes.len()
+        };
+        let line = &text[start..end];
+        start = end + 1;
+        Some(line)
+    })
 }
 
 /// Whether a footer marker really opens the page's footer: the marker is a link or a label,
@@ -242,6 +254,28 @@ mod tests {
     use crate::document::Warning;
     use crate::import::plain::read;
     use crate::metadata::Candidates;
+
+    use super::lines;
+
+    #[test]
+    fn lines_are_those_split_at_line_feeds() {
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "a\n\nb",
+            "\na\n\n\nb\n",
+            "a\nb\nc",
+        ] {
+            assert_eq!(
+                lines(text).collect::<Vec<_>>(),
+                text.split('\n').collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
+    }
 
     fn text_of(page: &str) -> String {
         let (blocks, _) = read(page, &mut Candidates::default(), &mut Vec::<Warning>::new());
