@@ -108,6 +108,9 @@ fn main() {
     // again, leaving the corpus as it was.
     let _ = std::fs::remove_file(&sidecar);
     let _ = std::fs::remove_file(sidecar.with_extension("ron.bak"));
+    if let Some(folder) = sidecar.parent() {
+        let _ = std::fs::remove_file(folder.join(lectern_store::notes::LOCK_FILE));
+    }
     let mut frames = match measured {
         Ok(frames) => frames,
         Err(panic) => std::panic::resume_unwind(panic),
