@@ -8,6 +8,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+F", "Filter the library"),
     ("J / K", "Next / previous speech"),
     ("Down / Up", "Caret to the next / previous paragraph"),
+    ("] / [", "Next section / back to the section's heading"),
     ("Shift+Right / Left", "Select word by word"),
     ("Shift+Down / Up", "Select sentence by sentence"),
     ("Ctrl+Shift+Down", "Select to the end of the paragraph"),

@@ -171,7 +171,15 @@ fn the_filter_narrows_the_library_and_the_outline_jumps() {
             .query_all_by_role(egui::accesskit::Role::Button)
             .filter(|n| n.accesskit_node().toggled() == Some(egui::accesskit::Toggled::True))
             .filter_map(|n| n.accesskit_node().label())
-            .filter(|l| ["Introduction", "Counter Terrorism", "State Threats"].contains(&&**l))
+            .filter(|l| {
+                [
+                    "Introduction",
+                    "Counter Terrorism",
+                    "State Threats",
+                    "Conclusion",
+                ]
+                .contains(&&**l)
+            })
             .collect()
     };
     assert!(marked(&harness).is_empty(), "{:?}", marked(&harness));
@@ -185,6 +193,13 @@ fn the_filter_narrows_the_library_and_the_outline_jumps() {
         (0.0..200.0).contains(&top),
         "the heading is brought to the top: {top}"
     );
+    assert_eq!(marked(&harness), ["State Threats"]);
+    // ] goes on to the next section's heading, [ back to the heading above.
+    harness.key_press(egui::Key::CloseBracket);
+    harness.run();
+    assert_eq!(marked(&harness), ["Conclusion"]);
+    harness.key_press(egui::Key::OpenBracket);
+    harness.run();
     assert_eq!(marked(&harness), ["State Threats"]);
 }
 

@@ -259,6 +259,14 @@ pub fn keys(
             }
         }
     }
+    // ] and [: the next section's heading, and the heading above the top of the view.
+    for (key, forward) in [(Key::CloseBracket, true), (Key::OpenBracket, false)] {
+        if input.consume_key(Modifiers::NONE, key)
+            && let Some(block) = section_step(doc, state.first_visible.unwrap_or(0), forward)
+        {
+            commands.push(Command::JumpToBlock(block));
+        }
+    }
     if input.consume_key(Modifiers::NONE, Key::H) {
         highlight(path, doc, state, commands);
     }
@@ -554,6 +562,20 @@ fn header(ui: &mut egui::Ui, path: &str, doc: &Document, meta: &lectern_core::Me
                 ui.label(RichText::new(&warning.message).small());
             }
         });
+    }
+}
+
+/// The heading block of the next section after the block `from` (`forward`), or of the
+/// last section whose heading is above it.
+fn section_step(doc: &Document, from: usize, forward: bool) -> Option<usize> {
+    let mut headings = doc
+        .sections
+        .iter()
+        .map(|s| block_index(doc, s.heading.start));
+    if forward {
+        headings.find(|&b| b > from)
+    } else {
+        headings.rfind(|&b| b < from)
     }
 }
 
