@@ -318,15 +318,15 @@ fn chunk_paragraphs<'a>(
 /// Joins paragraphs a scraper split mid-sentence: the first does not end a sentence and the
 /// second starts in lower case, or follows after several blank lines.
 fn rejoin_splits(paragraphs: &mut Vec<Para>) -> usize {
+    // Most texts have no split paragraph: found out before anything is moved.
+    if !paragraphs.windows(2).any(|pair| joins(&pair[0], &pair[1])) {
+        return 0;
+    }
     let mut joined = 0;
     let mut out: Vec<Para> = Vec::with_capacity(paragraphs.len());
     for p in paragraphs.drain(..) {
         if let Some(prev) = out.last_mut()
-            && prev.kind == RawKind::Paragraph
-            && p.kind == RawKind::Paragraph
-            && !ends_sentence(&prev.text)
-            && more_words_than(&prev.text, 2)
-            && continues(&p)
+            && joins(prev, &p)
         {
             let text = prev.text.to_mut();
             text.push('\n');
@@ -338,6 +338,15 @@ fn rejoin_splits(paragraphs: &mut Vec<Para>) -> usize {
     }
     *paragraphs = out;
     joined
+}
+
+/// Whether `next` continues the sentence `prev` leaves unfinished.
+fn joins(prev: &Para, next: &Para) -> bool {
+    prev.kind == RawKind::Paragraph
+        && next.kind == RawKind::Paragraph
+        && !ends_sentence(&prev.text)
+        && more_words_than(&prev.text, 2)
+        && continues(next)
 }
 
 fn continues(next: &Para) -> bool {
