@@ -6,7 +6,7 @@
 //! documents by relative path, file name, or file stem.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use crate::date::PartialDate;
 use crate::document::{Warning, WarningKind};
@@ -53,10 +53,11 @@ pub struct CatalogueEntry {
     pub language: Option<String>,
 }
 
-/// A parsed catalogue: entries keyed by the normalised file key.
+/// A parsed catalogue: entries keyed by the normalised file key. Every file of an archive
+/// is looked up (by path, name and stem), so the keys are hashed rather than ordered.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Catalogue {
-    entries: BTreeMap<String, CatalogueEntry>,
+    entries: HashMap<String, CatalogueEntry>,
 }
 
 /// Why a CSV is not a catalogue.
@@ -99,7 +100,7 @@ impl Catalogue {
             url: column(URL_COLUMNS),
             language: column(LANGUAGE_COLUMNS),
         };
-        let mut entries = BTreeMap::new();
+        let mut entries = HashMap::new();
         let mut warnings = Vec::new();
         for (row_index, record) in reader.records().enumerate() {
             let line = row_index + 2;
