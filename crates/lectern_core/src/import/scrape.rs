@@ -62,7 +62,12 @@ fn is_link_line(line: &str) -> bool {
 }
 
 fn is_breadcrumb(line: &str) -> bool {
-    if line.len() > 1000 || !(line.contains('>') || line.contains('›') || line.contains('»')) {
+    // One search for the bytes that end `>`, `›` (E2 80 BA) and `»` (C2 BB) rules out most
+    // lines; a line with one of those bytes is asked for the characters.
+    if line.len() > 1000
+        || memchr::memchr3(b'>', 0xBA, 0xBB, line.as_bytes()).is_none()
+        || !(line.contains('>') || line.contains('›') || line.contains('»'))
+    {
         return false;
     }
     let trimmed = line.trim();
