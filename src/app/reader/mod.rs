@@ -388,6 +388,11 @@ pub fn show(
         .as_ref()
         .and_then(|id| notes.and_then(|n| n.annotation(id)))
         .cloned();
+    // The section being read, marked in the outline; scrolled into the outline's view when
+    // reading moves on to it, and otherwise left where the researcher scrolled the outline.
+    let current = current_section(doc, state.first_visible);
+    let outline_mark = (current, current != state.outline_current);
+    state.outline_current = current;
     egui::Panel::right("outline")
         .resizable(true)
         .default_size(320.0)
@@ -437,12 +442,7 @@ pub fn show(
                         commands,
                     );
                     ui.add_space(8.0);
-                    let current = current_section(doc, state.first_visible);
-                    // Scrolled into the outline's view when reading moves on to it, and
-                    // otherwise left where the researcher scrolled the outline.
-                    let reveal = current != state.outline_current;
-                    state.outline_current = current;
-                    side::outline(ui, doc, (current, reveal), commands);
+                    side::outline(ui, doc, outline_mark, commands);
                 });
             side::annotation_list(ui, doc, annotations, vocabulary, state);
         });
