@@ -43,7 +43,7 @@ pub(crate) fn assemble(
     // Stage directions open with a bracket: one search of the source finds every bracket,
     // and a block of the source without one is not searched again.
     let brackets: Vec<usize> = memchr::memchr2_iter(b'[', b'(', source.text.as_bytes()).collect();
-    let may_hold_directions = |block: &str| match source.range_of(block) {
+    let may_hold_directions = |in_source: &Option<std::ops::Range<usize>>| match in_source {
         Some(range) => {
             let next = brackets.partition_point(|&at| at < range.start);
             brackets.get(next).is_some_and(|&at| at < range.end)
@@ -65,7 +65,8 @@ pub(crate) fn assemble(
             char_pos += 2;
         }
         let block_start = char_pos;
-        let block_chars = if source.ascii && source.range_of(&raw.text).is_some() {
+        let in_source = source.range_of(&raw.text);
+        let block_chars = if source.ascii && in_source.is_some() {
             raw.text.len()
         } else {
             char_count(&raw.text)
@@ -79,7 +80,7 @@ pub(crate) fn assemble(
         let (directions, label) = if raw.is_heading() {
             (Vec::new(), None)
         } else {
-            let directions = if may_hold_directions(&raw.text) {
+            let directions = if may_hold_directions(&in_source) {
                 stage_directions::stage_directions(&raw.text)
             } else {
                 Vec::new()

@@ -172,13 +172,9 @@ const MINOR: &[&str] = &[
 ];
 
 fn heading_shape(text: &str) -> bool {
-    // Most lines of a speech end a sentence: told by their last byte, before any work on
-    // characters. (A last byte outside this set, or outside ASCII, is for the tests below.)
-    let last = text.bytes().rev().find(|b| !b.is_ascii_whitespace());
-    if matches!(
-        last,
-        None | Some(b'.' | b'!' | b'?' | b':' | b';' | b',' | b'"' | b'\'' | b')' | b']' | b'-')
-    ) {
+    // Most lines of a speech end a sentence, which `ends_sentence` tells from the last byte
+    // before any work on characters.
+    if ends_sentence(text) {
         return false;
     }
     let t = text.trim();
@@ -188,7 +184,6 @@ fn heading_shape(text: &str) -> bool {
     };
     if t.len() > MAX_HEADING_BYTES
         || !(first.is_uppercase() || first.is_ascii_digit())
-        || ends_sentence(t)
         || t.ends_with(',')
     {
         return false;
