@@ -66,28 +66,27 @@ fn unpack(key: u128) -> Box<str> {
     String::from_utf8_lossy(&bytes[..len]).into()
 }
 
-/// The postings of one word within a [`Builder`].
-#[derive(Default)]
-struct TermBuf {
-    bytes: Vec<u8>,
-    /// The last speech written, and how many speeches have the word.
-    last_doc: u32,
-    docs: u32,
-}
-
 /// Marks a key that is a word's id (a word over 16 bytes) rather than its packed bytes.
 /// Packed words never have this bit: their 16th byte would have to be 0xFF, which UTF-8
 /// never holds.
 const LONG: u128 =
     1 << 127 | 1 << 126 | 1 << 125 | 1 << 124 | 1 << 123 | 1 << 122 | 1 << 121 | 1 << 120;
 
-/// A word's key and where it was last met: the speech (numbered from 1) and the word's
-/// number there. Kept together, so a word met again costs one read of memory.
-#[derive(Clone, Copy)]
-struct Known {
+/// A word met by a [`Builder`]: its key, where it was last met, and its postings, in one
+/// line of the processor's cache, so a word met again costs one read of memory besides its
+/// slot and the end of its postings.
+#[derive(Default)]
+#[repr(align(64))]
+struct Term {
     key: u128,
-    doc: u32,
+    /// The speech being added when the word was last met (numbered from 1) and the word's
+    /// number there.
+    stamp: u32,
     local: u32,
+    /// The postings: the last speech written, and how many speeches have the word.
+    last_doc: u32,
+    docs: u32,
+    bytes: Vec<u8>,
 }
 
 const FREE: u32 = u32::MAX;
@@ -121,7 +120,7 @@ impl Slots {
     }
 
     /// The id of `key` (`known` holds each id's key), or the free slot where it goes.
-    fn find(&self, key: u128, known: &[Known]) -> Result<u32, usize> {
+    fn find(&self, key: u128, known: &[Term]) -> Result<u32, usize> {
         let mask = (1 << self.bits) - 1;
         let mut at = self.home(key);
         loop {
@@ -137,7 +136,7 @@ impl Slots {
     }
 
     /// Puts `id` in the free slot `at`; `known` holds each id's key, `id`'s included.
-    fn insert(&mut self, at: usize, id: u32, known: &[Known]) {
+    fn insert(&mut self, at: usize, id: u32, known: &[Term]) {
         self.ids[at] = id;
         self.len += 1;
         // Kept at most half full.
@@ -163,8 +162,7 @@ pub struct Builder {
     long: WordMap<u32>,
     /// Per id: the word, its key, where it was last met, and its postings.
     words: Vec<Box<str>>,
-    known: Vec<Known>,
-    terms: Vec<TermBuf>,
+    terms: Vec<Term>,
     /// The speech being added: its words as numbers of its own, in order.
     sequence: Vec<u32>,
     /// Per number of the speech's own: the word's id.
@@ -190,7 +188,6 @@ impl Builder {
             slots: Slots::new(),
             long: WordMap::default(),
             words: Vec::new(),
-            known: Vec::new(),
             terms: Vec::new(),
             sequence: Vec::new(),
             ids: Vec::new(),
@@ -205,12 +202,10 @@ impl Builder {
     fn new_id(&mut self, word: Box<str>, key: u128) -> u32 {
         let id = self.words.len() as u32;
         self.words.push(word);
-        self.known.push(Known {
+        self.terms.push(Term {
             key,
-            doc: 0,
-            local: 0,
+            ..Term::default()
         });
-        self.terms.push(TermBuf::default());
         id
     }
 
@@ -226,7 +221,7 @@ impl Builder {
 
     /// The id of `key`, given it if new.
     fn id(&mut self, key: u128) -> u32 {
-        match self.slots.find(key, &self.known) {
+        match self.slots.find(key, &self.terms) {
             Ok(id) => id,
             Err(at) => {
                 let id = if key & LONG == LONG {
@@ -234,7 +229,7 @@ impl Builder {
                 } else {
                     self.new_id(unpack(key), key)
                 };
-                self.slots.insert(at, id, &self.known);
+                self.slots.insert(at, id, &self.terms);
                 id
             }
         }
@@ -252,13 +247,13 @@ impl Builder {
         for (&f, &key) in found.iter().zip(keys) {
             // A slot read above may have moved since (a new word grew the table); a miss is
             // looked up again.
-            let id = match self.known.get(f as usize) {
+            let id = match self.terms.get(f as usize) {
                 Some(k) if k.key == key => f,
                 _ => self.id(key),
             };
-            let seen = &mut self.known[id as usize];
-            if seen.doc != stamp {
-                seen.doc = stamp;
+            let seen = &mut self.terms[id as usize];
+            if seen.stamp != stamp {
+                seen.stamp = stamp;
                 seen.local = ids.len() as u32;
                 ids.push(id);
             }
