@@ -36,12 +36,14 @@ pub enum Raw<'a> {
 
 /// Calls `f` with every word of `text` in order and its code-point span; only words beyond
 /// ASCII are folded here, so a caller may fold ASCII its own faster way.
+#[inline]
 pub fn scan_words(text: &str, scratch: &mut String, f: impl FnMut(Raw<'_>, u32, u32)) {
     scan(text, scratch, true, f);
 }
 
 /// [`scan_words`], with the block path for runs of ASCII (`blocks`) or without it (to test
 /// one against the other).
+#[inline(always)]
 fn scan(text: &str, scratch: &mut String, blocks: bool, mut f: impl FnMut(Raw<'_>, u32, u32)) {
     let bytes = text.as_bytes();
     let mut i = 0;

@@ -38,6 +38,17 @@ fn pack(bytes: impl ExactSizeIterator<Item = u8>) -> Option<u128> {
     })
 }
 
+/// Per length up to 16: a mask of that many low bytes.
+const MASKS: [u128; 17] = {
+    let mut masks = [0; 17];
+    let mut n = 1;
+    while n <= 16 {
+        masks[n] = u128::MAX >> (128 - 8 * n);
+        n += 1;
+    }
+    masks
+};
+
 /// [`pack`] of `word`, ASCII letters and digits found in `text`, lowercased: setting bit 5 of
 /// each byte lowercases a letter and leaves a digit as it is. The word is read in one load
 /// of sixteen bytes and the bytes past it masked off, so its length costs no branch.
@@ -46,7 +57,7 @@ fn pack_ascii(text: &[u8], word: &[u8]) -> Option<u128> {
     if n > 16 || n == 0 {
         return None;
     }
-    let mask = u128::MAX >> (128 - 8 * n);
+    let mask = MASKS[n];
     let at = word.as_ptr() as usize - text.as_ptr() as usize;
     let bytes = match text.get(at..at + 16) {
         Some(sixteen) => u128::from_le_bytes(sixteen.try_into().unwrap_or_default()),
