@@ -43,7 +43,7 @@ pub fn scan_words(text: &str, scratch: &mut String, f: impl FnMut(Raw<'_>, u32, 
 
 /// [`scan_words`], with the block path for runs of ASCII (`blocks`) or without it (to test
 /// one against the other).
-#[inline(always)]
+#[inline]
 fn scan(text: &str, scratch: &mut String, blocks: bool, mut f: impl FnMut(Raw<'_>, u32, u32)) {
     let bytes = text.as_bytes();
     let mut i = 0;
