@@ -83,33 +83,37 @@ fn unpack(key: u128) -> Box<str> {
 const LONG: u128 =
     1 << 127 | 1 << 126 | 1 << 125 | 1 << 124 | 1 << 123 | 1 << 122 | 1 << 121 | 1 << 120;
 
-/// A word met by a [`Builder`]: its key, where it was last met, and its postings, in one
-/// line of the processor's cache, so a word met again costs one read of memory besides its
-/// slot and the end of its postings.
+/// A word's postings while a [`Builder`] adds speeches: two to a line of the processor's
+/// cache.
 #[derive(Default)]
-#[repr(align(64))]
+#[repr(align(32))]
 struct Term {
-    key: u128,
-    /// The speech being added when the word was last met (numbered from 1) and the word's
-    /// number there.
-    stamp: u32,
-    local: u32,
-    /// The postings: the last speech written, and how many speeches have the word.
+    /// The last speech written, and how many speeches have the word.
     last_doc: u32,
     docs: u32,
     bytes: Vec<u8>,
 }
 
-const FREE: u32 = u32::MAX;
+/// A word's place in [`Slots`]: its key and id, and where it was last met, in one read of
+/// memory, so numbering a word met before touches nothing else.
+#[derive(Clone, Copy, Default)]
+#[repr(align(32))]
+struct Slot {
+    /// 0 for a free slot: no word packs to 0.
+    key: u128,
+    id: u32,
+    /// The speech being added when the word was last met (numbered from 1) and the word's
+    /// number there.
+    stamp: u32,
+    local: u32,
+}
 
 /// Words looked up together by [`Builder::number`].
 const BATCH: usize = 64;
 
-/// Word ids by key, open-addressed: a slot holds only an id, and keys are kept by id, so the
-/// table is small and the words met most (which get the first ids) sit together in memory
-/// the processor has near.
+/// Words by key, open-addressed and kept at most half full.
 struct Slots {
-    ids: Vec<u32>,
+    table: Vec<Slot>,
     bits: u32,
     len: usize,
 }
@@ -118,7 +122,7 @@ impl Slots {
     fn new() -> Self {
         let bits = 12;
         Self {
-            ids: vec![FREE; 1 << bits],
+            table: vec![Slot::default(); 1 << bits],
             bits,
             len: 0,
         }
@@ -130,37 +134,42 @@ impl Slots {
         (h >> (64 - self.bits)) as usize
     }
 
-    /// The id of `key` (`known` holds each id's key), or the free slot where it goes.
-    fn find(&self, key: u128, known: &[Term]) -> Result<u32, usize> {
+    /// The slot holding `key`, or the free slot where it goes.
+    fn find(&self, key: u128) -> Result<usize, usize> {
         let mask = (1 << self.bits) - 1;
         let mut at = self.home(key);
         loop {
-            let id = self.ids[at];
-            if id == FREE {
-                return Err(at);
+            let slot = &self.table[at];
+            if slot.key == key {
+                return Ok(at);
             }
-            if known[id as usize].key == key {
-                return Ok(id);
+            if slot.key == 0 {
+                return Err(at);
             }
             at = (at + 1) & mask;
         }
     }
 
-    /// Puts `id` in the free slot `at`; `known` holds each id's key, `id`'s included.
-    fn insert(&mut self, at: usize, id: u32, known: &[Term]) {
-        self.ids[at] = id;
+    /// Puts `key` with `id` in the free slot `at`; returns where it is once the table has
+    /// grown to make room.
+    fn insert(&mut self, at: usize, key: u128, id: u32) -> usize {
+        self.table[at] = Slot {
+            key,
+            id,
+            ..Slot::default()
+        };
         self.len += 1;
-        // Kept at most half full.
-        if self.len * 2 <= self.ids.len() {
-            return;
+        if self.len * 2 <= self.table.len() {
+            return at;
         }
         self.bits += 1;
-        let old = std::mem::replace(&mut self.ids, vec![FREE; 1 << self.bits]);
-        for id in old.into_iter().filter(|&id| id != FREE) {
-            if let Err(to) = self.find(known[id as usize].key, known) {
-                self.ids[to] = id;
+        let old = std::mem::replace(&mut self.table, vec![Slot::default(); 1 << self.bits]);
+        for slot in old.into_iter().filter(|s| s.key != 0) {
+            if let Err(to) = self.find(slot.key) {
+                self.table[to] = slot;
             }
         }
+        self.find(key).unwrap_or(at)
     }
 }
 
@@ -171,7 +180,7 @@ pub struct Builder {
     /// Words met so far: by key, and words over 16 bytes by text.
     slots: Slots,
     long: WordMap<u32>,
-    /// Per id: the word, its key, where it was last met, and its postings.
+    /// Per id: the word and its postings.
     words: Vec<Box<str>>,
     terms: Vec<Term>,
     /// The speech being added: its words as numbers of its own, in order.
@@ -209,14 +218,11 @@ impl Builder {
         }
     }
 
-    /// Gives the next id to `word` with `key`.
-    fn new_id(&mut self, word: Box<str>, key: u128) -> u32 {
+    /// Gives the next id to `word`.
+    fn new_id(&mut self, word: Box<str>) -> u32 {
         let id = self.words.len() as u32;
         self.words.push(word);
-        self.terms.push(Term {
-            key,
-            ..Term::default()
-        });
+        self.terms.push(Term::default());
         id
     }
 
@@ -225,48 +231,50 @@ impl Builder {
         if let Some(&id) = self.long.get(word) {
             return id;
         }
-        let id = self.words.len() as u32;
+        let id = self.new_id(word.into());
         self.long.insert(word.into(), id);
-        self.new_id(word.into(), LONG | u128::from(id))
+        id
     }
 
-    /// The id of `key`, given it if new.
-    fn id(&mut self, key: u128) -> u32 {
-        match self.slots.find(key, &self.terms) {
-            Ok(id) => id,
+    /// The slot of `key`, the word given an id if new.
+    fn slot(&mut self, key: u128) -> usize {
+        match self.slots.find(key) {
+            Ok(at) => at,
             Err(at) => {
                 let id = if key & LONG == LONG {
                     (key & u128::from(u32::MAX)) as u32
                 } else {
-                    self.new_id(unpack(key), key)
+                    self.new_id(unpack(key))
                 };
-                self.slots.insert(at, id, &self.terms);
-                id
+                self.slots.insert(at, key, id)
             }
         }
     }
 
     /// Appends to `sequence` the number within the speech `stamp` of each word of `keys`,
-    /// numbering words new to the speech in `ids`. The slots of a whole batch are read before
-    /// any is looked at, so the processor fetches them all at once rather than one after
+    /// numbering words new to the speech in `ids`. The home slots of a whole batch are read
+    /// before any is used, so the processor fetches them all at once rather than one after
     /// another.
     fn number(&mut self, keys: &[u128], stamp: u32, ids: &mut Vec<u32>, sequence: &mut Vec<u32>) {
-        let mut found = [FREE; BATCH];
-        for (f, &key) in found.iter_mut().zip(keys) {
-            *f = self.slots.ids[self.slots.home(key)];
+        let mut homes = [0usize; BATCH];
+        let mut hits = [false; BATCH];
+        for ((home, hit), &key) in homes.iter_mut().zip(&mut hits).zip(keys) {
+            *home = self.slots.home(key);
+            *hit = self.slots.table[*home].key == key;
         }
-        for (&f, &key) in found.iter().zip(keys) {
-            // A slot read above may have moved since (a new word grew the table); a miss is
-            // looked up again.
-            let id = match self.terms.get(f as usize) {
-                Some(k) if k.key == key => f,
-                _ => self.id(key),
+        let bits = self.slots.bits;
+        for ((&home, &hit), &key) in homes.iter().zip(&hits).zip(keys) {
+            // A word found at home stays there until the table grows.
+            let at = if hit && self.slots.bits == bits {
+                home
+            } else {
+                self.slot(key)
             };
-            let seen = &mut self.terms[id as usize];
+            let seen = &mut self.slots.table[at];
             if seen.stamp != stamp {
                 seen.stamp = stamp;
                 seen.local = ids.len() as u32;
-                ids.push(id);
+                ids.push(seen.id);
             }
             sequence.push(seen.local);
         }
