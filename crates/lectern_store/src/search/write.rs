@@ -18,13 +18,25 @@ use crate::load::{READ_BUFFER, load_file_with};
 /// own.
 pub(super) const SPLIT_FROM: usize = 1000;
 
+/// Groups (segments) a large set is written in, per thread: merging and writing a group is
+/// the work of one thread, so the last group written while the other threads have nothing
+/// left to do should be small.
+const GROUPS_PER_THREAD: usize = 2;
+
+/// Parts each group of a large set is built in: enough that the threads end together (a part
+/// left to one thread at the end is a small share of the whole), few enough that merging
+/// them stays cheap.
+const PARTS_PER_GROUP: usize = 4;
+
 /// Indexes the speeches of `fingerprints` (in parallel, in order) into new segment files;
 /// returns their names, in order, and the files that could not be indexed.
 ///
-/// A large set is split into one group of consecutive speeches per thread, and each group is
+/// A large set is split into [`GROUPS_PER_THREAD`] groups of consecutive speeches per thread,
+/// and each group is
 /// merged and written as a segment of its own as soon as it is built: the writing is shared
-/// between the threads rather than left to one at the end. Each group is built in two parts
-/// a thread can take, so a thread held up does not hold the other back.
+/// between the threads rather than left to one at the end. Each group is built in
+/// [`PARTS_PER_GROUP`] parts, so a thread done with its own group's parts, or done writing
+/// its segment, takes parts of the other groups left to build, rather than wait idle.
 pub(super) fn write_segments(
     dir: &Path,
     fingerprints: &[Fingerprint],
@@ -36,7 +48,7 @@ pub(super) fn write_segments(
     })?;
     let threads = rayon::current_num_threads();
     let groups = if fingerprints.len() >= SPLIT_FROM {
-        threads
+        threads * GROUPS_PER_THREAD
     } else {
         1
     };
@@ -45,7 +57,11 @@ pub(super) fn write_segments(
         .par_chunks(per_group)
         .enumerate()
         .map(|(group, chunk)| {
-            let parts = if groups == 1 { threads * 2 } else { 2 };
+            let parts = if groups == 1 {
+                threads * 2
+            } else {
+                PARTS_PER_GROUP
+            };
             write_segment(dir, group, chunk, parts, texts)
         })
         .collect();

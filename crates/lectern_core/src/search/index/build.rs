@@ -407,16 +407,15 @@ impl Builder {
             n += part.docs.len() as u32;
         }
         // Every word with, per part, its id there; sorted by word.
-        let mut all: WordMap<Vec<(u32, u32)>> = WordMap::default();
+        let mut all: HashMap<&str, Vec<(u32, u32)>, BuildHasherDefault<WordHasher>> =
+            HashMap::default();
         for (p, part) in parts.iter().enumerate() {
             for (id, word) in part.words.iter().enumerate() {
-                all.entry(word.clone())
-                    .or_default()
-                    .push((p as u32, id as u32));
+                all.entry(&**word).or_default().push((p as u32, id as u32));
             }
         }
-        let mut words: Vec<WordParts> = all.into_iter().collect();
-        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut words: Vec<WordParts<'_>> = all.into_iter().collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut out = Counting {
             inner: out,
             written: 0,
@@ -469,7 +468,7 @@ impl Builder {
 }
 
 /// A word and, per part holding it, the part and the word's id there.
-type WordParts = (Box<str>, Vec<(u32, u32)>);
+type WordParts<'a> = (&'a str, Vec<(u32, u32)>);
 
 struct Counting<'w, W> {
     inner: &'w mut W,
