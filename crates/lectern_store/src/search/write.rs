@@ -32,11 +32,10 @@ const PARTS_PER_GROUP: usize = 4;
 /// returns their names, in order, and the files that could not be indexed.
 ///
 /// A large set is split into [`GROUPS_PER_THREAD`] groups of consecutive speeches per thread,
-/// and each group is
-/// merged and written as a segment of its own as soon as it is built: the writing is shared
-/// between the threads rather than left to one at the end. Each group is built in
-/// [`PARTS_PER_GROUP`] parts, so a thread done with its own group's parts, or done writing
-/// its segment, takes parts of the other groups left to build, rather than wait idle.
+/// and each group is merged and written as a segment of its own as soon as it is built: the
+/// writing is shared between the threads rather than left to one at the end. Each group is
+/// built in [`PARTS_PER_GROUP`] parts, so a thread done with its own group's parts, or done
+/// writing its segment, takes parts of the other groups left to build rather than wait idle.
 pub(super) fn write_segments(
     dir: &Path,
     fingerprints: &[Fingerprint],
