@@ -26,7 +26,7 @@ impl Hasher for WordHasher {
     }
 }
 
-type WordMap<V> = HashMap<Box<str>, V, BuildHasherDefault<WordHasher>>;
+type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
 /// A folded word's bytes as one number, little-endian; words hold no NUL, so the zero
 /// padding keeps them apart. `None` past 16 bytes.
@@ -179,7 +179,7 @@ pub struct Builder {
     docs: Vec<DocInfo>,
     /// Words met so far: by key, and words over 16 bytes by text.
     slots: Slots,
-    long: WordMap<u32>,
+    long: WordMap<Box<str>, u32>,
     /// Per id: the word and its postings.
     words: Vec<Box<str>>,
     terms: Vec<Term>,
@@ -407,8 +407,7 @@ impl Builder {
             n += part.docs.len() as u32;
         }
         // Every word with, per part, its id there; sorted by word.
-        let mut all: HashMap<&str, Vec<(u32, u32)>, BuildHasherDefault<WordHasher>> =
-            HashMap::default();
+        let mut all: WordMap<&str, Vec<(u32, u32)>> = WordMap::default();
         for (p, part) in parts.iter().enumerate() {
             for (id, word) in part.words.iter().enumerate() {
                 all.entry(&**word).or_default().push((p as u32, id as u32));
