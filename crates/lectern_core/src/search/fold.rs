@@ -57,13 +57,21 @@ fn scan(text: &str, scratch: &mut String, blocks: bool, mut f: impl FnMut(Raw<'_
             && let Some(block) = bytes.get(i..i + BLOCK)
             && block[0].is_ascii()
         {
-            let done = ascii_block(block, |s, e| {
-                f(
-                    Raw::Ascii(&bytes[i + s..i + e]),
-                    chars + s as u32,
-                    chars + e as u32,
-                );
-            });
+            // The words that end inside the block, up to its first byte beyond ASCII; a word
+            // that reaches the block's end or such a byte may go on, so it is left for the
+            // next turn, and so is the rest of the block.
+            let (mut words, limit) = ascii_words(block);
+            let mut done = limit;
+            while words != 0 {
+                let s = words.trailing_zeros() as usize;
+                let e = s + (!(words >> s)).trailing_zeros() as usize;
+                if e >= limit {
+                    done = s;
+                    break;
+                }
+                f(Raw::Ascii(&block[s..e]), chars + s as u32, chars + e as u32);
+                words &= !((1u64 << e) - 1);
+            }
             if done < BLOCK / 4 {
                 blocks_from = i + BLOCK;
             }
@@ -127,33 +135,22 @@ fn scan(text: &str, scratch: &mut String, blocks: bool, mut f: impl FnMut(Raw<'_
     }
 }
 
-/// Bytes read at once by [`ascii_block`].
+/// Bytes read at once by [`ascii_words`].
 const BLOCK: usize = 64;
 
-/// Reads the words of a block of text that starts between words, up to its first byte beyond
-/// ASCII, without a branch per byte: calls `word(start, end)` with the byte span of each word
-/// that ends inside the block and returns how many bytes were read. A word that reaches the
-/// block's end or a byte beyond ASCII may go on, so it is left for the caller, and so is the
-/// rest of the block.
-fn ascii_block(block: &[u8], mut word: impl FnMut(usize, usize)) -> usize {
+/// For a block of text that starts with an ASCII byte, without a branch per byte: a bit per
+/// ASCII letter or digit before its first byte beyond ASCII, and how many bytes come before
+/// that byte (the whole block when there is none).
+#[inline]
+fn ascii_words(block: &[u8]) -> (u64, usize) {
     let (alnum, high) = classify(block);
-    // Bytes before the first beyond ASCII; the block's first byte is ASCII.
     let limit = high.trailing_zeros() as usize;
-    let mut words = if limit == 64 {
+    let words = if limit == 64 {
         alnum
     } else {
         alnum & ((1 << limit) - 1)
     };
-    while words != 0 {
-        let start = words.trailing_zeros() as usize;
-        let end = start + (!(words >> start)).trailing_zeros() as usize;
-        if end >= limit {
-            return start;
-        }
-        word(start, end);
-        words &= !((1u64 << end) - 1);
-    }
-    limit
+    (words, limit)
 }
 
 /// For a block of [`BLOCK`] bytes: a bit per ASCII letter or digit, and a bit per byte beyond

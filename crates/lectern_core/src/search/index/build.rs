@@ -108,6 +108,21 @@ struct Slot {
     local: u32,
 }
 
+/// Records of words met at most this many times in a speech are written by
+/// [`Builder::add`]'s quick path.
+const SMALL: usize = 3;
+
+/// How many bytes [`put_varint`] takes for `v`.
+fn varint_len(v: u32) -> usize {
+    match v {
+        0..0x80 => 1,
+        0x80..0x4000 => 2,
+        0x4000..0x20_0000 => 3,
+        0x20_0000..0x1000_0000 => 4,
+        _ => 5,
+    }
+}
+
 /// Words looked up together by [`Builder::number`].
 const BATCH: usize = 64;
 
@@ -173,6 +188,18 @@ impl Slots {
     }
 }
 
+/// The number of the word of `seen` within the speech `stamp`, given it (the next in `ids`)
+/// if the speech had not met it yet.
+#[inline]
+fn meet(seen: &mut Slot, stamp: u32, ids: &mut Vec<u32>) -> u32 {
+    if seen.stamp != stamp {
+        seen.stamp = stamp;
+        seen.local = ids.len() as u32;
+        ids.push(seen.id);
+    }
+    seen.local
+}
+
 /// Builds the postings of consecutive speeches. Parts built apart (say one per thread) are
 /// put together with [`Builder::merge`].
 pub struct Builder {
@@ -236,6 +263,19 @@ impl Builder {
         id
     }
 
+    /// The key of a word over 16 bytes: its id, marked [`LONG`].
+    #[cold]
+    #[inline(never)]
+    fn long_key(&mut self, word: &fold::Raw<'_>) -> u128 {
+        let id = match word {
+            fold::Raw::Ascii(raw) => {
+                self.id_of_long(&String::from_utf8_lossy(raw).to_ascii_lowercase())
+            }
+            fold::Raw::Folded(folded) => self.id_of_long(folded),
+        };
+        LONG | u128::from(id)
+    }
+
     /// The slot of `key`, the word given an id if new.
     fn slot(&mut self, key: u128) -> usize {
         match self.slots.find(key) {
@@ -256,28 +296,35 @@ impl Builder {
     /// before any is used, so the processor fetches them all at once rather than one after
     /// another.
     fn number(&mut self, keys: &[u128], stamp: u32, ids: &mut Vec<u32>, sequence: &mut Vec<u32>) {
+        let n = keys.len();
         let mut homes = [0usize; BATCH];
         let mut hits = [false; BATCH];
+        let table = &self.slots.table;
         for ((home, hit), &key) in homes.iter_mut().zip(&mut hits).zip(keys) {
             *home = self.slots.home(key);
-            *hit = self.slots.table[*home].key == key;
+            *hit = table[*home].key == key;
         }
-        let bits = self.slots.bits;
-        for ((&home, &hit), &key) in homes.iter().zip(&hits).zip(keys) {
-            // A word found at home stays there until the table grows.
-            let at = if hit && self.slots.bits == bits {
-                home
-            } else {
-                self.slot(key)
-            };
-            let seen = &mut self.slots.table[at];
-            if seen.stamp != stamp {
-                seen.stamp = stamp;
-                seen.local = ids.len() as u32;
-                ids.push(seen.id);
+        let mut locals = [0u32; BATCH];
+        let mut i = 0;
+        while i < n {
+            // Words found at home, with the table borrowed once for the run of them.
+            let table = self.slots.table.as_mut_slice();
+            while i < n && hits[i] {
+                locals[i] = meet(&mut table[homes[i]], stamp, ids);
+                i += 1;
             }
-            sequence.push(seen.local);
+            if i < n {
+                let bits = self.slots.bits;
+                let at = self.slot(keys[i]);
+                if self.slots.bits != bits {
+                    // The table grew: the homes read before are not theirs any more.
+                    hits[i..].fill(false);
+                }
+                locals[i] = meet(&mut self.slots.table[at], stamp, ids);
+                i += 1;
+            }
         }
+        sequence.extend_from_slice(&locals[..n]);
     }
 
     /// Adds the next speech; `text` is its canonical text. Sets `info.words`.
@@ -297,15 +344,7 @@ impl Builder {
                 fold::Raw::Ascii(raw) => pack_ascii(bytes, raw),
                 fold::Raw::Folded(folded) => pack(folded.bytes()),
             };
-            let key = key.unwrap_or_else(|| {
-                let long = match &word {
-                    fold::Raw::Ascii(raw) => {
-                        self.id_of_long(&String::from_utf8_lossy(raw).to_ascii_lowercase())
-                    }
-                    fold::Raw::Folded(folded) => self.id_of_long(folded),
-                };
-                LONG | u128::from(long)
-            });
+            let key = key.unwrap_or_else(|| self.long_key(&word));
             batch[batched] = key;
             batched += 1;
             if batched == BATCH {
@@ -316,22 +355,25 @@ impl Builder {
         self.number(&batch[..batched], stamp, &mut ids, &mut sequence);
         // Group the positions by word: count, then place (a counting sort).
         let distinct = ids.len();
+        // (Slices rather than the vectors, so the loops keep their bounds in registers.)
         self.counts.clear();
         self.counts.resize(distinct, 0);
+        let counts = self.counts.as_mut_slice();
         for &local in &sequence {
-            self.counts[local as usize] += 1;
+            counts[local as usize] += 1;
         }
         let mut start = 0;
-        for c in &mut self.counts {
+        for c in counts.iter_mut() {
             let n = *c;
             *c = start;
             start += n;
         }
         self.positions.clear();
         self.positions.resize(sequence.len(), 0);
+        let positions = self.positions.as_mut_slice();
         for (position, &local) in sequence.iter().enumerate() {
-            let at = &mut self.counts[local as usize];
-            self.positions[*at as usize] = position as u32;
+            let at = &mut counts[local as usize];
+            positions[*at as usize] = position as u32;
             *at += 1;
         }
         // Each word's buffer lies elsewhere in memory. Read the end of every one first, in a
@@ -354,6 +396,40 @@ impl Builder {
             } else {
                 doc - term.last_doc
             };
+            // Buffers start at a size most words' postings fill, rather than grow to it.
+            if term.bytes.capacity() == 0 {
+                term.bytes.reserve(256);
+            }
+            if positions.len() <= SMALL {
+                // Most records: a word met a few times. The record is put together in a
+                // small array and most go to the buffer in one move of sixteen bytes (the
+                // bytes past the record are cut off again), not a copy of a length known
+                // only here.
+                let mut deltas = [0u32; SMALL];
+                let (mut last, mut len) = (0, 0);
+                for (d, &p) in deltas.iter_mut().zip(positions) {
+                    *d = p - last;
+                    last = p;
+                    len += varint_len(*d);
+                }
+                let mut small = [0u8; 32];
+                let mut n = put_varint_at(&mut small, u64::from(delta));
+                n += put_varint_at(&mut small[n..], positions.len() as u64);
+                n += put_varint_at(&mut small[n..], len as u64);
+                for &d in &deltas[..positions.len()] {
+                    n += put_varint_at(&mut small[n..], u64::from(d));
+                }
+                if n <= 16 {
+                    let end = term.bytes.len() + n;
+                    term.bytes.extend_from_slice(&small[..16]);
+                    term.bytes.truncate(end);
+                } else {
+                    term.bytes.extend_from_slice(&small[..n]);
+                }
+                term.last_doc = doc;
+                term.docs += 1;
+                continue;
+            }
             // The positions are encoded apart first (in a buffer that stays in cache), so the
             // record's length can go before them and the word's buffer takes two copies.
             record.clear();
@@ -370,10 +446,6 @@ impl Builder {
                 record.len() as u64,
             ] {
                 h += put_varint_at(&mut head[h..], v);
-            }
-            // Buffers start at a size most words' postings fill, rather than grow to it.
-            if term.bytes.capacity() == 0 {
-                term.bytes.reserve(256.max(h + record.len()));
             }
             term.bytes.extend_from_slice(&head[..h]);
             term.bytes.extend_from_slice(&record);

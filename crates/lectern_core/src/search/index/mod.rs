@@ -218,6 +218,36 @@ mod tests {
         }
     }
 
+    /// A word met once to four times in a speech, its places close together or far apart,
+    /// first met many speeches in: records of every size the builder writes read back whole.
+    #[test]
+    fn records_of_every_size_read_back() {
+        let mut expected = Vec::new();
+        let texts: Vec<String> = (0..150u32)
+            .map(|d| {
+                let mut words = vec!["filler"; 8];
+                if d >= 130 {
+                    let gap = [1, 150, 17_000][d as usize % 3];
+                    let places: Vec<u32> = (0..=d % 4).map(|k| 5 + k * gap).collect();
+                    words.resize(*places.last().unwrap_or(&0) as usize + 3, "filler");
+                    for &p in &places {
+                        words[p as usize] = "needle";
+                    }
+                    expected.push((d, places.into_iter().map(|p| (p, 1)).collect::<Vec<_>>()));
+                }
+                words.join(" ")
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        for parts in [1, 2] {
+            assert_eq!(
+                found(&segment(&refs, parts), "needle"),
+                expected,
+                "{parts} parts"
+            );
+        }
+    }
+
     /// Split into segments, the speeches score as they do in one: the figures BM25 weighs by
     /// are summed over the segments.
     #[test]
