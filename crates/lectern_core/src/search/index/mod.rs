@@ -24,6 +24,7 @@
 mod answer;
 mod build;
 mod codec;
+mod keys;
 mod read;
 
 pub use answer::{DocMatch, Found, Stats};
