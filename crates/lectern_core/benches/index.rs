@@ -9,7 +9,7 @@ use std::path::Path;
 use divan::Bencher;
 use divan::counter::BytesCount;
 use lectern_core::search::fold;
-use lectern_core::search::index::{Builder, DocInfo};
+use lectern_core::search::index::{Builder, DocInfo, Part};
 
 fn main() {
     divan::main();
@@ -44,7 +44,7 @@ fn build(bencher: Bencher<'_, '_>) {
             builder.add(DocInfo::default(), text);
         }
         let mut out = Vec::new();
-        Builder::merge(&[builder], &mut out).expect("writes to memory");
+        Part::merge(&[builder.finish()], &mut out).expect("writes to memory");
         out.len()
     });
 }

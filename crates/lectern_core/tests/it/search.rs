@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use lectern_core::CharSpan;
-use lectern_core::search::index::{Builder, DocInfo, Segment};
+use lectern_core::search::index::{Builder, DocInfo, Part, Segment};
 use lectern_core::search::matcher::{Words, match_text};
 use lectern_core::search::{Expr, Query, results};
 
@@ -555,11 +555,11 @@ fn segment(texts: &[String], cuts: &[usize]) -> Segment<Vec<u8>> {
             };
             builder.add(info, text);
         }
-        parts.push(builder);
+        parts.push(builder.finish());
         from = to;
     }
     let mut bytes = Vec::new();
-    Builder::merge(&parts, &mut bytes).expect("merge into memory");
+    Part::merge(&parts, &mut bytes).expect("merge into memory");
     Segment::open(bytes).expect("a segment just written opens")
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use lectern_core::Document;
-use lectern_core::search::index::{Builder, DocInfo};
+use lectern_core::search::index::{Builder, DocInfo, Part};
 use rayon::prelude::*;
 
 use super::files::Fingerprint;
@@ -88,7 +88,7 @@ pub(super) fn write_segment(
         reason: e.to_string(),
     };
     let per_part = fingerprints.len().div_ceil(parts).max(1);
-    let built: Vec<(Builder, Vec<Fingerprint>)> = fingerprints
+    let built: Vec<(Part, Vec<Fingerprint>)> = fingerprints
         .par_chunks(per_part)
         .map(|chunk| {
             let mut builder = Builder::new();
@@ -98,10 +98,10 @@ pub(super) fn write_segment(
                     unindexed.push(fp.clone());
                 }
             }
-            (builder, unindexed)
+            (builder.finish(), unindexed)
         })
         .collect();
-    let (builders, unindexed): (Vec<Builder>, Vec<Vec<Fingerprint>>) = built.into_iter().unzip();
+    let (parts, unindexed): (Vec<Part>, Vec<Vec<Fingerprint>>) = built.into_iter().unzip();
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
@@ -112,7 +112,7 @@ pub(super) fn write_segment(
     let tmp = dir.join(format!("{name}.tmp"));
     let file = File::create(&tmp).map_err(|e| write_error(&tmp, &e))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    Builder::merge(&builders, &mut out).map_err(|e| write_error(&tmp, &e))?;
+    Part::merge(&parts, &mut out).map_err(|e| write_error(&tmp, &e))?;
     let file = out.into_inner().map_err(|e| write_error(&tmp, &e))?;
     drop(file);
     fs::rename(&tmp, dir.join(&name)).map_err(|e| write_error(&tmp, &e))?;

@@ -1,6 +1,8 @@
 //! Building a segment: every word met gets a slot in one table that stays in the processor's
-//! caches, each speech's positions are grouped by word and encoded into per-word buffers, and
-//! parts built apart are merged in order and written out.
+//! caches; each speech's positions are grouped by word and encoded as one record per word,
+//! appended to one of [`BUCKETS`] streams by the word's id; a finished part puts each word's
+//! records together, a bucket at a time; parts built apart are merged in order and written
+//! out.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -29,16 +31,11 @@ impl Hasher for WordHasher {
 
 type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
-/// A word's postings while a [`Builder`] adds speeches: two to a line of the processor's
-/// cache.
-#[derive(Default)]
-#[repr(align(32))]
-struct Term {
-    /// The last speech written, and how many speeches have the word.
-    last_doc: u32,
-    docs: u32,
-    bytes: Vec<u8>,
-}
+/// Streams a [`Builder`] appends records to, by the low bits of the word's id. Few enough
+/// that the ends of all of them stay in the processor's nearest caches: a speech's records
+/// are written there rather than each to a buffer of its word's, far away in memory.
+const BUCKET_BITS: u32 = 6;
+const BUCKETS: usize = 1 << BUCKET_BITS;
 
 /// Records of words met at most this many times in a speech are written by
 /// [`Builder::add`]'s quick path.
@@ -59,19 +56,24 @@ fn varint_len(v: u32) -> usize {
 const BATCH: usize = 64;
 
 /// Builds the postings of consecutive speeches. Parts built apart (say one per thread) are
-/// put together with [`Builder::merge`].
+/// finished ([`Builder::finish`]) and put together with [`Part::merge`].
 pub struct Builder {
     docs: Vec<DocInfo>,
     /// Words met so far: by key, and words over 16 bytes by text.
     slots: Slots,
     long: WordMap<Box<str>, u32>,
-    /// Per id: the word and its postings.
+    /// Per id: the word.
     words: Vec<Box<str>>,
-    terms: Vec<Term>,
+    /// Per id modulo [`BUCKETS`]: the records of the speeches added so far, in order, each
+    /// led by its length and the rest of the word's id.
+    buckets: Vec<Vec<u8>>,
+    /// Per id: how many bytes its records take and how many speeches have it.
+    tallies: Vec<(u64, u32)>,
     /// The speech being added: its words as numbers of its own, in order.
     sequence: Vec<u32>,
-    /// Per number of the speech's own: the word's id.
-    ids: Vec<u32>,
+    /// Per number of the speech's own: the word's id, and how many speeches back it was last
+    /// met (the speech's own number when never).
+    ids: Vec<(u32, u32)>,
     /// Per number of the speech's own: how many times, then where its positions go.
     counts: Vec<u32>,
     positions: Vec<u32>,
@@ -93,7 +95,8 @@ impl Builder {
             slots: Slots::new(),
             long: WordMap::default(),
             words: Vec::new(),
-            terms: Vec::new(),
+            buckets: vec![Vec::new(); BUCKETS],
+            tallies: Vec::new(),
             sequence: Vec::new(),
             ids: Vec::new(),
             counts: Vec::new(),
@@ -107,7 +110,7 @@ impl Builder {
     fn new_id(&mut self, word: Box<str>) -> u32 {
         let id = self.words.len() as u32;
         self.words.push(word);
-        self.terms.push(Term::default());
+        self.tallies.push((0, 0));
         id
     }
 
@@ -153,7 +156,13 @@ impl Builder {
     /// numbering words new to the speech in `ids`. The home slots of a whole batch are read
     /// before any is used, so the processor fetches them all at once rather than one after
     /// another.
-    fn number(&mut self, keys: &[u128], stamp: u32, ids: &mut Vec<u32>, sequence: &mut Vec<u32>) {
+    fn number(
+        &mut self,
+        keys: &[u128],
+        stamp: u32,
+        ids: &mut Vec<(u32, u32)>,
+        sequence: &mut Vec<u32>,
+    ) {
         let n = keys.len();
         let mut homes = [0usize; BATCH];
         let mut hits = [false; BATCH];
@@ -234,35 +243,22 @@ impl Builder {
             positions[*at as usize] = position as u32;
             *at += 1;
         }
-        // Each word's buffer lies elsewhere in memory. Read the end of every one first, in a
-        // loop of independent reads the processor overlaps, so the writes below find them in
-        // cache rather than wait for each in turn.
-        let mut touched = 0u8;
-        for &id in &ids {
-            touched ^= self.terms[id as usize].bytes.last().copied().unwrap_or(0);
-        }
-        std::hint::black_box(touched);
         let mut record = std::mem::take(&mut self.record);
         let mut from = 0;
-        for (local, &id) in ids.iter().enumerate() {
+        for (local, &(id, delta)) in ids.iter().enumerate() {
             let to = self.counts[local] as usize;
             let positions = &self.positions[from..to];
             from = to;
-            let term = &mut self.terms[id as usize];
-            let delta = if term.docs == 0 {
-                doc
-            } else {
-                doc - term.last_doc
-            };
-            // Buffers start at a size most words' postings fill, rather than grow to it.
-            if term.bytes.capacity() == 0 {
-                term.bytes.reserve(256);
-            }
+            let count = positions.len() as u32;
+            let bucket = &mut self.buckets[id as usize % BUCKETS];
+            let tally = &mut self.tallies[id as usize];
+            let high = id >> BUCKET_BITS;
+            // A record: its length and the rest of the word's id, then as the segment has
+            // it: how many speeches on, how many positions, their length and the positions,
+            // each after the one before.
             if positions.len() <= SMALL {
-                // Most records: a word met a few times. The record is put together in a
-                // small array and most go to the buffer in one move of sixteen bytes (the
-                // bytes past the record are cut off again), not a copy of a length known
-                // only here.
+                // Most records: a word met a few times, its record written straight to the
+                // bucket, whose end stays in cache.
                 let mut deltas = [0u32; SMALL];
                 let (mut last, mut len) = (0, 0);
                 for (d, &p) in deltas.iter_mut().zip(positions) {
@@ -270,45 +266,37 @@ impl Builder {
                     last = p;
                     len += varint_len(*d);
                 }
-                let mut small = [0u8; 32];
-                let mut n = put_varint_at(&mut small, u64::from(delta));
-                n += put_varint_at(&mut small[n..], positions.len() as u64);
-                n += put_varint_at(&mut small[n..], len as u64);
+                let n = varint_len(delta) + varint_len(count) + varint_len(len as u32) + len;
+                *tally = (tally.0 + n as u64, tally.1 + 1);
+                bucket.reserve(48);
+                for v in [n as u32, high, delta, count, len as u32] {
+                    put_varint(bucket, u64::from(v));
+                }
                 for &d in &deltas[..positions.len()] {
-                    n += put_varint_at(&mut small[n..], u64::from(d));
+                    put_varint(bucket, u64::from(d));
                 }
-                if n <= 16 {
-                    let end = term.bytes.len() + n;
-                    term.bytes.extend_from_slice(&small[..16]);
-                    term.bytes.truncate(end);
-                } else {
-                    term.bytes.extend_from_slice(&small[..n]);
-                }
-                term.last_doc = doc;
-                term.docs += 1;
                 continue;
             }
             // The positions are encoded apart first (in a buffer that stays in cache), so the
-            // record's length can go before them and the word's buffer takes two copies.
+            // record's length can go before them.
             record.clear();
             let mut last = 0;
             for &p in positions {
                 put_varint(&mut record, u64::from(p - last));
                 last = p;
             }
-            let mut head = [0u8; 15];
+            let mut head = [0u8; 25];
             let mut h = 0;
-            for v in [
-                u64::from(delta),
-                positions.len() as u64,
-                record.len() as u64,
-            ] {
-                h += put_varint_at(&mut head[h..], v);
+            let n = varint_len(delta)
+                + varint_len(count)
+                + varint_len(record.len() as u32)
+                + record.len();
+            *tally = (tally.0 + n as u64, tally.1 + 1);
+            for v in [n as u32, high, delta, count, record.len() as u32] {
+                h += put_varint_at(&mut head[h..], u64::from(v));
             }
-            term.bytes.extend_from_slice(&head[..h]);
-            term.bytes.extend_from_slice(&record);
-            term.last_doc = doc;
-            term.docs += 1;
+            bucket.extend_from_slice(&head[..h]);
+            bucket.extend_from_slice(&record);
         }
         self.record = record;
         info.words = sequence.len() as u32;
@@ -327,6 +315,108 @@ impl Builder {
         self.docs.is_empty()
     }
 
+    /// Puts each word's records together, in order: what [`Part::merge`] writes out.
+    pub fn finish(mut self) -> Part {
+        let n = self.words.len();
+        // Per id: where its records go, from `starts[id]` to `starts[id + 1]`.
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut total = 0;
+        starts.push(0);
+        for &(bytes, _) in &self.tallies {
+            total += bytes as usize;
+            starts.push(total);
+        }
+        let mut postings = vec![0u8; starts[n]];
+        let mut at = starts.clone();
+        for (low, bucket) in self.buckets.iter_mut().enumerate() {
+            let records = bucket.len();
+            bucket.resize(records + 16, 0);
+            for (high, record) in Records::new(&bucket[..records]) {
+                let id = high << BUCKET_BITS | low;
+                let (to, len) = (at[id], record.len());
+                // Sixteen bytes at once when they stay within the word's own room: the bytes
+                // past the record are written over by its next record.
+                if len <= 16 && to + 16 <= starts[id + 1] {
+                    let from = record.as_ptr() as usize - bucket.as_ptr() as usize;
+                    postings[to..to + 16].copy_from_slice(&bucket[from..from + 16]);
+                } else {
+                    postings[to..to + len].copy_from_slice(record);
+                }
+                at[id] = to + len;
+            }
+            *bucket = Vec::new();
+        }
+        // The last speech each word was met in: its slot's stamp.
+        let mut last_doc = vec![0u32; n];
+        for slot in self.slots.table.iter().filter(|s| s.key != 0) {
+            last_doc[slot.id as usize] = slot.stamp.saturating_sub(1);
+        }
+        Part {
+            docs: self.docs,
+            words: self.words,
+            postings,
+            starts,
+            doc_counts: self.tallies.iter().map(|&(_, docs)| docs).collect(),
+            last_doc,
+        }
+    }
+}
+
+/// The records of a bucket of [`Builder`], each with the rest of its word's id.
+struct Records<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Records<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes, at: 0 }
+    }
+
+    /// The varint at `at`, which [`Builder::add`] wrote.
+    fn varint(&mut self) -> usize {
+        let mut v = 0;
+        let mut shift = 0;
+        loop {
+            let b = self.bytes[self.at];
+            self.at += 1;
+            v |= usize::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return v;
+            }
+            shift += 7;
+        }
+    }
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = (usize, &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.at >= self.bytes.len() {
+            return None;
+        }
+        let len = self.varint();
+        let high = self.varint();
+        let record = &self.bytes[self.at..self.at + len];
+        self.at += len;
+        Some((high, record))
+    }
+}
+
+/// The postings of consecutive speeches, built by a [`Builder`], ready to merge.
+pub struct Part {
+    docs: Vec<DocInfo>,
+    /// Per id: the word, where its records lie in `postings` (from `starts[id]` to
+    /// `starts[id + 1]`), how many speeches have it and the last of them.
+    words: Vec<Box<str>>,
+    postings: Vec<u8>,
+    starts: Vec<usize>,
+    doc_counts: Vec<u32>,
+    last_doc: Vec<u32>,
+}
+
+impl Part {
     /// Writes the segment made of `parts`, in order, to `out`: the speeches of each part
     /// follow those of the part before.
     pub fn merge(parts: &[Self], out: &mut impl Write) -> std::io::Result<()> {
@@ -361,8 +451,9 @@ impl Builder {
             let mut last_doc: Option<u32> = None;
             for &(p, id) in ids {
                 let (part, offset) = (&parts[p as usize], first_docs[p as usize]);
-                let term = &part.terms[id as usize];
-                let (first, rest) = split_varint(&term.bytes);
+                let id = id as usize;
+                let (first, rest) =
+                    split_varint(&part.postings[part.starts[id]..part.starts[id + 1]]);
                 head.clear();
                 let first = first as u32 + offset;
                 put_varint(&mut head, u64::from(first - last_doc.unwrap_or(0)));
@@ -371,8 +462,8 @@ impl Builder {
                 hasher.update(&head);
                 hasher.update(rest);
                 len += (head.len() + rest.len()) as u64;
-                docs += u64::from(term.docs);
-                last_doc = Some(term.last_doc + offset);
+                docs += u64::from(part.doc_counts[id]);
+                last_doc = Some(part.last_doc[id] + offset);
             }
             put_str(&mut dictionary, word);
             put_varint(&mut dictionary, len);

@@ -132,14 +132,21 @@ impl Slots {
     }
 }
 
-/// The number of the word of `seen` within the speech `stamp`, given it (the next in `ids`)
-/// if the speech had not met it yet.
+/// The number of the word of `seen` within the speech `stamp`, given it (the next in `ids`,
+/// with how many speeches back it was met before) if the speech had not met it yet.
 #[inline]
-pub(super) fn meet(seen: &mut Slot, stamp: u32, ids: &mut Vec<u32>) -> u32 {
+pub(super) fn meet(seen: &mut Slot, stamp: u32, ids: &mut Vec<(u32, u32)>) -> u32 {
     if seen.stamp != stamp {
+        // How many speeches back the word was last met; never, and the speech's own number
+        // (the first speech's stamp is 1).
+        let delta = if seen.stamp == 0 {
+            stamp - 1
+        } else {
+            stamp - seen.stamp
+        };
         seen.stamp = stamp;
         seen.local = ids.len() as u32;
-        ids.push(seen.id);
+        ids.push((seen.id, delta));
     }
     seen.local
 }

@@ -19,7 +19,8 @@
 //! Every piece is checked as it is read (the meta block and each posting list carry an xxh3
 //! checksum) and decoding is bounds-checked: a damaged file gives [`IndexError::Corrupt`],
 //! never a wrong answer or a panic. Building takes documents in order, in parts that can be
-//! built apart and merged ([`Builder::merge`]), so the caller may build them in parallel.
+//! built apart, each finished ([`Builder::finish`]) and merged ([`Part::merge`]), so the caller
+//! may build them in parallel.
 
 mod answer;
 mod build;
@@ -28,7 +29,7 @@ mod keys;
 mod read;
 
 pub use answer::{DocMatch, Found, Stats};
-pub use build::Builder;
+pub use build::{Builder, Part};
 pub use read::Segment;
 
 /// The last eight bytes of every segment file; the last byte is the format version.
@@ -107,7 +108,7 @@ mod tests {
     use crate::search::Query;
 
     fn segment(texts: &[&str], parts: usize) -> Segment<Vec<u8>> {
-        let mut builders: Vec<Builder> = Vec::new();
+        let mut builders: Vec<Part> = Vec::new();
         let per = texts.len().div_ceil(parts);
         for (i, chunk) in texts.chunks(per.max(1)).enumerate() {
             let mut b = Builder::new();
@@ -118,10 +119,10 @@ mod tests {
                 };
                 b.add(info, t);
             }
-            builders.push(b);
+            builders.push(b.finish());
         }
         let mut bytes = Vec::new();
-        Builder::merge(&builders, &mut bytes).unwrap();
+        Part::merge(&builders, &mut bytes).unwrap();
         Segment::open(bytes).unwrap()
     }
 
@@ -352,7 +353,7 @@ mod tests {
         for t in TEXTS {
             b.add(DocInfo::default(), t);
         }
-        Builder::merge(&[b], &mut bytes).unwrap();
+        Part::merge(&[b.finish()], &mut bytes).unwrap();
         let good = Segment::open(bytes.clone()).unwrap();
         let q = Query::parse("security").unwrap();
         assert_eq!(
