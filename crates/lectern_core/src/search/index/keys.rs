@@ -1,6 +1,27 @@
 //! Words as keys: a word of up to 16 bytes packed into one number, and the table of slots
 //! that numbers the words a [`super::build::Builder`] meets.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Hashes word keys with xxh3: several times faster than `SipHash` on short strings.
+#[derive(Default)]
+pub(super) struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxh3_64(bytes) ^ self.0.rotate_left(5);
+    }
+}
+
+pub(super) type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+
 /// A folded word's bytes as one number, little-endian; words hold no NUL, so the zero
 /// padding keeps them apart. `None` past 16 bytes.
 pub(super) fn pack(bytes: impl ExactSizeIterator<Item = u8>) -> Option<u128> {

@@ -26,10 +26,12 @@ mod answer;
 mod build;
 mod codec;
 mod keys;
+mod part;
 mod read;
 
 pub use answer::{DocMatch, Found, Stats};
-pub use build::{Builder, Part};
+pub use build::Builder;
+pub use part::Part;
 pub use read::Segment;
 
 /// The last eight bytes of every segment file; the last byte is the format version.
