@@ -11,6 +11,7 @@ use std::path::Path;
 use lectern_core::Document;
 use lectern_core::annotation::anchor::reanchor;
 use lectern_core::annotation::{AnchorStatus, SpeechNotes};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::notes::{Base, NotesError, read_sidecar};
@@ -24,9 +25,14 @@ pub struct CheckReport {
 
 impl CheckReport {
     /// The report over `documents`: sorted by path, with the counts taken.
-    pub(crate) fn from_entries(mut documents: Vec<CheckEntry>) -> Self {
-        // Paths are unique, so an unstable sort gives the same order, faster.
-        documents.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    pub(crate) fn from_entries(documents: Vec<CheckEntry>) -> Self {
+        // By path. Lines are large: the sort orders their numbers (on every core), and each
+        // line then moves once, rather than at every swap. Paths are unique, so an unstable
+        // sort gives the same order, faster.
+        let mut order: Vec<usize> = (0..documents.len()).collect();
+        order.par_sort_unstable_by(|&a, &b| documents[a].path.cmp(&documents[b].path));
+        let mut lines: Vec<Option<CheckEntry>> = documents.into_iter().map(Some).collect();
+        let documents: Vec<CheckEntry> = order.iter().filter_map(|&i| lines[i].take()).collect();
         let mut summary = Summary {
             files: documents.len(),
             ..Summary::default()
