@@ -1,5 +1,5 @@
-//! Words as keys: a word of up to 16 bytes packed into one number, and the table of slots
-//! that numbers the words a [`super::build::Builder`] meets.
+//! Words as keys: a word of up to 16 bytes packed into one number, the table of slots that
+//! numbers the words a [`super::build::Builder`] meets, and the hasher of maps keyed by word.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
