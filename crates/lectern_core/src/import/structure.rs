@@ -186,21 +186,24 @@ fn period_label_candidate(text: &str) -> Option<Label> {
     if !(first.is_ascii_uppercase() || first >= 0x80) {
         return None;
     }
-    // Skip honorific periods ("Mr.") when looking for the label's end.
-    // Labels are short: look no further than the first 64 bytes.
-    let head_len = (0..=64.min(text.len()))
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
-    let head = &text[..head_len];
+    // Skip honorific periods ("Mr.") when looking for the label's end. Labels are short:
+    // look no further than the first 64 bytes.
+    let head = head(text, 64).as_bytes();
     let mut search_from = 0;
     let end = loop {
         let dot = search_from
-            + memchr::memchr_iter(b'.', head.get(search_from..)?.as_bytes())
-                .find(|&d| head.as_bytes().get(search_from + d + 1) == Some(&b' '))?;
+            + memchr::memchr_iter(b'.', &head[search_from..])
+                .find(|&d| head.get(search_from + d + 1) == Some(&b' '))?;
+        // Most first sentences hold a character no name does (a comma, a digit, a line
+        // break) before their first period: settled before the tests word by word.
+        // (`looks_like_name` refuses the same.)
+        if head[search_from..dot].iter().any(|&b| {
+            b.is_ascii() && !b.is_ascii_alphabetic() && !matches!(b, b' ' | b'.' | b'\'' | b'-')
+        }) {
+            return None;
+        }
         let word_start = text[..dot].rfind(' ').map_or(0, |i| i + 1);
-        let word = &text[word_start..=dot];
-        if HONORIFICS.contains(&word) && word.ends_with('.') {
+        if HONORIFICS.contains(&&text[word_start..=dot]) {
             search_from = dot + 1;
             continue;
         }
@@ -210,13 +213,6 @@ fn period_label_candidate(text: &str) -> Option<Label> {
         return None;
     }
     let name = &text[..end];
-    // Most first sentences hold a character no name does (a comma, a digit, a line break):
-    // settled before the tests word by word. (`looks_like_name` refuses the same.)
-    if name.bytes().any(|b| {
-        b.is_ascii() && !b.is_ascii_alphabetic() && !matches!(b, b' ' | b'.' | b'\'' | b'-')
-    }) {
-        return None;
-    }
     let words = name.split_whitespace().count();
     let audience = name == "Audience members" || name == "Audience member";
     if !(1..=4).contains(&words) || !(audience || looks_like_name(name)) || !plausible_name(name) {
