@@ -4,6 +4,7 @@
 //! thread ([`worker`]); the panel only sends requests and draws answers.
 
 pub(super) mod panel;
+mod rows;
 mod worker;
 
 use std::collections::{HashMap, HashSet};
@@ -14,7 +15,8 @@ use lectern_core::search::collect::{self, Place};
 use lectern_core::search::results::{self, Snippet};
 use lectern_core::search::{Query, Scope};
 use lectern_core::{CharSpan, PartialDate};
-pub use panel::{Around, hit_colour, show};
+pub use panel::{Around, show};
+pub use rows::hit_colour;
 pub use worker::Sort;
 use worker::{Event, Request, Results, Worker};
 
