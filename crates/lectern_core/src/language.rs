@@ -11,11 +11,7 @@
 pub fn guess_language(text: &str) -> Option<&'static str> {
     // A couple of paragraphs are plenty; this runs for every imported file.
     const SAMPLE_BYTES: usize = 400;
-    let end = (0..=SAMPLE_BYTES.min(text.len()))
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
-    let sample = &text[..end];
+    let sample = &text[..text.floor_char_boundary(SAMPLE_BYTES)];
     let mut scores = [0usize; LANGUAGES.len()];
     let mut words = 0;
     let mut vote = |key: u64| {
@@ -168,9 +164,6 @@ static STOPWORD_TABLE: [(u64, u8); 1 << TABLE_BITS] = {
 
 /// Which languages count the word packed by [`word_key`] among their commonest words.
 fn stopword_languages(key: u64) -> u8 {
-    if key == 0 {
-        return 0;
-    }
     let mut at = slot_of(key);
     loop {
         match STOPWORD_TABLE[at] {

@@ -246,11 +246,7 @@ fn opens_figures(after: &str) -> bool {
 
 /// The longest prefix of `text` of at most `max_bytes` bytes that ends on a char boundary.
 fn head(text: &str, max_bytes: usize) -> &str {
-    let end = (0..=max_bytes.min(text.len()))
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
-    &text[..end]
+    &text[..text.floor_char_boundary(max_bytes)]
 }
 
 /// Capitalised words (connectives allowed), letters, periods, apostrophes and hyphens only.
