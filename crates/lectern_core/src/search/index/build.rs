@@ -289,6 +289,19 @@ impl Builder {
 
     /// Puts each word's records together, in order: what [`Part::merge`] writes out.
     pub fn finish(mut self) -> Part {
+        self.finish_part(Vec::new(), false)
+    }
+
+    /// [`Self::finish`], the records put together in the memory of `postings` (a merged
+    /// part's, from [`Part::into_postings`]), and the builder left empty for the next part
+    /// with the memory it grew kept: its slot table and bucket streams. Building part after
+    /// part, the memory is then allocated once, rather than fresh pages faulted in and
+    /// zeroed by the kernel for every part.
+    pub fn finish_reusing(&mut self, postings: Vec<u8>) -> Part {
+        self.finish_part(postings, true)
+    }
+
+    fn finish_part(&mut self, mut postings: Vec<u8>, keep: bool) -> Part {
         let n = self.words.len();
         // How many bytes each word's records take and how many speeches have it, tallied a
         // bucket at a time: a bucket's words, one in `BUCKETS`, have their tallies close
@@ -312,7 +325,12 @@ impl Builder {
             total += tally(id).0;
             starts.push(total);
         }
-        let mut postings = vec![0u8; starts[n]];
+        if postings.capacity() < starts[n] {
+            postings = vec![0u8; starts[n]];
+        } else {
+            postings.clear();
+            postings.resize(starts[n], 0);
+        }
         let mut at = starts.clone();
         for (low, bucket) in self.buckets.iter_mut().enumerate() {
             let records = bucket.len();
@@ -330,21 +348,32 @@ impl Builder {
                 }
                 at[id] = to + len;
             }
-            *bucket = Vec::new();
+            if keep {
+                bucket.clear();
+            } else {
+                // Freed as soon as it is read: the part's peak memory is its postings and
+                // the buckets not yet read.
+                *bucket = Vec::new();
+            }
         }
         // The last speech each word was met in: its slot's stamp.
         let mut last_doc = vec![0u32; n];
         for slot in self.slots.table.iter().filter(|s| s.key != 0) {
             last_doc[slot.id as usize] = slot.stamp.saturating_sub(1);
         }
-        Part {
-            docs: self.docs,
-            words: self.words,
+        let part = Part {
+            docs: std::mem::take(&mut self.docs),
+            words: std::mem::take(&mut self.words),
             postings,
             starts,
             doc_counts: (0..n).map(|id| tally(id).1).collect(),
             last_doc,
+        };
+        if keep {
+            self.slots.clear();
+            self.long.clear();
         }
+        part
     }
 }
 

@@ -108,6 +108,12 @@ impl Slots {
         }
     }
 
+    /// Empties the table, keeping its size.
+    pub(super) fn clear(&mut self) {
+        self.table.fill(Slot::default());
+        self.len = 0;
+    }
+
     pub(super) fn home(&self, key: u128) -> usize {
         let h = ((key as u64) ^ ((key >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
             .wrapping_mul(0xbf58_476d_1ce4_e5b9);

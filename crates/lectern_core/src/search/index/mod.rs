@@ -252,6 +252,58 @@ mod tests {
         }
     }
 
+    /// A builder finishing part after part in kept memory (its slot table, its buckets, a
+    /// merged part's postings holding other bytes) writes what fresh builders write.
+    #[test]
+    fn a_builder_reused_part_after_part_writes_what_fresh_ones_do() {
+        let parts: [&[&str]; 3] = [
+            &[
+                "National security first.",
+                "Incomprehensibilities of security.",
+            ],
+            &["Liberty and union, now and forever.", "Security? Union."],
+            &["Internationalisation everywhere; liberty."],
+        ];
+        let add = |b: &mut Builder, p: usize, texts: &[&str]| {
+            for (k, t) in texts.iter().enumerate() {
+                let info = DocInfo {
+                    path: format!("{p}-{k}.txt"),
+                    ..DocInfo::default()
+                };
+                b.add(info, t);
+            }
+        };
+        let mut fresh = Vec::new();
+        for (p, texts) in parts.iter().enumerate() {
+            let mut b = Builder::new();
+            add(&mut b, p, texts);
+            fresh.push(b.finish());
+        }
+        let mut expected = Vec::new();
+        Part::merge(&fresh, &mut expected).unwrap();
+
+        let mut b = Builder::new();
+        let mut reused = Vec::new();
+        let mut spare = vec![0xAA; 4096];
+        for (p, texts) in parts.iter().enumerate() {
+            add(&mut b, p, texts);
+            reused.push(b.finish_reusing(std::mem::take(&mut spare)));
+        }
+        let mut written = Vec::new();
+        Part::merge(&reused, &mut written).unwrap();
+        assert_eq!(written, expected);
+        // And once more, in the memory of the parts just merged.
+        let mut spares: Vec<Vec<u8>> = reused.into_iter().map(Part::into_postings).collect();
+        let mut again = Vec::new();
+        for (p, texts) in parts.iter().enumerate() {
+            add(&mut b, p, texts);
+            again.push(b.finish_reusing(spares.pop().unwrap_or_default()));
+        }
+        let mut written = Vec::new();
+        Part::merge(&again, &mut written).unwrap();
+        assert_eq!(written, expected);
+    }
+
     /// Split into segments, the speeches score as they do in one: the figures BM25 weighs by
     /// are summed over the segments.
     #[test]

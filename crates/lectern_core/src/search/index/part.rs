@@ -21,6 +21,12 @@ pub struct Part {
 }
 
 impl Part {
+    /// The memory of the part's records, for [`super::Builder::finish_reusing`] to build
+    /// the next part in.
+    pub fn into_postings(self) -> Vec<u8> {
+        self.postings
+    }
+
     /// Writes the segment made of `parts`, in order, to `out`: the speeches of each part
     /// follow those of the part before.
     pub fn merge(parts: &[Self], out: &mut impl Write) -> std::io::Result<()> {
