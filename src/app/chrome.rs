@@ -134,7 +134,7 @@ impl LecternApp {
                         Some((path, doc)) => {
                             reader::show(
                                 ui,
-                                (self.look.text_size, archive.notes.revision),
+                                (&mut self.look, archive.notes.revision),
                                 (path, doc),
                                 archive.notes_of(path),
                                 archive.notes.vocabulary(),

@@ -30,6 +30,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "Ctrl+= / Ctrl+- / Ctrl+0",
         "Larger / smaller / default reading text",
     ),
+    ("Ctrl+\\", "Hide / show the side panel beside the text"),
     ("Ctrl+T", "The tag manager"),
     ("Ctrl+L", "The timeline"),
     ("F1 or ?", "This list of shortcuts"),
@@ -84,6 +85,9 @@ impl LecternApp {
             }
             if input.consume_key(Modifiers::COMMAND, Key::Num0) {
                 self.look.step_text_size(0);
+            }
+            if input.consume_key(Modifiers::COMMAND, Key::Backslash) {
+                self.look.side_panel = !self.look.side_panel;
             }
             if typing {
                 // Esc and the arrows belong to the text box.

@@ -91,6 +91,9 @@ pub struct Look {
     pub theme: egui::ThemePreference,
     /// The size of the speech's body text, in points.
     pub text_size: f32,
+    /// Whether the reader's side panel (about the speech, outline, annotations) is shown;
+    /// hidden, it still opens for an annotation being edited.
+    pub side_panel: bool,
 }
 
 pub const TEXT_SIZES: std::ops::RangeInclusive<f32> = 12.0..=28.0;
@@ -100,12 +103,14 @@ impl Default for Look {
         Self {
             theme: egui::ThemePreference::System,
             text_size: 17.0,
+            side_panel: true,
         }
     }
 }
 
 const THEME_KEY: &str = "lectern.theme";
 const SIZE_KEY: &str = "lectern.text_size";
+const SIDE_PANEL_KEY: &str = "lectern.side_panel";
 
 impl Look {
     pub fn load(storage: &dyn eframe::Storage) -> Self {
@@ -116,6 +121,7 @@ impl Look {
         };
         let mut look = Self {
             theme,
+            side_panel: storage.get_string(SIDE_PANEL_KEY).as_deref() != Some("hidden"),
             ..Self::default()
         };
         if let Some(size) = storage
@@ -136,6 +142,8 @@ impl Look {
         };
         storage.set_string(THEME_KEY, theme.to_owned());
         storage.set_string(SIZE_KEY, self.text_size.to_string());
+        let side = if self.side_panel { "shown" } else { "hidden" };
+        storage.set_string(SIDE_PANEL_KEY, side.to_owned());
     }
 
     /// Bigger (+1) or smaller (-1) reading text; 0 for the default size.
@@ -147,7 +155,7 @@ impl Look {
         };
     }
 
-    /// The menu of the top bar: theme and text size.
+    /// The menu of the top bar: theme, text size and the reader's side panel.
     pub fn menu(&mut self, ui: &mut egui::Ui) {
         ui.label("Theme");
         ui.horizontal(|ui| {
@@ -170,5 +178,8 @@ impl Look {
                 self.step_text_size(1);
             }
         });
+        ui.separator();
+        ui.checkbox(&mut self.side_panel, "Side panel beside the text")
+            .on_hover_text("Ctrl+\\: about the speech, its outline and annotations");
     }
 }

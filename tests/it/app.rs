@@ -204,6 +204,39 @@ fn the_filter_narrows_the_library_and_the_outline_jumps() {
 }
 
 #[test]
+fn the_text_keeps_its_place_when_the_side_panel_hides_and_comes_back() {
+    let mut harness = harness(&sample());
+    harness
+        .get_by_label("Director General Ken McCallum gives latest threat update")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "State Threats")
+        .click();
+    harness.run();
+    let heading_top = |harness: &Harness<'_, LecternApp>| {
+        harness
+            .get_all_by_label("State Threats")
+            .find(|n| n.accesskit_node().role() != egui::accesskit::Role::Button)
+            .map(|n| n.rect().top())
+    };
+    let on_top = (0.0..200.0).contains(&heading_top(&harness).expect("laid out"));
+    assert!(on_top, "{:?}", heading_top(&harness));
+    // The text re-flows wider, then narrower again; the section being read stays in view.
+    for shown in [false, true] {
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Backslash);
+        harness.run();
+        let outline = harness.query_by_role_and_label(egui::accesskit::Role::Button, "Conclusion");
+        assert_eq!(outline.is_some(), shown);
+        let top = heading_top(&harness);
+        assert!(
+            top.is_some_and(|top| (0.0..200.0).contains(&top)),
+            "side panel shown: {shown}, heading at {top:?}"
+        );
+    }
+}
+
+#[test]
 fn annotations_made_on_the_command_line_show_in_the_reader() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();

@@ -215,3 +215,41 @@ fn the_tag_manager_renames_a_tag_everywhere_and_undo_brings_it_back() {
     assert!(sidecar_text.contains("\"liberty\"") && !sidecar_text.contains("\"freedom\""));
     assert!(vocabulary.contains("\"liberty\"") && !vocabulary.contains("\"freedom\""));
 }
+
+#[test]
+fn the_side_panel_hides_for_reading_and_opens_for_a_highlight() {
+    let dir = archive();
+    let mut harness = harness(dir.path());
+    let none = egui::Modifiers::NONE;
+    let command = egui::Modifiers::COMMAND;
+    let side_panel_shown =
+        |harness: &Harness<'_, LecternApp>| harness.query_by_label("About this speech").is_some();
+
+    press(&mut harness, none, egui::Key::J);
+    assert!(side_panel_shown(&harness));
+    // Ctrl+\ gives the text the whole width.
+    press(&mut harness, command, egui::Key::Backslash);
+    assert!(!side_panel_shown(&harness));
+    // A highlight opens the panel for its tags and note, and it goes again with the
+    // annotation.
+    press(&mut harness, none, egui::Key::ArrowDown);
+    press(&mut harness, egui::Modifiers::SHIFT, egui::Key::ArrowDown);
+    press(&mut harness, none, egui::Key::H);
+    assert!(
+        side_panel_shown(&harness),
+        "the new annotation's editor is shown"
+    );
+    type_text(&mut harness, "liberty");
+    press(&mut harness, none, egui::Key::Enter);
+    // Esc leaves the tag box, then the selected words, then the annotation.
+    for _ in 0..2 {
+        press(&mut harness, none, egui::Key::Escape);
+    }
+    assert!(side_panel_shown(&harness), "still on the annotation");
+    press(&mut harness, none, egui::Key::Escape);
+    assert!(!side_panel_shown(&harness));
+    // Ctrl+\ again brings it back, with the annotation listed.
+    press(&mut harness, command, egui::Key::Backslash);
+    assert!(side_panel_shown(&harness));
+    harness.get_by_label("Annotations (1)");
+}

@@ -23,6 +23,7 @@ use lectern_core::annotation::{
 use lectern_core::{CharSpan, Document};
 
 use super::Command;
+use super::look::Look;
 
 /// The reader's own state for the open speech.
 #[derive(Default)]
@@ -49,6 +50,9 @@ pub struct ReaderState {
     /// The width and text size the heights are for; another estimates again.
     heights_width: f32,
     heights_size: f32,
+    /// The block kept at the top of the view while the text re-flows (a panel sliding open
+    /// or shut takes several frames), until the width holds still.
+    reflow_anchor: Option<usize>,
     editor: editor::EditorState,
     /// Only annotations with this tag are listed.
     tag_filter: Option<lectern_core::annotation::TagName>,
@@ -289,7 +293,7 @@ pub(super) fn highlight(
 
 pub fn show(
     ui: &mut egui::Ui,
-    (text_size, revision): (f32, u64),
+    (look, revision): (&mut Look, u64),
     (path, doc): (&str, &Document),
     notes: Option<&SpeechNotes>,
     vocabulary: &Vocabulary,
@@ -314,11 +318,16 @@ pub fn show(
     let current = current_section(doc, state.first_visible);
     let outline_mark = (current, current != state.outline_current);
     state.outline_current = current;
+    let text_size = look.text_size;
+    // Hidden (Ctrl+\, the View menu, or dragged shut), the side panel still opens for an
+    // annotation chosen, whose editor it holds.
+    let shown = look.side_panel || selected.is_some();
+    let mut expanded = shown;
     egui::Panel::right("outline")
         .resizable(true)
         .default_size(320.0)
         .size_range(260.0..=640.0)
-        .show(ui, |ui| {
+        .show_collapsible(ui, &mut expanded, |ui| {
             // The editor and the outline above, the annotations below with a scroll of their
             // own, so a long list never pushes the editor out of reach.
             let top = if annotations.is_empty() {
@@ -367,6 +376,9 @@ pub fn show(
                 });
             side::annotation_list(ui, doc, annotations, vocabulary, state);
         });
+    if expanded != shown {
+        look.side_panel = expanded;
+    }
     let selected_id = state.selected.clone();
     let visuals = ui.visuals();
     // Copied out of the state, which the drawing below borrows mutably.

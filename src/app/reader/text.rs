@@ -83,12 +83,21 @@ pub fn blocks_in_view(
         || (state.heights_width - width).abs() > 0.5
         || (state.heights_size - style.size).abs() > 0.1
     {
+        // The same speech re-flowed (a panel opened or closed, the window or the text
+        // resized): the paragraph at the top of the view stays there, rather than the
+        // scroll's offset in points, which now falls elsewhere in the speech.
+        if state.heights.len() == blocks.len() && viewport.top() > 0.0 {
+            state.reflow_anchor = state.reflow_anchor.or(state.first_visible);
+            state.jump_to = state.jump_to.or(state.reflow_anchor);
+        }
         state.heights = blocks
             .iter()
             .map(|b| estimated_height(b, width, style.size))
             .collect();
         state.heights_width = width;
         state.heights_size = style.size;
+    } else if state.jump_to.is_none() {
+        state.reflow_anchor = None;
     }
     // Content coordinates: 0 is the top of the scrolled content.
     let origin = ui.min_rect().top();
