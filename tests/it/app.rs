@@ -49,6 +49,15 @@ pub fn copy_sample(root: &Path, files: &[&str]) {
     }
 }
 
+/// Where the seed's "State Threats" heading is in the text (not the outline's button), when
+/// it is laid out.
+fn state_threats_top(harness: &Harness<'_, LecternApp>) -> Option<f32> {
+    harness
+        .get_all_by_label("State Threats")
+        .find(|n| n.accesskit_node().role() != egui::accesskit::Role::Button)
+        .map(|n| n.rect().top())
+}
+
 fn sample() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_archive")
 }
@@ -155,14 +164,8 @@ fn the_filter_narrows_the_library_and_the_outline_jumps() {
         .click();
     harness.run();
     // Blocks far out of view are not laid out at all.
-    let heading_top = |harness: &Harness<'_, LecternApp>| {
-        harness
-            .get_all_by_label("State Threats")
-            .find(|n| n.accesskit_node().role() != egui::accesskit::Role::Button)
-            .map(|n| n.rect().top())
-    };
     assert!(
-        heading_top(&harness).is_none_or(|top| top > 820.0),
+        state_threats_top(&harness).is_none_or(|top| top > 820.0),
         "the section starts below the fold"
     );
     // The outline marks the section being read; the lead comes before any section.
@@ -188,7 +191,7 @@ fn the_filter_narrows_the_library_and_the_outline_jumps() {
         .get_by_role_and_label(egui::accesskit::Role::Button, "State Threats")
         .click();
     harness.run();
-    let top = heading_top(&harness).expect("laid out once in view");
+    let top = state_threats_top(&harness).expect("laid out once in view");
     assert!(
         (0.0..200.0).contains(&top),
         "the heading is brought to the top: {top}"
@@ -214,21 +217,15 @@ fn the_text_keeps_its_place_when_the_side_panel_hides_and_comes_back() {
         .get_by_role_and_label(egui::accesskit::Role::Button, "State Threats")
         .click();
     harness.run();
-    let heading_top = |harness: &Harness<'_, LecternApp>| {
-        harness
-            .get_all_by_label("State Threats")
-            .find(|n| n.accesskit_node().role() != egui::accesskit::Role::Button)
-            .map(|n| n.rect().top())
-    };
-    let on_top = (0.0..200.0).contains(&heading_top(&harness).expect("laid out"));
-    assert!(on_top, "{:?}", heading_top(&harness));
+    let on_top = (0.0..200.0).contains(&state_threats_top(&harness).expect("laid out"));
+    assert!(on_top, "{:?}", state_threats_top(&harness));
     // The text re-flows wider, then narrower again; the section being read stays in view.
     for shown in [false, true] {
         harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Backslash);
         harness.run();
         let outline = harness.query_by_role_and_label(egui::accesskit::Role::Button, "Conclusion");
         assert_eq!(outline.is_some(), shown);
-        let top = heading_top(&harness);
+        let top = state_threats_top(&harness);
         assert!(
             top.is_some_and(|top| (0.0..200.0).contains(&top)),
             "side panel shown: {shown}, heading at {top:?}"
