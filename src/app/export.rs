@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use lectern_store::notes::{RealFs, write_atomic};
 
-/// A dialog that answers faster than this did not show.
+/// Where a dialog may show ([`super::dialog::possible`]), one that answers faster than this
+/// did not (a portal missing on the session bus, say).
 const NO_DIALOG: Duration = Duration::from_millis(300);
 
 /// How an export ended.
@@ -33,6 +34,11 @@ impl Export {
         std::thread::Builder::new()
             .name("lectern-export".to_owned())
             .spawn(move || {
+                if !super::dialog::possible() {
+                    let _ = sender.send(Outcome::NoDialog(bytes));
+                    wake();
+                    return;
+                }
                 let started = Instant::now();
                 let picked = rfd::FileDialog::new()
                     .set_title("Export")

@@ -237,7 +237,9 @@ impl ExportWindow {
             .name("lectern-dialog".to_owned())
             .spawn(move || {
                 let dialog = rfd::FileDialog::new().set_title("Export notes");
-                let picked = if folder {
+                let picked = if !super::dialog::possible() {
+                    None
+                } else if folder {
                     dialog.pick_folder()
                 } else {
                     dialog.set_file_name(&name).save_file()

@@ -6,6 +6,7 @@
 
 mod chrome;
 mod commands;
+mod dialog;
 mod export;
 mod export_notes;
 mod hits;

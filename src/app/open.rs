@@ -11,7 +11,8 @@ const RECENT: usize = 8;
 
 const RECENT_KEY: &str = "lectern.recent_archives";
 
-/// A dialog that answers faster than this did not show: nobody picks a folder that fast.
+/// Where a dialog may show ([`super::dialog::possible`]), one that answers faster than this
+/// did not: nobody picks a folder that fast.
 const NO_DIALOG: Duration = Duration::from_millis(300);
 
 /// What came of asking for a folder.
@@ -104,6 +105,11 @@ impl Opener {
         let spawned = std::thread::Builder::new()
             .name("lectern-dialog".to_owned())
             .spawn(move || {
+                if !super::dialog::possible() {
+                    let _ = sender.send(Picked::NoDialog);
+                    wake();
+                    return;
+                }
                 let started = Instant::now();
                 let mut dialog = rfd::FileDialog::new().set_title("Open an archive folder");
                 if let Some(from) = &from {
