@@ -77,8 +77,8 @@ pub(super) fn write_segments(
 }
 
 /// Builders and the memory of merged parts, kept for the next parts of one build: each part
-/// built in fresh memory cost the kernel's faulting in and zeroing of its pages, about a tenth
-/// of a build's time.
+/// built in fresh memory cost the kernel's faulting in and zeroing of its pages (38,000 of a
+/// cold build's 89,000 page faults, about 4 % of its time).
 #[derive(Default)]
 pub(super) struct Spare {
     builders: Mutex<Vec<Builder>>,
