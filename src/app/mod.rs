@@ -287,7 +287,7 @@ impl LecternApp {
                     let ctx = ctx.clone();
                     move || ctx.request_repaint()
                 };
-                match watcher::Watching::start(&archive.root, wake) {
+                match watcher::Watching::start(&archive.root, archive.notes.writes(), wake) {
                     Ok(watching) => archive.watching = Some(watching),
                     Err(err) => archive.problems.push(err),
                 }
@@ -365,8 +365,8 @@ impl LecternApp {
             .map(watcher::Watching::poll)
             .unwrap_or_default();
         let reread_any = !reread.is_empty();
-        for reread in reread {
-            self.take_reread(reread);
+        for (seen, reread) in reread {
+            self.take_reread(seen, reread);
         }
         if reread_any && let Some(archive) = &self.archive {
             self.search.index(

@@ -11,6 +11,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
@@ -56,6 +58,8 @@ struct SaveJob {
 struct SaveResult {
     speeches: Vec<(SpeechSave, Result<Saved, NotesError>)>,
     archive: Option<Result<ArchiveBase, NotesError>>,
+    /// The count of saves written, this one included (see [`Notes::writes`]).
+    written: u64,
 }
 
 /// The notebook of the open archive, its history and its saving.
@@ -82,6 +86,12 @@ pub struct Notes {
     pub revision: u64,
     /// The revision at which each speech's notes last changed.
     speech_revisions: HashMap<String, u64>,
+    /// Saves written so far, counted by the saving thread once each is on disk.
+    writes: Arc<AtomicU64>,
+    /// Per sidecar, and for the archive file, the count of saves written when it was last
+    /// written here: a file read again before then is older than its base.
+    written_at: HashMap<String, u64>,
+    archive_written_at: u64,
 }
 
 impl Notes {
@@ -96,12 +106,16 @@ impl Notes {
     ) -> Self {
         let (jobs, job_receiver) = mpsc::channel::<SaveJob>();
         let (result_sender, results) = mpsc::channel();
+        let writes = Arc::new(AtomicU64::new(0));
+        let written = Arc::clone(&writes);
         // Without a thread nothing could be saved: the app would be useless, so say so.
         std::thread::Builder::new()
             .name("lectern-save".to_owned())
             .spawn(move || {
                 for job in job_receiver {
-                    let _ = result_sender.send(run(job));
+                    let mut result = run(job);
+                    result.written = written.fetch_add(1, Ordering::SeqCst) + 1;
+                    let _ = result_sender.send(result);
                     wake();
                 }
             })
@@ -126,7 +140,30 @@ impl Notes {
             notice: None,
             revision: 0,
             speech_revisions: HashMap::new(),
+            writes,
+            written_at: HashMap::new(),
+            archive_written_at: 0,
         }
+    }
+
+    /// The count of saves written so far, shared with whoever reads the notes' files again
+    /// when they change on disk: taken before reading, it tells [`Self::is_stale`] whether
+    /// the reading may predate one of this app's own saves.
+    pub fn writes(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.writes)
+    }
+
+    /// Whether the sidecar of `path` (the archive file for `None`), read again when the count
+    /// of saves written was `seen`, was written here since: what was read may be older
+    /// than what this app wrote, and taking it in would undo the save (deleting annotations
+    /// just added). The save read the file under its lock and merged anything new on disk,
+    /// so nothing is lost by dropping the reading.
+    pub fn is_stale(&self, path: Option<&str>, seen: u64) -> bool {
+        let written = match path {
+            Some(path) => self.written_at.get(path).copied().unwrap_or(0),
+            None => self.archive_written_at,
+        };
+        written > seen
     }
 
     pub fn vocabulary(&self) -> &Vocabulary {
@@ -313,6 +350,12 @@ impl Notes {
 
     fn take_result(&mut self, result: SaveResult, documents: &[(String, Document)]) {
         self.in_flight = false;
+        for (sent, _) in &result.speeches {
+            self.written_at.insert(sent.path.clone(), result.written);
+        }
+        if result.archive.is_some() {
+            self.archive_written_at = result.written;
+        }
         let mut failures = Vec::new();
         let mut conflicts = 0;
         for (sent, outcome) in result.speeches {
@@ -483,5 +526,49 @@ fn run(job: SaveJob) -> SaveResult {
     let archive = job
         .archive
         .map(|(base, ours)| save_archive_file(&job.root, &base, &ours, &RealFs));
-    SaveResult { speeches, archive }
+    SaveResult {
+        speeches,
+        archive,
+        written: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sidecar read again before the app's own save of it was written is older than that
+    /// save: taken in, it would look like a deletion made on disk and undo the save.
+    #[test]
+    fn a_sidecar_read_before_the_apps_own_save_is_stale() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut notes = Notes::new(
+            (dir.path(), None),
+            HashMap::new(),
+            HashMap::new(),
+            ArchiveBase::default(),
+            || {},
+        );
+        let writes = notes.writes();
+        // The watcher reads the (absent) sidecar, then the app saves a memo.
+        let seen_before = writes.load(Ordering::SeqCst);
+        let read_before = Base::default();
+        notes
+            .apply(Edit::SetMemo {
+                speech: "a.txt".to_owned(),
+                before: String::new(),
+                after: "Read this twice.".to_owned(),
+            })
+            .expect("applies");
+        notes.flush(&[]);
+        assert_eq!(notes.state, SaveState::Saved);
+        assert!(dir.path().join("a.txt.notes.ron").exists());
+        assert!(notes.is_stale(Some("a.txt"), seen_before));
+        // Other files, and readings made after the save, are not.
+        assert!(!notes.is_stale(Some("b.txt"), seen_before));
+        assert!(!notes.is_stale(Some("a.txt"), writes.load(Ordering::SeqCst)));
+        // What taking the stale reading in would have done: the memo gone.
+        notes.take_disk_sidecar("a.txt", read_before, None);
+        assert!(!notes.notebook.speeches.contains_key("a.txt"));
+    }
 }

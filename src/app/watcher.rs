@@ -4,6 +4,8 @@
 //! with what is unsaved here).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 
 use lectern_core::Document;
@@ -22,23 +24,31 @@ pub enum Reread {
 /// Watches the open archive and rereads what changes.
 pub struct Watching {
     _watcher: ArchiveWatcher,
-    results: Receiver<Vec<Reread>>,
+    /// What was read again, with the count of the app's own saves written before reading.
+    results: Receiver<(u64, Vec<Reread>)>,
 }
 
 impl Watching {
     /// Starts watching `root`; `wake` asks the UI to repaint when something was reread.
-    pub fn start(root: &Path, wake: impl Fn() + Send + Sync + 'static) -> Result<Self, String> {
+    /// `writes` counts the notes' saves written ([`super::notes::Notes::writes`]).
+    pub fn start(
+        root: &Path,
+        writes: Arc<AtomicU64>,
+        wake: impl Fn() + Send + Sync + 'static,
+    ) -> Result<Self, String> {
         let (sender, results) = mpsc::channel();
         let reread_root = root.to_path_buf();
         let wake = std::sync::Arc::new(wake);
         let watcher = watch(root, move |changes| {
-            let sender: Sender<Vec<Reread>> = sender.clone();
+            let sender: Sender<(u64, Vec<Reread>)> = sender.clone();
             let root: PathBuf = reread_root.clone();
             let wake = std::sync::Arc::clone(&wake);
+            let writes = Arc::clone(&writes);
             let _ = std::thread::Builder::new()
                 .name("lectern-reload".to_owned())
                 .spawn(move || {
-                    let _ = sender.send(reread(&root, changes));
+                    let seen = writes.load(Ordering::SeqCst);
+                    let _ = sender.send((seen, reread(&root, changes)));
                     wake();
                 });
         })
@@ -49,9 +59,13 @@ impl Watching {
         })
     }
 
-    /// What was reread since the last call.
-    pub fn poll(&self) -> Vec<Reread> {
-        self.results.try_iter().flatten().collect()
+    /// What was reread since the last call, each with the count of saves written before
+    /// it was read.
+    pub fn poll(&self) -> Vec<(u64, Reread)> {
+        self.results
+            .try_iter()
+            .flat_map(|(seen, rereads)| rereads.into_iter().map(move |r| (seen, r)))
+            .collect()
     }
 }
 
@@ -80,11 +94,23 @@ fn reread(root: &Path, changes: Vec<Change>) -> Vec<Reread> {
 }
 
 impl LecternApp {
-    /// Takes in a file changed outside the app and read again.
-    pub(super) fn take_reread(&mut self, reread: Reread) {
+    /// Takes in a file changed outside the app and read again, when `seen` saves of the
+    /// app's own had been written.
+    pub(super) fn take_reread(&mut self, seen: u64, reread: Reread) {
         let Some(archive) = &mut self.archive else {
             return;
         };
+        let stale = match &reread {
+            Reread::Sidecar(path, _) => archive.notes.is_stale(Some(path), seen),
+            Reread::ArchiveFile(_) => archive.notes.is_stale(None, seen),
+            Reread::Source(..) => false,
+        };
+        if stale {
+            // Read before one of this app's saves of the same file was written: older than
+            // what the app knows to be there. A change made on disk since then is read again
+            // when it lands, and the save merged anything it found.
+            return;
+        }
         let find = |speeches: &[(String, Document)], path: &str| {
             speeches.binary_search_by(|(p, _)| p.as_str().cmp(path))
         };
