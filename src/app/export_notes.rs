@@ -236,13 +236,13 @@ impl ExportWindow {
         let spawned = std::thread::Builder::new()
             .name("lectern-dialog".to_owned())
             .spawn(move || {
-                let dialog = rfd::FileDialog::new().set_title("Export notes");
+                let dialog = || rfd::FileDialog::new().set_title("Export notes");
                 let picked = if !super::dialog::possible() {
                     None
                 } else if folder {
-                    dialog.pick_folder()
+                    dialog().pick_folder()
                 } else {
-                    dialog.set_file_name(&name).save_file()
+                    dialog().set_file_name(&name).save_file()
                 };
                 // No dialog on this system, or cancelled: the typed path stays.
                 let _ = sender.send(picked);

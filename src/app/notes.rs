@@ -350,12 +350,6 @@ impl Notes {
 
     fn take_result(&mut self, result: SaveResult, documents: &[(String, Document)]) {
         self.in_flight = false;
-        for (sent, _) in &result.speeches {
-            self.written_at.insert(sent.path.clone(), result.written);
-        }
-        if result.archive.is_some() {
-            self.archive_written_at = result.written;
-        }
         let mut failures = Vec::new();
         let mut conflicts = 0;
         for (sent, outcome) in result.speeches {
@@ -366,6 +360,7 @@ impl Notes {
                         self.take_merged(&sent, &saved.base.notes, documents);
                         self.touch(&sent.path);
                     }
+                    self.written_at.insert(sent.path.clone(), result.written);
                     self.bases.insert(sent.path, saved.base);
                 }
                 Err(err) => {
@@ -376,6 +371,7 @@ impl Notes {
         }
         match result.archive {
             Some(Ok(saved)) => {
+                self.archive_written_at = result.written;
                 // Tags another writer added meanwhile come in; ours were kept in the merge.
                 for (name, def) in &saved.vocabulary.tags {
                     if !self.archive_base.vocabulary.tags.contains_key(name) {
