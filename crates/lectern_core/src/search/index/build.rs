@@ -14,7 +14,7 @@ use crate::search::fold;
 /// that the ends of all of them stay in the processor's nearest caches: a speech's records
 /// are written there rather than each to a buffer of its word's, far away in memory.
 const BUCKET_BITS: u32 = 6;
-const BUCKETS: usize = 1 << BUCKET_BITS;
+pub(super) const BUCKETS: usize = 1 << BUCKET_BITS;
 
 /// Records of words met at most this many times in a speech are written by
 /// [`Builder::add`]'s quick path.
@@ -187,6 +187,7 @@ impl Builder {
                 fold::Raw::Folded(folded) => pack(folded.bytes()),
             };
             let key = key.unwrap_or_else(|| self.long_key(&word));
+            self.slots.prefetch(key);
             batch[batched] = key;
             batched += 1;
             if batched == BATCH {
@@ -316,37 +317,38 @@ impl Builder {
                 *tally = (tally.0 + record.len(), tally.1 + 1);
             }
         }
-        let tally = |id: usize| tallies[id % BUCKETS * per + id / BUCKETS];
-        // Per id: where its records go, from `starts[id]` to `starts[id + 1]`.
-        let mut starts = Vec::with_capacity(n + 1);
+        // Where each word's records go: the words of a bucket together, in the order of
+        // their tallies, so the records of a bucket are written to one stretch of the
+        // postings (a 64th of them, which stays in cache) rather than all over.
+        let mut starts = Vec::with_capacity(per * BUCKETS + 1);
         let mut total = 0;
         starts.push(0);
-        for id in 0..n {
-            total += tally(id).0;
+        for &(len, _) in &tallies {
+            total += len;
             starts.push(total);
         }
-        if postings.capacity() < starts[n] {
-            postings = vec![0u8; starts[n]];
+        if postings.capacity() < total {
+            postings = vec![0u8; total];
         } else {
             postings.clear();
-            postings.resize(starts[n], 0);
+            postings.resize(total, 0);
         }
         let mut at = starts.clone();
         for (low, bucket) in self.buckets.iter_mut().enumerate() {
             let records = bucket.len();
             bucket.resize(records + 16, 0);
             for (high, record) in Records::new(&bucket[..records]) {
-                let id = high << BUCKET_BITS | low;
-                let (to, len) = (at[id], record.len());
+                let slot = low * per + high;
+                let (to, len) = (at[slot], record.len());
                 // Sixteen bytes at once when they stay within the word's own room: the bytes
                 // past the record are written over by its next record.
-                if len <= 16 && to + 16 <= starts[id + 1] {
+                if len <= 16 && to + 16 <= starts[slot + 1] {
                     let from = record.as_ptr() as usize - bucket.as_ptr() as usize;
                     postings[to..to + 16].copy_from_slice(&bucket[from..from + 16]);
                 } else {
                     postings[to..to + len].copy_from_slice(record);
                 }
-                at[id] = to + len;
+                at[slot] = to + len;
             }
             if keep {
                 bucket.clear();
@@ -366,7 +368,10 @@ impl Builder {
             words: std::mem::take(&mut self.words),
             postings,
             starts,
-            doc_counts: (0..n).map(|id| tally(id).1).collect(),
+            per,
+            doc_counts: (0..n)
+                .map(|id| tallies[id % BUCKETS * per + id / BUCKETS].1)
+                .collect(),
             last_doc,
         };
         if keep {

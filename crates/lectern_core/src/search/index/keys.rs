@@ -120,6 +120,16 @@ impl Slots {
         (h >> (64 - self.bits)) as usize
     }
 
+    /// Starts fetching the home slot of `key` into the processor's caches, without waiting
+    /// for it: a word's slot is asked for as the word is read, and has arrived by the time
+    /// [`super::build::Builder::number`] looks at it, a batch of words later.
+    #[inline]
+    pub(super) fn prefetch(&self, key: u128) {
+        if let Some(slot) = self.table.get(self.home(key)) {
+            prefetch(slot);
+        }
+    }
+
     /// The slot holding `key`, or the free slot where it goes.
     pub(super) fn find(&self, key: u128) -> Result<usize, usize> {
         let mask = (1 << self.bits) - 1;
@@ -176,4 +186,20 @@ pub(super) fn meet(seen: &mut Slot, stamp: u32, ids: &mut Vec<(u32, u32)>) -> u3
         ids.push((seen.id, delta));
     }
     seen.local
+}
+
+/// Asks the processor to bring the cache line of `item` close, and goes on at once.
+#[inline]
+pub(super) fn prefetch<T>(item: &T) {
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    // SAFETY: a prefetch is a hint: it reads nothing into the program and cannot fault, and
+    // the address comes from a reference anyway. (`_mm_prefetch` is SSE, which every
+    // x86_64 processor has.)
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(item).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = item;
 }

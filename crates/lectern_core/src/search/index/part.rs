@@ -4,18 +4,22 @@ use std::io::Write;
 
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::build::BUCKETS;
 use super::codec::{put_str, put_varint, split_varint};
-use super::keys::WordMap;
+use super::keys::{WordMap, prefetch};
 use super::{DocInfo, MAGIC};
 
 /// The postings of consecutive speeches, built by a [`super::Builder`], ready to merge.
 pub struct Part {
     pub(super) docs: Vec<DocInfo>,
-    /// Per id: the word, where its records lie in `postings` (from `starts[id]` to
-    /// `starts[id + 1]`), how many speeches have it and the last of them.
+    /// Per id: the word, how many speeches have it and the last of them.
     pub(super) words: Vec<Box<str>>,
     pub(super) postings: Vec<u8>,
+    /// Where the records of each word lie in `postings`, by the word's place in the
+    /// builder's buckets (see [`Self::records`]).
     pub(super) starts: Vec<usize>,
+    /// Words per bucket.
+    pub(super) per: usize,
     pub(super) doc_counts: Vec<u32>,
     pub(super) last_doc: Vec<u32>,
 }
@@ -25,6 +29,13 @@ impl Part {
     /// the next part in.
     pub fn into_postings(self) -> Vec<u8> {
         self.postings
+    }
+
+    /// The records of the word `id`: the builder lays a bucket's words out together, the
+    /// bucket of `id` its low bits.
+    fn records(&self, id: usize) -> &[u8] {
+        let slot = id % BUCKETS * self.per + id / BUCKETS;
+        &self.postings[self.starts[slot]..self.starts[slot + 1]]
     }
 
     /// Writes the segment made of `parts`, in order, to `out`: the speeches of each part
@@ -52,7 +63,17 @@ impl Part {
         let mut dictionary = Vec::with_capacity(words.len() * 16);
         put_varint(&mut dictionary, words.len() as u64);
         let mut head = Vec::new();
-        for (word, ids) in &words {
+        for (i, (word, ids)) in words.iter().enumerate() {
+            // The records of the word after next are asked for now, so they have arrived
+            // from memory when their turn comes: the words go in the order of their text,
+            // their records anywhere in the parts.
+            if let Some((_, ids)) = words.get(i + 2) {
+                for &(p, id) in ids {
+                    if let Some(first) = parts[p as usize].records(id as usize).first() {
+                        prefetch(first);
+                    }
+                }
+            }
             // One list per word: the parts' lists end to end, the first speech of each part
             // made relative to the last speech of the part before.
             let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -62,8 +83,7 @@ impl Part {
             for &(p, id) in ids {
                 let (part, offset) = (&parts[p as usize], first_docs[p as usize]);
                 let id = id as usize;
-                let (first, rest) =
-                    split_varint(&part.postings[part.starts[id]..part.starts[id + 1]]);
+                let (first, rest) = split_varint(part.records(id));
                 head.clear();
                 let first = first as u32 + offset;
                 put_varint(&mut head, u64::from(first - last_doc.unwrap_or(0)));
