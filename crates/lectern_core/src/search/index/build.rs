@@ -5,7 +5,7 @@
 //! out.
 
 use super::DocInfo;
-use super::codec::{put_varint, put_varint_at};
+use super::codec::put_varint_at;
 use super::keys::{LONG, Slots, WordMap, meet, pack, pack_ascii, unpack};
 use super::part::Part;
 use crate::search::fold;
@@ -20,7 +20,7 @@ pub(super) const BUCKETS: usize = 1 << BUCKET_BITS;
 /// [`Builder::add`]'s quick path.
 const SMALL: usize = 3;
 
-/// How many bytes [`put_varint`] takes for `v`.
+/// How many bytes [`put_varint_at`] takes for `v`.
 fn varint_len(v: u32) -> usize {
     match v {
         0..0x80 => 1,
@@ -242,23 +242,40 @@ impl Builder {
                     len += varint_len(*d);
                 }
                 let n = varint_len(delta) + varint_len(count) + varint_len(len as u32) + len;
-                bucket.reserve(48);
+                // The record put together in registers and appended whole, the bytes past it
+                // taken off again (setting the length), rather than a byte at a time with a
+                // check of room for each. 32 bytes hold any: its length one byte (at most 22),
+                // the rest of the id four, the speeches on five, the count and the length one
+                // each, three positions five each.
+                let mut whole = [0u8; 32];
+                let mut at = 0;
                 for v in [n as u32, high, delta, count, len as u32] {
-                    put_varint(bucket, u64::from(v));
+                    at += put_varint_at(&mut whole[at..], u64::from(v));
                 }
                 for &d in &deltas[..positions.len()] {
-                    put_varint(bucket, u64::from(d));
+                    at += put_varint_at(&mut whole[at..], u64::from(d));
                 }
+                let end = bucket.len() + at;
+                bucket.extend_from_slice(&whole);
+                bucket.truncate(end);
                 continue;
             }
             // The positions are encoded apart first (in a buffer that stays in cache), so the
             // record's length can go before them.
             record.clear();
             let mut last = 0;
+            // A chunk at a time, for the same reason.
+            let mut chunk = [0u8; 64];
+            let mut at = 0;
             for &p in positions {
-                put_varint(&mut record, u64::from(p - last));
+                if at > chunk.len() - 5 {
+                    record.extend_from_slice(&chunk[..at]);
+                    at = 0;
+                }
+                at += put_varint_at(&mut chunk[at..], u64::from(p - last));
                 last = p;
             }
+            record.extend_from_slice(&chunk[..at]);
             let mut head = [0u8; 25];
             let mut h = 0;
             let n = varint_len(delta)
