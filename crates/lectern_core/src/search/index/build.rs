@@ -14,7 +14,13 @@ use crate::search::fold;
 /// that the ends of all of them stay in the processor's nearest caches: a speech's records
 /// are written there rather than each to a buffer of its word's, far away in memory.
 const BUCKET_BITS: u32 = 6;
-pub(super) const BUCKETS: usize = 1 << BUCKET_BITS;
+const BUCKETS: usize = 1 << BUCKET_BITS;
+
+/// Where the word `id` stands when a part's words are laid out bucket by bucket, `per` words
+/// to a bucket: its tally, and its records in the part's postings.
+pub(super) fn place(id: usize, per: usize) -> usize {
+    id % BUCKETS * per + id / BUCKETS
+}
 
 /// Records of words met at most this many times in a speech are written by
 /// [`Builder::add`]'s quick path.
@@ -386,9 +392,7 @@ impl Builder {
             postings,
             starts,
             per,
-            doc_counts: (0..n)
-                .map(|id| tallies[id % BUCKETS * per + id / BUCKETS].1)
-                .collect(),
+            doc_counts: (0..n).map(|id| tallies[place(id, per)].1).collect(),
             last_doc,
         };
         if keep {

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::build::BUCKETS;
+use super::build::place;
 use super::codec::{put_str, put_varint, split_varint};
 use super::keys::{WordMap, prefetch};
 use super::{DocInfo, MAGIC};
@@ -34,8 +34,8 @@ impl Part {
     /// The records of the word `id`: the builder lays a bucket's words out together, the
     /// bucket of `id` its low bits.
     fn records(&self, id: usize) -> &[u8] {
-        let slot = id % BUCKETS * self.per + id / BUCKETS;
-        &self.postings[self.starts[slot]..self.starts[slot + 1]]
+        let at = place(id, self.per);
+        &self.postings[self.starts[at]..self.starts[at + 1]]
     }
 
     /// Writes the segment made of `parts`, in order, to `out`: the speeches of each part
