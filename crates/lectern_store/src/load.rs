@@ -194,75 +194,73 @@ pub fn check(root: &Path) -> CheckReport {
 /// [`check`], with the sidecars kept in `mirror` (the same relative paths) instead of next
 /// to the sources — for archives on read-only media.
 pub fn check_with_sidecars_in(root: &Path, mirror: Option<&Path>) -> CheckReport {
-    let (catalogue, mut entries) = read_catalogue(root);
-    // Files are read while the walk goes on; sidecars met on the way are set aside and
-    // anchored afterwards, against a second reading of their (few) speeches.
-    let found: Vec<Found> = walk(root)
+    let (catalogue, catalogue_lines) = read_catalogue(root);
+    // Files are read while the walk goes on; sidecars met on the way (few) are set aside and
+    // anchored afterwards, against a second reading of their speeches. The report lines are
+    // collected as they are made: each is large, and moved no more than it must be.
+    let met = std::sync::Mutex::new(Sidecars::default());
+    let set_aside = || {
+        met.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    let mut lines: Vec<CheckEntry> = walk(root)
         .par_bridge()
-        .map(|entry| match entry.kind {
-            EntryKind::Sidecar(source) => Some(Found::Sidecar(source, entry.path)),
-            EntryKind::SidecarConflict(source) => Some(Found::Conflict(source, entry.relative)),
+        .filter_map(|entry| match entry.kind {
+            EntryKind::Sidecar(source) => {
+                set_aside().present.insert(source, entry.path);
+                None
+            }
+            EntryKind::SidecarConflict(source) => {
+                let mut met = set_aside();
+                met.conflicts
+                    .entry(source)
+                    .or_default()
+                    .push(entry.relative);
+                None
+            }
             _ => READ_BUFFER
                 .with_borrow_mut(|buffer| process(entry, &catalogue, buffer, false, None))
-                .map(|(line, _)| Found::Line(line)),
+                .map(|(line, _)| line),
         })
-        .flatten()
         .collect();
-    // The lines go straight after the catalogue's: each is large, and moved no more than it
-    // must be.
-    let mut sidecars = Sidecars::default();
-    let first_line = entries.len();
-    entries.reserve(found.len());
-    for f in found {
-        match f {
-            Found::Line(line) => entries.push(line),
-            Found::Sidecar(source, path) => {
-                sidecars.present.insert(source, path);
-            }
-            Found::Conflict(source, relative) => {
-                sidecars.conflicts.entry(source).or_default().push(relative);
-            }
-        }
-    }
+    let mut sidecars = met
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(mirror) = mirror {
         sidecars.present = find_sidecars(mirror).into_iter().collect();
     }
-    for line in entries[first_line..]
-        .iter_mut()
-        .filter(|l| l.status == CheckStatus::Imported)
-    {
-        line.conflict_copies = sidecars.conflict_copies_of(&line.path);
-        if let Some(sidecar) = sidecars.present.get(&line.path)
-            && let Ok(doc) = load_file(&root.join(&line.path), &line.path, &catalogue)
+    // Sidecars and conflict copies go with their speech when it was imported; those left
+    // over are reported alone. Most archives have few or none: then no line is looked up.
+    if !sidecars.present.is_empty() || !sidecars.conflicts.is_empty() {
+        for line in lines
+            .iter_mut()
+            .filter(|l| l.status == CheckStatus::Imported)
         {
-            line.attach_sidecar(sidecar, &doc);
+            if let Some(mut copies) = sidecars.conflicts.remove(&line.path) {
+                copies.sort();
+                line.conflict_copies = copies;
+            }
+            if let Some(sidecar) = sidecars.present.remove(&line.path)
+                && let Ok(doc) = load_file(&root.join(&line.path), &line.path, &catalogue)
+            {
+                line.attach_sidecar(&sidecar, &doc);
+            }
         }
     }
-    let imported: std::collections::HashSet<&str> = entries[first_line..]
-        .iter()
-        .filter(|l| l.status == CheckStatus::Imported)
-        .map(|l| l.path.as_str())
-        .collect();
-    let mut unattached: Vec<CheckEntry> = sidecars
-        .present
-        .iter()
-        .filter(|(source, _)| !imported.contains(source.as_str()))
-        .map(|(source, path)| unattached_sidecar(root, source, path))
-        .collect();
-    for (source, copies) in sidecars
-        .conflicts
-        .iter()
-        .filter(|(s, _)| !imported.contains(s.as_str()))
-    {
+    for (source, sidecar) in &sidecars.present {
+        lines.push(unattached_sidecar(root, source, sidecar));
+    }
+    for (source, mut copies) in sidecars.conflicts {
+        copies.sort();
         let reason = format!(
             "sync conflict copies of the notes of {source}, which is not an imported speech"
         );
         let mut entry = CheckEntry::new(copies.join(", "), CheckStatus::Skipped, Some(reason));
-        entry.conflict_copies.clone_from(copies);
-        unattached.push(entry);
+        entry.conflict_copies = copies;
+        lines.push(entry);
     }
-    entries.extend(unattached);
-    CheckReport::from_entries(entries)
+    lines.extend(catalogue_lines);
+    CheckReport::from_entries(lines)
 }
 
 /// A sidecar whose speech is missing or was not imported: reported, never silently ignored.
@@ -320,15 +318,6 @@ fn split_sidecars(scanned: Vec<ScanEntry>) -> (Vec<ScanEntry>, Sidecars) {
         })
         .collect();
     (entries, sidecars)
-}
-
-/// What one walked path gave `check`.
-// One per file, moved once: boxing the report line would only add noise.
-#[allow(clippy::large_enum_variant)]
-enum Found {
-    Line(CheckEntry),
-    Sidecar(String, PathBuf),
-    Conflict(String, String),
 }
 
 /// What the scan found of sidecars, by source.
