@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use crate::document::{Block, BlockKind, Document, Inline, InlineKind, Metadata, Section};
 use crate::document::{SourceFormat, Warning};
 use crate::import::builder::{RawBlock, RawKind};
-use crate::import::{stage_directions, structure};
+use crate::import::{Width, stage_directions, structure};
 use crate::text::{CharIndex, CharSpan, char_count};
 
 /// The text an importer read the blocks from, and what is known of it as a whole. Most
@@ -18,8 +18,10 @@ use crate::text::{CharIndex, CharSpan, char_count};
 /// for again in each of them.
 pub(crate) struct Source<'a> {
     pub text: &'a str,
-    /// Printable ASCII, line feeds and tabs only: a slice has as many characters as bytes.
-    pub ascii: bool,
+    /// The width of its characters, as cleaning found it.
+    pub width: &'a Width,
+    /// Where its `(` and `[` are, in order, when the importer found them already.
+    pub brackets: Option<&'a [usize]>,
 }
 
 impl Source<'_> {
@@ -40,9 +42,16 @@ pub(crate) fn assemble(
     warnings: Vec<Warning>,
 ) -> Document {
     let speaker_labels = structure::SpeakerLabels::collect(&raw_blocks);
-    // Stage directions open with a bracket: one search of the source finds every bracket,
-    // and a block of the source without one is not searched again.
-    let brackets: Vec<usize> = memchr::memchr2_iter(b'[', b'(', source.text.as_bytes()).collect();
+    // Stage directions open with a bracket: one search of the source finds every bracket
+    // (the importer's, when it made one), and a block of the source without one is not
+    // searched again.
+    let found;
+    let brackets = if let Some(brackets) = source.brackets {
+        brackets
+    } else {
+        found = memchr::memchr2_iter(b'[', b'(', source.text.as_bytes()).collect::<Vec<_>>();
+        &found
+    };
     let may_hold_directions = |in_source: &Option<std::ops::Range<usize>>| match in_source {
         Some(range) => {
             let next = brackets.partition_point(|&at| at < range.start);
@@ -66,11 +75,10 @@ pub(crate) fn assemble(
         }
         let block_start = char_pos;
         let in_source = source.range_of(&raw.text);
-        let block_chars = if source.ascii && in_source.is_some() {
-            raw.text.len()
-        } else {
-            char_count(&raw.text)
-        };
+        let block_chars = in_source
+            .clone()
+            .and_then(|range| source.width.chars(range))
+            .unwrap_or_else(|| char_count(&raw.text));
         let mut kind = match raw.kind {
             RawKind::Heading(level) => BlockKind::Heading { level },
             RawKind::Paragraph => BlockKind::Paragraph,

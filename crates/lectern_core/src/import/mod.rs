@@ -21,8 +21,7 @@ mod structure;
 
 use std::borrow::Cow;
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::is_nfc_quick;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use crate::catalogue::CatalogueEntry;
 use crate::decode::{DecodeError, decode};
@@ -96,7 +95,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
     }
     let decoded = decode(bytes)?;
     let mut warnings = decoded.warnings;
-    let (text, ascii) = clean(&decoded.text);
+    let (text, width) = clean(&decoded.text);
 
     let mut candidates = Candidates::default();
     let looks_like_html = {
@@ -112,6 +111,9 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
     } else {
         format_for_path(options.path)
     };
+    // Plain text finds its brackets as it screens the text; the others leave them to
+    // `assemble`.
+    let mut brackets = Vec::new();
     let (blocks, format) = match format {
         Some(SourceFormat::Html) => (
             html::read(&text, &mut candidates, &mut warnings)?,
@@ -121,7 +123,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
             markdown::read(&text, &mut candidates, &mut warnings),
             SourceFormat::Markdown,
         ),
-        _ => plain::read(&text, &mut candidates, &mut warnings),
+        _ => plain::read(&text, &mut candidates, &mut warnings, &mut brackets),
     };
     if blocks.is_empty() {
         return Err(ImportError::NoText);
@@ -145,7 +147,12 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
             candidates.add_speakers(vec![speaker], Provenance::Guessed);
         }
     }
-    let source = assemble::Source { text: &text, ascii };
+    let source = assemble::Source {
+        text: &text,
+        width: &width,
+        brackets: (format == SourceFormat::PlainText || format == SourceFormat::ScrapedText)
+            .then_some(brackets.as_slice()),
+    };
     let mut document = assemble::assemble(
         blocks,
         &source,
@@ -176,16 +183,17 @@ pub fn clean_source(text: &str) -> Cow<'_, str> {
     clean(text).0
 }
 
-/// [`clean_source`], and whether the text is ASCII (printable, line feeds and tabs): then it
-/// needed no cleaning, and every character is one byte.
-fn clean(text: &str) -> (Cow<'_, str>, bool) {
+/// [`clean_source`], and what cleaning learned of the width of the text's characters.
+fn clean(text: &str) -> (Cow<'_, str>, Width) {
     let bytes = text.as_bytes();
     let Some(first) = next_attention(bytes, 0) else {
-        return (Cow::Borrowed(text), true);
+        return (Cow::Borrowed(text), Width::Ascii);
     };
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
     let mut maybe_denormal = false;
+    let mut wide = Vec::new();
+    let mut extra = 0;
     let mut copied_to = 0;
     let mut i = first;
     while i < bytes.len() {
@@ -216,6 +224,9 @@ fn clean(text: &str) -> (Cow<'_, str>, bool) {
                 c => {
                     maybe_denormal |= may_need_composition(c);
                     i += len;
+                    // Files are far smaller than 4 GiB (`MAX_FILE_BYTES`).
+                    extra += len as u32 - 1;
+                    wide.push((i as u32, extra));
                     continue;
                 }
             }
@@ -228,14 +239,46 @@ fn clean(text: &str) -> (Cow<'_, str>, bool) {
         i += len;
         copied_to = i;
     }
-    if !changed && !maybe_denormal {
-        return (Cow::Borrowed(text), false);
+    if !changed && (!maybe_denormal || is_nfc_quick(text.chars()) == IsNormalized::Yes) {
+        return (Cow::Borrowed(text), Width::Wide(wide));
     }
     out.push_str(&text[copied_to.min(text.len())..]);
-    if maybe_denormal && is_nfc_quick(out.chars()) != unicode_normalization::IsNormalized::Yes {
-        return (Cow::Owned(out.nfc().collect()), false);
+    if maybe_denormal && is_nfc_quick(out.chars()) != IsNormalized::Yes {
+        return (Cow::Owned(out.nfc().collect()), Width::Unknown);
     }
-    (Cow::Owned(out), false)
+    (Cow::Owned(out), Width::Unknown)
+}
+
+/// What cleaning learned of the width of the characters of the text it returned, so that
+/// character counts of slices of it need not count.
+#[derive(Debug)]
+pub(crate) enum Width {
+    /// Printable ASCII, line feeds and tabs only: every character is one byte.
+    Ascii,
+    /// The text as given, with its characters beyond ASCII: for each, the byte just past
+    /// it and the bytes beyond one that it and those before it take up.
+    Wide(Vec<(u32, u32)>),
+    /// Not known: cleaning changed the text.
+    Unknown,
+}
+
+impl Width {
+    /// How many characters the bytes `range` of the text hold, if that is known without
+    /// counting. `range` lies on character boundaries.
+    pub(crate) fn chars(&self, range: std::ops::Range<usize>) -> Option<usize> {
+        match self {
+            Self::Ascii => Some(range.len()),
+            Self::Wide(wide) => {
+                // The extra bytes of the characters that end at or before `at`.
+                let extra_before = |at: usize| {
+                    let n = wide.partition_point(|&(end, _)| end as usize <= at);
+                    n.checked_sub(1).map_or(0, |last| wide[last].1 as usize)
+                };
+                Some(range.len() - (extra_before(range.end) - extra_before(range.start)))
+            }
+            Self::Unknown => None,
+        }
+    }
 }
 
 /// Position of the next byte at or after `from` that needs attention. Whole 64-byte blocks
@@ -299,6 +342,60 @@ mod tests {
         );
         assert_eq!(clean_source("e\u{0301}"), "é");
         assert!(matches!(clean_source("plain ascii\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn widths_count_the_characters_of_every_slice() {
+        let texts = [
+            "plain ascii\nlines",
+            "em\u{2014}dash and “quotes” in a café, 日本語 and 🎉 at the end",
+            "é\u{2014}",
+            "\u{2014}",
+            "tabs\tand\u{00A0}a no-break space, which cleaning changes",
+        ];
+        for text in texts {
+            let (clean, width) = clean(text);
+            let boundaries: Vec<usize> = clean
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([clean.len()])
+                .collect();
+            for (a, &start) in boundaries.iter().enumerate() {
+                for &end in &boundaries[a..] {
+                    let expected = clean[start..end].chars().count();
+                    match width.chars(start..end) {
+                        Some(chars) => assert_eq!(chars, expected, "{text:?} {start}..{end}"),
+                        None => assert!(matches!(width, Width::Unknown), "{text:?}"),
+                    }
+                }
+            }
+        }
+        assert!(matches!(clean("plain").1, Width::Ascii));
+        assert!(matches!(clean("caf\u{e9}").1, Width::Wide(_)));
+        assert!(matches!(clean("no\u{00A0}break").1, Width::Unknown));
+    }
+
+    #[test]
+    fn blocks_find_the_byte_a_byte_by_byte_search_finds() {
+        // Every byte value at every place of a block, in front of and past the last whole
+        // block, after printable text and after line feeds and tabs.
+        for len in [63, 64, 65, 130] {
+            for filler in [b'a', b'\n', b'\t'] {
+                for at in (0..len).step_by(7).chain([len - 1]) {
+                    for b in 0..=u8::MAX {
+                        let mut bytes = vec![filler; len];
+                        bytes[at] = b;
+                        for from in [0, at.saturating_sub(3), at] {
+                            let expected = bytes[from..]
+                                .iter()
+                                .position(|&b| needs_attention(b))
+                                .map(|p| from + p);
+                            assert_eq!(next_attention(&bytes, from), expected, "{len} {at} {b}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -15,7 +15,8 @@ use crate::import::inline::push_inline;
 pub(crate) struct Screen {
     /// `<` or `&`: inline HTML or character references may be present.
     pub markup: bool,
-    /// Tabs, carriage returns or double spaces: white space needs folding.
+    /// Tabs or double spaces: white space needs folding. (The text is cleaned: it has no
+    /// carriage returns.)
     pub irregular_space: bool,
     /// `(/…`, `(http…` or `(#…`: lines of navigation links may be present.
     pub link_target: bool,
@@ -26,9 +27,11 @@ pub(crate) struct Screen {
 }
 
 impl Screen {
-    /// One search for `(`, `<` and `#` and one for `&`, tab and carriage return (plus one for
-    /// a double space when needed) answer every question asked of the whole text.
-    pub(crate) fn of(text: &str) -> Self {
+    /// One search for `(`, `[` and `<` and one for `&`, `#` and tab (plus one for a double
+    /// space when needed) answer every question asked of the whole cleaned text. The first
+    /// also finds where stage directions may open: the positions of `(` and `[` are put in
+    /// `brackets`, in order, for [`assemble`](super::assemble::assemble).
+    pub(crate) fn of(text: &str, brackets: &mut Vec<usize>) -> Self {
         let bytes = text.as_bytes();
         let mut screen = Self {
             markup: false,
@@ -37,35 +40,37 @@ impl Screen {
             anchor: false,
             hash: false,
         };
-        for i in memchr::memchr3_iter(b'(', b'<', b'#', bytes) {
+        for i in memchr::memchr3_iter(b'(', b'[', b'<', bytes) {
             let rest = &bytes[i + 1..];
             match bytes[i] {
                 b'(' => {
+                    brackets.push(i);
                     screen.link_target |= rest.starts_with(b"/")
                         || rest.starts_with(b"http")
                         || rest.starts_with(b"#");
                 }
-                b'<' => {
+                b'[' => brackets.push(i),
+                _ => {
                     screen.markup = true;
                     screen.anchor |= rest.get(..2).is_some_and(|b| b.eq_ignore_ascii_case(b"a "));
                 }
-                _ => screen.hash = true,
             }
-            if screen.link_target && screen.anchor && screen.hash {
+        }
+        // Cleaning turned every carriage return into a line feed: a tab is the one
+        // irregular space left to look for byte by byte.
+        for i in memchr::memchr3_iter(b'&', b'#', b'\t', bytes) {
+            match bytes[i] {
+                b'&' => screen.markup = true,
+                b'#' => screen.hash = true,
+                _ => screen.irregular_space = true,
+            }
+            if screen.markup && screen.hash && screen.irregular_space {
                 break;
             }
         }
-        for i in memchr::memchr3_iter(b'&', b'\t', b'\r', bytes) {
-            if bytes[i] == b'&' {
-                screen.markup = true;
-            } else {
-                screen.irregular_space = true;
-            }
-            if screen.markup && screen.irregular_space {
-                break;
-            }
+        if !screen.irregular_space {
+            screen.irregular_space = memchr::memmem::find(bytes, b"  ").is_some();
         }
-        screen.irregular_space |= memchr::memmem::find(bytes, b"  ").is_some();
         screen
     }
 }

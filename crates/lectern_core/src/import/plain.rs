@@ -23,13 +23,15 @@ use crate::import::para::{
 use crate::import::scrape::{lines, looks_scraped, remove_chrome};
 use crate::metadata::Candidates;
 
-/// Reads plain or scraped text into blocks, proposing in-text metadata.
+/// Reads plain or scraped text into blocks, proposing in-text metadata. The positions of
+/// the text's brackets, found on the way, are put in `brackets`.
 pub(crate) fn read<'a>(
     text: &'a str,
     candidates: &mut Candidates,
     warnings: &mut Vec<Warning>,
+    brackets: &mut Vec<usize>,
 ) -> (Vec<RawBlock<'a>>, SourceFormat) {
-    let screen = Screen::of(text);
+    let screen = Screen::of(text, brackets);
     let scraped = looks_scraped(text, screen);
     let mut removed_lines = 0;
     let mut paragraphs = if scraped {
@@ -195,6 +197,11 @@ fn take_date_lines(paragraphs: &mut Vec<Para<'_>>, candidates: &mut Candidates) 
 
 fn is_list_marker(line: &str) -> bool {
     let t = line.trim_start();
+    // Most lines open with a letter or a quotation mark, which no marker does ('•' and '–'
+    // open with the byte 0xE2).
+    if !matches!(t.as_bytes().first(), Some(b'-' | b'*' | b'0'..=b'9' | 0xE2)) {
+        return false;
+    }
     if t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with("– ")
     {
         return true;
@@ -366,7 +373,7 @@ pub(crate) mod tests {
     pub(crate) fn read_text(text: &str) -> (Vec<(RawKind, String)>, Candidates, Vec<Warning>) {
         let mut c = Candidates::default();
         let mut w = Vec::new();
-        let (blocks, _) = read(text, &mut c, &mut w);
+        let (blocks, _) = read(text, &mut c, &mut w, &mut Vec::new());
         (
             blocks
                 .into_iter()

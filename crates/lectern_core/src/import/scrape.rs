@@ -283,7 +283,12 @@ mod tests {
     }
 
     fn text_of(page: &str) -> String {
-        let (blocks, _) = read(page, &mut Candidates::default(), &mut Vec::<Warning>::new());
+        let (blocks, _) = read(
+            page,
+            &mut Candidates::default(),
+            &mut Vec::<Warning>::new(),
+            &mut Vec::new(),
+        );
         blocks
             .iter()
             .map(|b| b.text.as_ref())
