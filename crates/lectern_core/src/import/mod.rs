@@ -99,12 +99,12 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
 
     let mut candidates = Candidates::default();
     let looks_like_html = {
-        let head = text
-            .trim_start()
-            .get(..64)
-            .unwrap_or(text.trim_start())
-            .to_ascii_lowercase();
-        head.starts_with("<!doctype html") || head.starts_with("<html")
+        let head = text.trim_start().as_bytes();
+        let opens = |tag: &[u8]| {
+            head.get(..tag.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(tag))
+        };
+        opens(b"<!doctype html") || opens(b"<html")
     };
     let format = if looks_like_html {
         Some(SourceFormat::Html)
