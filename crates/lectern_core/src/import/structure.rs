@@ -303,6 +303,12 @@ fn period_label_candidate(text: &str, head: &Head) -> Option<Label> {
         }
         break dot;
     };
+    label_ending_at(text, end)
+}
+
+/// The `Name.` label of `text` if the period at `end` closes one: a short name of one to four
+/// words, not followed by figures.
+fn label_ending_at(text: &str, end: usize) -> Option<Label> {
     let name = &text[..end];
     let words = name.split_whitespace().count();
     let audience = name == "Audience members" || name == "Audience member";
@@ -363,9 +369,10 @@ mod tests {
     use super::*;
     use crate::import::builder::RawMark;
 
-    /// The label tests' searches as written before [`Head`]: each searched the head alone.
+    /// The label tests' searches as written before [`Head`]: each searched the head alone,
+    /// and the `Name.` test compared the word before each period with every honorific.
     mod searched {
-        use super::super::{HONORIFICS, Label, looks_like_name, opens_figures, plausible_name};
+        use super::super::{HONORIFICS, Label, label_ending_at};
 
         fn head(text: &str) -> &[u8] {
             &text.as_bytes()[..text.floor_char_boundary(64)]
@@ -403,22 +410,7 @@ mod tests {
             if end > 48 {
                 return None;
             }
-            let name = &text[..end];
-            let words = name.split_whitespace().count();
-            let audience = name == "Audience members" || name == "Audience member";
-            if !(1..=4).contains(&words)
-                || !(audience || looks_like_name(name))
-                || !plausible_name(name)
-            {
-                return None;
-            }
-            if opens_figures(&text[end + 1..]) {
-                return None;
-            }
-            Some(Label {
-                range: 0..end + 1,
-                speaker: name.to_owned(),
-            })
+            label_ending_at(text, end)
         }
     }
 
