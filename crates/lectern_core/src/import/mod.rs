@@ -113,7 +113,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
     };
     // Plain text finds its brackets as it screens the text; the others leave them to
     // `assemble`.
-    let mut brackets = Vec::new();
+    let mut brackets = None;
     let (blocks, format) = match format {
         Some(SourceFormat::Html) => (
             html::read(&text, &mut candidates, &mut warnings)?,
@@ -123,7 +123,12 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
             markdown::read(&text, &mut candidates, &mut warnings),
             SourceFormat::Markdown,
         ),
-        _ => plain::read(&text, &mut candidates, &mut warnings, &mut brackets),
+        _ => plain::read(
+            &text,
+            &mut candidates,
+            &mut warnings,
+            brackets.insert(Vec::new()),
+        ),
     };
     if blocks.is_empty() {
         return Err(ImportError::NoText);
@@ -150,8 +155,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions<'_>) -> Result<Document, Imp
     let source = assemble::Source {
         text: &text,
         width: &width,
-        brackets: (format == SourceFormat::PlainText || format == SourceFormat::ScrapedText)
-            .then_some(brackets.as_slice()),
+        brackets: brackets.as_deref(),
     };
     let mut document = assemble::assemble(
         blocks,

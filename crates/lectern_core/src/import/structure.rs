@@ -186,7 +186,10 @@ impl Head {
     /// Labels are short: no test looks further than this.
     const BYTES: usize = 64;
 
-    fn of(text: &str) -> Self {
+    /// Calls `f` with each sixteen bytes of the head of `text` and their place (0 to 3), the
+    /// head padded with zero bytes when it is shorter (a zero byte is none that a test
+    /// looks for).
+    fn for_each_vector(text: &str, mut f: impl FnMut(usize, i8x16)) {
         let len = text.floor_char_boundary(Self::BYTES);
         let mut short = [0u8; Self::BYTES];
         let block = if len == Self::BYTES {
@@ -195,19 +198,25 @@ impl Head {
             short[..len].copy_from_slice(&text.as_bytes()[..len]);
             &short
         };
-        let (mut periods, mut colons, mut spaces) = (0u64, 0u64, 0u64);
         for (k, chunk) in block.chunks_exact(16).enumerate() {
             let bytes: [u8; 16] = chunk.try_into().unwrap_or_default();
-            let v = i8x16::new(bytes.map(u8::cast_signed));
-            let mask = |b: u8| {
-                let m = v.cmp_eq(i8x16::splat(b.cast_signed())).move_mask();
-                u64::from(m.cast_unsigned()) << (16 * k)
-            };
-            periods |= mask(b'.');
-            colons |= mask(b':');
-            spaces |= mask(b' ');
+            f(k, i8x16::new(bytes.map(u8::cast_signed)));
         }
-        // The padding of a short head holds neither.
+    }
+
+    /// A mask's sixteen bits at the place of the `k`th sixteen bytes.
+    fn bits(mask: i8x16, k: usize) -> u64 {
+        u64::from(mask.move_mask().cast_unsigned()) << (16 * k)
+    }
+
+    fn of(text: &str) -> Self {
+        let (mut periods, mut colons, mut spaces) = (0u64, 0u64, 0u64);
+        Self::for_each_vector(text, |k, v| {
+            let is = |b: u8| Self::bits(v.cmp_eq(i8x16::splat(b.cast_signed())), k);
+            periods |= is(b'.');
+            colons |= is(b':');
+            spaces |= is(b' ');
+        });
         Self {
             periods: periods & (spaces >> 1),
             colons,
@@ -217,13 +226,8 @@ impl Head {
     /// A bit for each ASCII byte of the head that no name holds: all but letters, space,
     /// `.`, `'` and `-`. (Asked only of the few paragraphs with a period early on.)
     fn not_name(text: &str) -> u64 {
-        let len = text.floor_char_boundary(Self::BYTES);
-        let mut block = [0u8; Self::BYTES];
-        block[..len].copy_from_slice(&text.as_bytes()[..len]);
         let mut name = 0u64;
-        for (k, chunk) in block.chunks_exact(16).enumerate() {
-            let bytes: [u8; 16] = chunk.try_into().unwrap_or_default();
-            let v = i8x16::new(bytes.map(u8::cast_signed));
+        Self::for_each_vector(text, |k, v| {
             let is = |b: u8| v.cmp_eq(i8x16::splat(b.cast_signed()));
             // `b - lo` is under `n` (unsigned) when `b - lo + 0x80` is under `n - 0x80`
             // (signed); `| 0x20` lowers ASCII capitals.
@@ -231,9 +235,8 @@ impl Head {
             let letter =
                 i8x16::splat(i8::MIN + 26).cmp_gt(lower + i8x16::splat((0x80 - 0x61) as i8));
             // A byte beyond ASCII has its sign bit set: it may be part of a letter.
-            let name_byte = letter | is(b' ') | is(b'.') | is(b'\'') | is(b'-') | v;
-            name |= u64::from(name_byte.move_mask().cast_unsigned()) << (16 * k);
-        }
+            name |= Self::bits(letter | is(b' ') | is(b'.') | is(b'\'') | is(b'-') | v, k);
+        });
         !name
     }
 
